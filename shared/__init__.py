@@ -1,0 +1,1 @@
+"""Rebound's common library: config, database, bus, events, outbox, worker, auth, logging."""

@@ -1,0 +1,106 @@
+"""Settings read from the REBOUND_* environment, with defaults for a laptop."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("frontend", "tracker", "coach", "notifier")
+DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003}
+DEV_SECRET = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something Rebound cannot start with."""
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read one REBOUND_ variable; an empty value counts as unset."""
+    value = os.environ.get(f"REBOUND_{name}", "")
+    return value if value != "" else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"REBOUND_{name} must be a whole number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    data_dir: Path
+    bus_url: str
+    secret_key: str
+    internal_secret: str
+    base_url: str
+    smtp_url: str | None
+    max_attempts: int
+    retry_base_ms: int
+    confirm_timeout_s: float
+    heartbeat_s: int
+    relay_poll_ms: int
+    web_workers: int
+    ports: dict[str, int] = field(default_factory=dict)
+    database_urls: dict[str, str] = field(default_factory=dict)
+    service_urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def bus_is_amqp(self) -> bool:
+        return self.bus_url.startswith(("amqp://", "amqps://", "pyamqp://"))
+
+    def database_url(self, service: str) -> str:
+        return self.database_urls[service]
+
+
+def load_settings() -> Settings:
+    """Build Settings from the environment, refusing unsafe production setups."""
+    data_dir = Path(env("DATA_DIR", "./var")).resolve()
+    ports = {name: _int(f"{name.upper()}_PORT", port) for name, port in DEFAULT_PORTS.items()}
+    settings = Settings(
+        environment=env("ENV", "development"),
+        data_dir=data_dir,
+        bus_url=env("BUS_URL", "filesystem://"),
+        secret_key=env("SECRET_KEY", DEV_SECRET),
+        internal_secret=env("INTERNAL_SECRET", DEV_SECRET),
+        base_url=env("BASE_URL", f"http://127.0.0.1:{ports['frontend']}").rstrip("/"),
+        smtp_url=env("SMTP_URL"),
+        max_attempts=_int("MAX_ATTEMPTS", 5),
+        retry_base_ms=_int("RETRY_BASE_MS", 500),
+        confirm_timeout_s=_int("CONFIRM_TIMEOUT_MS", 5000) / 1000,
+        heartbeat_s=_int("HEARTBEAT_S", 20),
+        relay_poll_ms=_int("RELAY_POLL_MS", 50),
+        web_workers=_int("WEB_WORKERS", 2),
+        ports=ports,
+        database_urls={
+            name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")
+            for name in SERVICES
+        },
+        service_urls={
+            name: env(f"{name.upper()}_URL", f"http://127.0.0.1:{ports[name]}").rstrip("/")
+            for name in SERVICES
+            if name != "frontend"
+        },
+    )
+    _refuse_unsafe_production(settings)
+    return settings
+
+
+def _refuse_unsafe_production(settings: Settings) -> None:
+    if not settings.production:
+        return
+    for name in ("secret_key", "internal_secret"):
+        value = getattr(settings, name)
+        if value == DEV_SECRET or len(value) < 32:
+            raise ConfigError(
+                f"REBOUND_{name.upper()} must be set to a random value of at least 32 "
+                "characters when REBOUND_ENV=production"
+            )

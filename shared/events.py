@@ -1,0 +1,214 @@
+"""The event envelope and the data schema of every event type (version 1).
+
+ARCHITECTURE.md's event table is the contract; this module is its code.
+Events are plain JSON dicts; they are validated when written to the outbox
+and again when a worker takes them off the bus.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+STAGES = (
+    "saved", "applied", "screening", "interview", "final_interview",
+    "offer", "accepted", "rejected", "withdrawn", "ghosted",
+)
+REJECTION_REASONS = (
+    "no_response", "position_filled", "experience", "skills",
+    "culture_fit", "compensation", "location", "other",
+)
+
+
+class InvalidEvent(ValueError):
+    """An event that does not match the envelope or its type's data schema."""
+
+    def __init__(self, errors: dict):
+        super().__init__(f"invalid event: {errors}")
+        self.errors = errors
+
+
+class _Data(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+def _text(required=True, allow_none=False, **kw):
+    return fields.Str(required=required, allow_none=allow_none, **kw)
+
+
+class UserRegistered(_Data):
+    display_name = _text(allow_none=True)
+    email = fields.Email(required=True)
+    timezone = _text()
+
+
+class UserDeleted(_Data):
+    pass
+
+
+class ApplicationCreated(_Data):
+    application_id = fields.Int(required=True)
+    company = _text()
+    role = _text()
+    source = _text(allow_none=True)
+    role_category = _text(allow_none=True)
+    applied_on = fields.Date(required=True, allow_none=True)
+
+
+class ApplicationStageChanged(_Data):
+    application_id = fields.Int(required=True)
+    from_stage = _text(allow_none=True, validate=validate.OneOf(STAGES))
+    to_stage = _text(validate=validate.OneOf(STAGES))
+    changed_on = fields.Date(required=True)
+
+
+class ApplicationRejected(_Data):
+    application_id = fields.Int(required=True)
+    company = _text()
+    role = _text()
+    source = _text(allow_none=True)
+    stage_reached = _text(validate=validate.OneOf(STAGES))
+    reason = _text(allow_none=True, validate=validate.OneOf(REJECTION_REASONS))
+    feedback = _text(allow_none=True)
+    received_on = fields.Date(required=True)
+
+
+class ApplicationOfferReceived(_Data):
+    application_id = fields.Int(required=True)
+    company = _text()
+    role = _text()
+
+
+class ApplicationFeedbackReceived(_Data):
+    application_id = fields.Int(required=True)
+    feedback = _text()
+
+
+class ReflectionPrompted(_Data):
+    reflection_id = fields.Int(required=True)
+    application_id = fields.Int(required=True, allow_none=True)
+    kind = _text()
+    prompt = _text()
+
+
+class ReflectionCompleted(_Data):
+    reflection_id = fields.Int(required=True)
+    mood = fields.Int(required=True, allow_none=True, validate=validate.Range(1, 5))
+
+
+class GoalUpdated(_Data):
+    goal_id = fields.Int(required=True)
+    kind = _text()
+    title = _text()
+    progress = fields.Int(required=True)
+    target = fields.Int(required=True)
+    period = _text()
+
+
+class WinCelebrated(_Data):
+    win_id = fields.Int(required=True)
+    kind = _text()
+    title = _text()
+
+
+class CheckinRecorded(_Data):
+    mood = fields.Int(required=True, validate=validate.Range(1, 5))
+    note_present = fields.Bool(required=True)
+
+
+class SupportNudgeRequested(_Data):
+    reason = _text()
+    intensity = _text(validate=validate.OneOf(("gentle", "strong")))
+    share_details = fields.Bool(required=True)
+
+
+class ReminderDue(_Data):
+    reminder_id = fields.Int(required=True)
+    kind = _text(validate=validate.OneOf(("follow_up", "feedback_request", "weekly_review")))
+    application_id = fields.Int(required=True, allow_none=True)
+    due_at = fields.DateTime(required=True)
+
+
+class NotificationDelivered(_Data):
+    notification_id = fields.Int(required=True)
+    channel = _text()
+
+
+DATA_SCHEMAS: dict[str, type[Schema]] = {
+    "user.registered": UserRegistered,
+    "user.deleted": UserDeleted,
+    "application.created": ApplicationCreated,
+    "application.stage_changed": ApplicationStageChanged,
+    "application.rejected": ApplicationRejected,
+    "application.offer_received": ApplicationOfferReceived,
+    "application.feedback_received": ApplicationFeedbackReceived,
+    "reflection.prompted": ReflectionPrompted,
+    "reflection.completed": ReflectionCompleted,
+    "goal.updated": GoalUpdated,
+    "win.celebrated": WinCelebrated,
+    "checkin.recorded": CheckinRecorded,
+    "support.nudge_requested": SupportNudgeRequested,
+    "reminder.due": ReminderDue,
+    "notification.delivered": NotificationDelivered,
+}
+_SCHEMA_CACHE = {name: schema() for name, schema in DATA_SCHEMAS.items()}
+
+
+class Envelope(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.UUID(required=True)
+    type = fields.Str(required=True, validate=validate.OneOf(tuple(DATA_SCHEMAS)))
+    version = fields.Int(required=True, validate=validate.Equal(1))
+    occurred_at = fields.AwareDateTime(required=True)
+    producer = fields.Str(required=True)
+    user_id = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    correlation_id = fields.UUID(required=True)
+    causation_id = fields.UUID(required=True, allow_none=True)
+    data = fields.Dict(required=True)
+
+
+_ENVELOPE = Envelope()
+
+
+def validate_event(event: object) -> dict:
+    """Return the event unchanged if it is valid, else raise InvalidEvent."""
+    if not isinstance(event, dict):
+        raise InvalidEvent({"_schema": ["an event is a JSON object"]})
+    errors = _ENVELOPE.validate(event)
+    if errors:
+        raise InvalidEvent(errors)
+    data_errors = _SCHEMA_CACHE[event["type"]].validate(event["data"])
+    if data_errors:
+        raise InvalidEvent({"data": data_errors})
+    return event
+
+
+def make_event(
+    type: str,
+    *,
+    user_id: str,
+    data: dict,
+    producer: str,
+    cause: dict | None = None,
+) -> dict:
+    """A new, validated event; `cause` is the event this one answers, if any."""
+    event_id = str(uuid.uuid4())
+    event = {
+        "id": event_id,
+        "type": type,
+        "version": 1,
+        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "producer": producer,
+        "user_id": user_id,
+        "correlation_id": cause["correlation_id"] if cause else event_id,
+        "causation_id": cause["id"] if cause else None,
+        "data": data,
+    }
+    return validate_event(event)
+
+
+__all__ = ["InvalidEvent", "ValidationError", "make_event", "validate_event", "DATA_SCHEMAS"]

@@ -1,0 +1,151 @@
+"""The transactional outbox: events written with the change, relayed after.
+
+`emit` adds an event row in the caller's transaction. The `Relay` claims a
+batch of unsent rows (a lease, so two relays never take the same row on the
+happy path), publishes each with a confirm, and marks them sent only then.
+A relay that dies after the confirm leaves its lease to expire; the row is
+published again and consumers drop the duplicate by event id.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.bus import PublishError, Publisher, UnroutableError
+from shared.events import make_event
+from shared.tables import outbox, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def emit(session: Session, type: str, *, user_id: str, data: dict, producer: str,
+         cause: dict | None = None) -> dict:
+    """Validate an event and add it to the outbox in the session's transaction."""
+    event = make_event(type, user_id=user_id, data=data, producer=producer, cause=cause)
+    session.execute(
+        outbox.insert().values(
+            event_id=event["id"], event_type=type, payload=event, created_at=utcnow(),
+        )
+    )
+    return event
+
+
+def backoff_seconds(attempts: int, base: float = 0.5, cap: float = 10.0) -> float:
+    """Exponential backoff: base, 2*base, 4*base ... never above cap."""
+    return min(cap, base * (2 ** max(0, attempts - 1)))
+
+
+class Relay:
+    """Moves outbox rows to the bus; safe to run several at once."""
+
+    def __init__(self, session_factory: sessionmaker, publisher: Publisher, *,
+                 batch_size: int = 200, lease_s: float = 30.0,
+                 clock: Callable[[], datetime] = utcnow):
+        self.session_factory = session_factory
+        self.publisher = publisher
+        self.batch_size = batch_size
+        self.lease = timedelta(seconds=lease_s)
+        self.clock = clock
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.broker_failures = 0
+
+    def claim(self) -> list[tuple[int, dict]]:
+        """Lease a batch of due, unsent rows to this relay."""
+        now = self.clock()
+        with self.session_factory.begin() as session:
+            rows = session.execute(
+                select(outbox.c.id, outbox.c.payload)
+                .where(
+                    outbox.c.sent_at.is_(None),
+                    or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+                    or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+                )
+                .order_by(outbox.c.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if rows:
+                session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_([r.id for r in rows]))
+                    .values(claimed_by=self.name, claimed_until=now + self.lease)
+                )
+        return [(r.id, r.payload) for r in rows]
+
+    def run_once(self) -> int:
+        """Publish one claimed batch; return how many rows were marked sent."""
+        batch = self.claim()
+        if not batch:
+            return 0
+        sent: list[int] = []
+        failed: dict[int, str] = {}
+        for row_id, event in batch:
+            try:
+                self.publisher.publish(event)
+            except UnroutableError as exc:
+                log.error("event unroutable, kept in outbox",
+                          extra={"event_id": event["id"], "event_type": event["type"], "error": str(exc)})
+                failed[row_id] = str(exc)
+            except PublishError as exc:
+                log.warning("bus unavailable, will retry", extra={"error": str(exc)})
+                self.broker_failures += 1
+                break
+            else:
+                sent.append(row_id)
+        else:
+            self.broker_failures = 0
+        self._settle(batch, sent, failed)
+        return len(sent)
+
+    def _settle(self, batch, sent: list[int], failed: dict[int, str]) -> None:
+        now = self.clock()
+        with self.session_factory.begin() as session:
+            if sent:
+                session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_(sent), outbox.c.claimed_by == self.name)
+                    .values(sent_at=now, claimed_by=None, claimed_until=None)
+                )
+            for row_id, error in failed.items():
+                attempts = session.execute(
+                    select(outbox.c.attempts).where(outbox.c.id == row_id)
+                ).scalar_one() + 1
+                session.execute(
+                    update(outbox).where(outbox.c.id == row_id).values(
+                        attempts=attempts, last_error=error, claimed_by=None, claimed_until=None,
+                        next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)),
+                    )
+                )
+            untouched = [rid for rid, _ in batch if rid not in failed and rid not in sent]
+            if untouched:
+                session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_(untouched), outbox.c.claimed_by == self.name)
+                    .values(claimed_by=None, claimed_until=None)
+                )
+
+    def run(self, stop: threading.Event, wake: threading.Event | None = None,
+            poll_s: float = 0.05) -> None:
+        """Relay until `stop` is set; `wake` cuts the idle wait short."""
+        wake = wake or threading.Event()
+        while not stop.is_set():
+            try:
+                published = self.run_once()
+            except Exception:  # a database hiccup must not end the relay
+                log.exception("relay pass failed")
+                published = 0
+                self.broker_failures += 1
+            if published:
+                continue
+            delay = backoff_seconds(self.broker_failures, base=poll_s) if self.broker_failures else poll_s
+            wake.wait(delay)
+            wake.clear()
+        self.publisher.close()

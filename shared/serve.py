@@ -1,0 +1,50 @@
+"""Serving a Flask app factory with gunicorn from inside `rebound run`."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from shared.config import Settings, env
+
+
+class _Server(BaseApplication):
+    def __init__(self, factory, options: dict):
+        self.factory = factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.factory()
+
+
+def gunicorn_options(service: str, settings: Settings) -> dict:
+    host = env("HOST", "127.0.0.1")
+    return {
+        "bind": f"{host}:{settings.ports[service]}",
+        "workers": settings.web_workers,
+        "worker_class": "gthread",
+        "threads": 8,
+        "graceful_timeout": 10,
+        "timeout": 30,
+        "keepalive": 5,
+        "accesslog": None,
+        "proc_name": f"rebound-{service}",
+    }
+
+
+def serve_http(service: str, factory, settings: Settings) -> None:
+    options = gunicorn_options(service, settings)
+    if service == "frontend":
+        # The frontend has no worker process: each web worker relays its outbox.
+        options["post_worker_init"] = _start_frontend_relay
+    _Server(factory, options).run()
+
+
+def _start_frontend_relay(_worker) -> None:
+    from shared.processes import start_relay_thread
+    from shared.runtime import Runtime
+
+    start_relay_thread(Runtime.build("frontend"))

@@ -1,0 +1,59 @@
+"""The bus topology, declared once for publishers, workers and the dlq tool.
+
+One durable topic exchange carries every event, routed by event type. Each
+consuming service owns one queue bound to the types it handles, and one
+dead-letter queue. A direct replay exchange lets `rebound dlq replay` send a
+message back to one service's queue without waking the others.
+"""
+from __future__ import annotations
+
+from kombu import Exchange, Queue, binding
+
+EVENTS = Exchange("rebound.events", type="topic", durable=True)
+DEAD = Exchange("rebound.dead", type="direct", durable=True)
+REPLAY = Exchange("rebound.replay", type="direct", durable=True)
+
+# Which event types each consuming service handles. Each service's HANDLERS
+# map must name exactly these (a unit test checks it).
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "coach": ("application.created", "application.rejected"),
+    "notifier": ("reflection.prompted", "win.celebrated"),
+}
+
+# Quorum queues redeliver a message at most this many times before RabbitMQ
+# dead-letters it itself: a safety net under the worker's own attempt limit
+# for a message that kills the worker process each time.
+DELIVERY_LIMIT = 50
+
+
+def events_queue(service: str, amqp: bool) -> Queue:
+    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service]]
+    bindings.append(binding(REPLAY, routing_key=service))
+    arguments = None
+    if amqp:
+        arguments = {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": DEAD.name,
+            "x-dead-letter-routing-key": service,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+            "x-delivery-limit": DELIVERY_LIMIT,
+        }
+    return Queue(f"{service}.events", bindings=bindings, durable=True, queue_arguments=arguments)
+
+
+def dead_queue(service: str, amqp: bool) -> Queue:
+    arguments = {"x-queue-type": "quorum"} if amqp else None
+    return Queue(
+        f"{service}.dead", exchange=DEAD, routing_key=service, durable=True,
+        queue_arguments=arguments,
+    )
+
+
+def declare_all(channel, amqp: bool) -> None:
+    """Declare every exchange, queue and binding (idempotent)."""
+    for exchange in (EVENTS, DEAD, REPLAY):
+        exchange(channel).declare()
+    for service in SUBSCRIPTIONS:
+        events_queue(service, amqp)(channel).declare()
+        dead_queue(service, amqp)(channel).declare()

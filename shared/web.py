@@ -1,0 +1,120 @@
+"""What every HTTP process shares: JSON errors, request parsing, health checks."""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from flask import Flask, g, jsonify, request
+from marshmallow import Schema, ValidationError
+from sqlalchemy import Engine, text
+from werkzeug.exceptions import HTTPException
+
+from shared.auth import HEADER, InvalidToken, verify_user_token
+from shared.bus import connect
+from shared.config import Settings
+
+log = logging.getLogger(__name__)
+PUBLIC_PATHS = {"/healthz", "/readyz", "/openapi.json"}
+
+
+class ApiError(Exception):
+    """An error answered as {"error": {code, message, fields}}."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    return response
+
+
+def install_json_errors(app: Flask) -> None:
+    """Every error becomes JSON; no traceback ever reaches the client."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc: ValidationError):
+        return error_response(422, "validation_failed", "Some fields need another look.",
+                              exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages})
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(exc.code or 500, code, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error", extra={"path": request.path})
+        return error_response(500, "internal_error", "Something went wrong on our side. Nothing was saved.")
+
+
+def json_body(schema: Schema, partial: bool = False) -> dict:
+    """The request's JSON loaded through a schema: 400 if malformed, 422 if invalid."""
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    if not isinstance(payload, dict):
+        raise ApiError(422, "validation_failed", "The request body must be a JSON object.",
+                       {"_schema": ["Expected a JSON object."]})
+    return schema.load(payload, partial=partial)
+
+
+def require_internal_token(app: Flask, settings: Settings) -> None:
+    """Services answer 401 unless the frontend vouched for a user."""
+
+    @app.before_request
+    def _check_token():
+        if request.path in PUBLIC_PATHS:
+            return None
+        try:
+            g.user_id = verify_user_token(settings.internal_secret, request.headers.get(HEADER))
+        except InvalidToken as exc:
+            return error_response(401, "unauthorized", str(exc))
+        return None
+
+
+def database_ready(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        return f"database: {type(exc).__name__}"
+    return None
+
+
+class BusProbe:
+    """Checks the bus answers; remembers a good answer for a few seconds."""
+
+    def __init__(self, settings: Settings, ttl_s: float = 5.0):
+        self.settings, self.ttl_s, self._ok_until = settings, ttl_s, 0.0
+
+    def __call__(self) -> str | None:
+        if time.monotonic() < self._ok_until:
+            return None
+        try:
+            with connect(self.settings) as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+        except Exception as exc:
+            return f"bus: {type(exc).__name__}"
+        self._ok_until = time.monotonic() + self.ttl_s
+        return None
+
+
+def install_health(app: Flask, checks: list[Callable[[], str | None]]) -> None:
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    @app.get("/readyz")
+    def readyz():
+        problems = [p for p in (check() for check in checks) if p]
+        if problems:
+            return jsonify({"status": "unavailable", "reasons": problems}), 503
+        return jsonify({"status": "ready"})

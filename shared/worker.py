@@ -1,0 +1,202 @@
+"""Consuming events: ack after commit, dedupe by event id, retry, dead-letter.
+
+`decide` holds the policy as a pure function; `Worker` applies it to kombu
+messages. A handler is `handler(session, event)`: it writes rows (and emits
+events through the outbox) in the session it is given; the worker commits.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from kombu import Producer
+from kombu.mixins import ConsumerMixin
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import insert
+from sqlalchemy.orm import sessionmaker
+
+from shared import topology
+from shared.events import InvalidEvent, validate_event
+from shared.outbox import backoff_seconds
+from shared.tables import processed_events, utcnow
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., None]
+
+# Failures of the database or the network, not of the message: retried for as
+# long as it takes, never counted towards the attempt limit.
+TRANSIENT = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+             sa_exc.TimeoutError, ConnectionError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # "ack", "retry" or "dead"
+    delay: float = 0.0
+    reason: str = ""
+
+
+def decide(outcome: str, attempts: int, max_attempts: int, error: str = "",
+           base_delay: float = 0.5) -> Decision:
+    """What to do with a message after one try.
+
+    outcome: "done", "duplicate", "unhandled" (no handler here), "invalid"
+    (unparseable or schema-invalid), "transient" or "failed".
+    attempts: tries so far, this one included.
+    """
+    if outcome in ("done", "duplicate", "unhandled"):
+        return Decision("ack")
+    if outcome == "invalid":
+        return Decision("dead", reason=error)
+    if outcome == "transient":
+        return Decision("retry", delay=backoff_seconds(attempts, base=base_delay, cap=30.0), reason=error)
+    if attempts >= max_attempts:
+        return Decision("dead", reason=error)
+    return Decision("retry", delay=backoff_seconds(attempts, base=base_delay), reason=error)
+
+
+def parse_body(message) -> dict:
+    """The event in a kombu message, or InvalidEvent."""
+    try:
+        body = message.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        payload = json.loads(body) if isinstance(body, str) else body
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidEvent({"_body": [f"not JSON: {exc}"]}) from exc
+    return validate_event(payload)
+
+
+def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: dict) -> bool:
+    """Apply the handlers in one transaction; False if this event was seen before."""
+    with session_factory() as session:
+        with session.begin():
+            try:
+                with session.begin_nested():
+                    session.execute(insert(processed_events).values(
+                        event_id=event["id"], event_type=event["type"], processed_at=utcnow()))
+            except sa_exc.IntegrityError:
+                return False
+            for handler in handlers:
+                handler(session, event)
+    return True
+
+
+class Worker(ConsumerMixin):
+    """One service's consumer. Never exits because of a message."""
+
+    def __init__(self, service: str, connection, session_factory: sessionmaker,
+                 handlers: dict[str, list[Handler]], settings, *,
+                 on_committed: Callable[[], None] | None = None, prefetch: int = 50):
+        self.service = service
+        self.connection = connection
+        self.session_factory = session_factory
+        self.handlers = handlers
+        self.settings = settings
+        self.on_committed = on_committed or (lambda: None)
+        self.prefetch = prefetch
+        self.attempts: dict[str, int] = {}
+        self._held: list[tuple[float, int, object]] = []
+        self._seq = itertools.count()
+        self._producer: Producer | None = None
+        self.ready = threading.Event()
+
+    def get_consumers(self, Consumer, channel):
+        queue = topology.events_queue(self.service, self.settings.bus_is_amqp)
+        topology.declare_all(channel, self.settings.bus_is_amqp)
+        return [Consumer(queues=[queue], callbacks=[self.on_message], accept=None,
+                         prefetch_count=self.prefetch, no_ack=False)]
+
+    def on_connection_revived(self):
+        # Messages held for a retry belonged to the old channel; the broker
+        # gives them back to us (or another worker) by itself.
+        self._held.clear()
+        self._producer = None
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self._producer = Producer(channel)
+        self.ready.set()
+
+    def on_connection_error(self, exc, interval):
+        self.ready.clear()
+        log.warning("bus connection lost, retrying", extra={"error": str(exc), "retry_in": interval})
+
+    def on_iteration(self):
+        now = time.monotonic()
+        while self._held and self._held[0][0] <= now:
+            _, _, message = heapq.heappop(self._held)
+            self.on_message(None, message)
+
+    def on_message(self, _body, message) -> None:
+        started = time.perf_counter()
+        event, outcome, error = None, "done", ""
+        try:
+            event = parse_body(message)
+            handlers = self.handlers.get(event["type"])
+            if not handlers:
+                outcome = "unhandled"
+            elif not run_handlers(self.session_factory, handlers, event):
+                outcome = "duplicate"
+        except InvalidEvent as exc:
+            outcome, error = "invalid", str(exc.errors)
+        except TRANSIENT as exc:
+            outcome, error = "transient", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a handler bug: retried, then dead-lettered
+            outcome, error = "failed", f"{type(exc).__name__}: {exc}"
+        key = event["id"] if event else str(id(message))
+        attempts = self.attempts.get(key, 0) + (0 if outcome == "transient" else 1)
+        decision = decide(outcome, max(attempts, 1), self.settings.max_attempts, error,
+                          self.settings.retry_base_ms / 1000)
+        self._apply(decision, message, key, attempts)
+        self._log(event, outcome, decision, error, started)
+        if outcome == "done":
+            self.on_committed()
+
+    def _apply(self, decision: Decision, message, key: str, attempts: int) -> None:
+        if decision.action == "retry":
+            self.attempts[key] = attempts
+            heapq.heappush(self._held, (time.monotonic() + decision.delay, next(self._seq), message))
+            return
+        if decision.action == "dead":
+            self.dead_letter(message, decision.reason, attempts)
+        self.attempts.pop(key, None)
+        message.ack()
+
+    def dead_letter(self, message, reason: str, attempts: int) -> None:
+        body = message.body.decode("utf-8", "replace") if isinstance(message.body, bytes) else message.body
+        headers = {
+            "x-error": reason[:2000],
+            "x-attempts": attempts,
+            "x-service": self.service,
+            "x-failed-at": datetime.now(timezone.utc).isoformat(),
+        }
+        self._producer.publish(
+            body if isinstance(body, str) else json.dumps(body),
+            exchange=topology.DEAD, routing_key=self.service,
+            content_type="application/json", content_encoding="utf-8",
+            delivery_mode=2, headers=headers,
+            message_id=message.properties.get("message_id"),
+            timeout=self.settings.confirm_timeout_s, confirm_timeout=self.settings.confirm_timeout_s,
+        )
+
+    def _log(self, event, outcome, decision, error, started) -> None:
+        fields = {
+            "event_id": event["id"] if event else None,
+            "event_type": event["type"] if event else None,
+            "user_id": event["user_id"] if event else None,
+            "outcome": outcome,
+            "action": decision.action,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        if error:
+            fields["error"] = error[:500]
+        level = logging.INFO if decision.action == "ack" else logging.WARNING
+        log.log(level, "event handled", extra=fields)
