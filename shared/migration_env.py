@@ -7,7 +7,7 @@ from sqlalchemy import MetaData
 from shared.db import make_engine
 
 
-def run_migrations(metadata: MetaData) -> None:
+def run_migrations(metadata: MetaData | list[MetaData]) -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=metadata, literal_binds=True)

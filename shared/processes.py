@@ -49,7 +49,7 @@ def run(process: str) -> None:
     migrate_service(service, settings)
     if kind == "web":
         from shared.serve import serve_http
-        serve_http(service, load(APP_FACTORIES[service]), settings)
+        serve_http(service, load(APP_FACTORIES[service]), settings, process)
     elif kind == "relay":
         run_relay(service, settings)
     else:

@@ -20,7 +20,7 @@ class _Server(BaseApplication):
         return self.factory()
 
 
-def gunicorn_options(service: str, settings: Settings) -> dict:
+def gunicorn_options(service: str, settings: Settings, process: str) -> dict:
     host = env("HOST", "127.0.0.1")
     return {
         "bind": f"{host}:{settings.ports[service]}",
@@ -32,11 +32,26 @@ def gunicorn_options(service: str, settings: Settings) -> dict:
         "keepalive": 5,
         "accesslog": None,
         "proc_name": f"rebound-{service}",
+        # Several gunicorns run side by side; a shared control socket path would clash.
+        "control_socket_disable": True,
+        "logconfig_dict": _json_logging(process),
     }
 
 
-def serve_http(service: str, factory, settings: Settings) -> None:
-    options = gunicorn_options(service, settings)
+def _json_logging(process: str) -> dict:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "shared.logs.JsonFormatter", "process": process}},
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stdout"}},
+        "root": {"level": "INFO", "handlers": ["stdout"]},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False}},
+    }
+
+
+def serve_http(service: str, factory, settings: Settings, process: str) -> None:
+    options = gunicorn_options(service, settings, process)
     if service == "frontend":
         # The frontend has no worker process: each web worker relays its outbox.
         options["post_worker_init"] = _start_frontend_relay

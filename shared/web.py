@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import Flask, g, jsonify, request
 from marshmallow import Schema, ValidationError
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from shared.auth import HEADER, InvalidToken, verify_user_token
@@ -48,6 +49,11 @@ def install_json_errors(app: Flask) -> None:
     def _http(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
         return error_response(exc.code or 500, code, exc.description or exc.name)
+
+    @app.errorhandler(OperationalError)
+    def _database_down(exc: OperationalError):
+        log.error("database unavailable", extra={"path": request.path, "error": str(exc)[:300]})
+        return error_response(503, "unavailable", "We can't reach our database right now. Nothing was saved; please try again shortly.")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -118,3 +124,19 @@ def install_health(app: Flask, checks: list[Callable[[], str | None]]) -> None:
         if problems:
             return jsonify({"status": "unavailable", "reasons": problems}), 503
         return jsonify({"status": "ready"})
+
+
+def create_service_app(import_name: str, runtime, *blueprints) -> Flask:
+    """A service's Flask app: JSON errors, internal auth, health, its blueprints."""
+    app = Flask(import_name)
+    install_json_errors(app)
+    require_internal_token(app, runtime.settings)
+    install_health(app, [lambda: database_ready(runtime.engine), BusProbe(runtime.settings)])
+
+    @app.before_request
+    def _attach_runtime():
+        g.runtime = runtime
+
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,1 @@
+"""The coach: answers what happens in a job search with reflection, goals and wins."""

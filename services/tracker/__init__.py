@@ -1,0 +1,1 @@
+"""The tracker: applications, their stages and the rejections they end in."""

@@ -1,0 +1,120 @@
+"""`rebound`: run processes, migrate, manage users, tokens and dead letters."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from shared.config import SERVICES, ConfigError, load_settings
+
+
+def cmd_run(args) -> int:
+    from shared.processes import run
+    run(args.process)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from shared.runtime import migrate_service
+    settings = load_settings()
+    unknown = sorted(set(args.services) - set(SERVICES))
+    if unknown:
+        raise ValueError(f"unknown service(s): {', '.join(unknown)}; choose from {', '.join(SERVICES)}")
+    for service in args.services or SERVICES:
+        migrate_service(service, settings)
+        print(f"{service}: up to date")
+    return 0
+
+
+def _frontend_sessions():
+    from shared.runtime import Runtime, migrate_service
+    settings = load_settings()
+    migrate_service("frontend", settings)
+    return Runtime.build("frontend", settings).sessions
+
+
+def cmd_users_create(args) -> int:
+    from frontend.accounts import create_user
+    password = sys.stdin.readline().rstrip("\n")
+    user = create_user(_frontend_sessions(), args.email, password, display_name=args.name,
+                       timezone=args.timezone)
+    print(f"created {user['email']} {user['id']}")
+    return 0
+
+
+def cmd_tokens_create(args) -> int:
+    from frontend.accounts import create_token
+    token = create_token(_frontend_sessions(), args.email, name=args.name)
+    print(f"API token for {args.email} (shown once): {token}")
+    return 0
+
+
+def cmd_dlq(args) -> int:
+    from shared import dlq
+    settings = load_settings()
+    if args.action == "purge":
+        print(f"purged {dlq.purge(settings, args.service)} dead letter(s) from {args.service}")
+    elif args.action == "replay":
+        count = dlq.replay(settings, args.service, args.event_id)
+        print(f"replayed {count} dead letter(s) to {args.service}")
+    else:
+        letters = dlq.list_letters(settings, args.service)
+        if args.action == "show":
+            letters = [letter for letter in letters if letter.event_id == args.event_id]
+            for letter in letters:
+                print(json.dumps(letter.__dict__, indent=2, default=str))
+            return 0 if letters else 1
+        for letter in letters:
+            print(f"{letter.event_id}\t{letter.event_type}\tattempts={letter.attempts}\t{letter.error[:120]}")
+        print(f"{len(letters)} dead letter(s) in {args.service}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from shared.processes import PROCESSES
+    parser = argparse.ArgumentParser(prog="rebound", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run one process of the Procfile")
+    run.add_argument("process", choices=sorted(PROCESSES))
+    run.set_defaults(func=cmd_run)
+
+    migrate = sub.add_parser("migrate", help="bring every database to the newest schema")
+    migrate.add_argument("services", nargs="*", help=f"some of: {', '.join(SERVICES)} (default: all)")
+    migrate.set_defaults(func=cmd_migrate)
+
+    users = sub.add_parser("users", help="manage accounts").add_subparsers(dest="action", required=True)
+    create = users.add_parser("create", help="create an account; the password is read from stdin")
+    create.add_argument("email")
+    create.add_argument("--name", default=None)
+    create.add_argument("--timezone", default="UTC")
+    create.set_defaults(func=cmd_users_create)
+
+    tokens = sub.add_parser("tokens", help="manage API tokens").add_subparsers(dest="action", required=True)
+    token = tokens.add_parser("create", help="create a personal API token and print it")
+    token.add_argument("email")
+    token.add_argument("--name", default="cli")
+    token.set_defaults(func=cmd_tokens_create)
+
+    dlq = sub.add_parser("dlq", help="inspect and replay dead letters")
+    dlq.add_argument("action", choices=["list", "show", "replay", "purge"])
+    dlq.add_argument("service")
+    dlq.add_argument("event_id", nargs="?")
+    dlq.set_defaults(func=cmd_dlq)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "dlq" and args.action == "show" and not args.event_id:
+        print("rebound dlq show SERVICE EVENT_ID: which event?", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except (ConfigError, ValueError) as exc:
+        print(f"rebound: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
