@@ -1,0 +1,98 @@
+"""A rejection travels through every real process, on both buses."""
+from __future__ import annotations
+
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.e2e.harness import Api, make_stack, wait_until
+
+pytestmark = pytest.mark.e2e
+
+SERVICES = ("frontend", "tracker", "coach", "notifier")
+
+
+@pytest.fixture(params=["filesystem", "amqp"])
+def stack(request, tmp_path):
+    if request.param == "amqp":
+        bus_url = request.getfixturevalue("fresh_vhost")()
+        make_db = request.getfixturevalue("pg_database")
+        stack = make_stack(tmp_path, bus_url, {s: make_db() for s in SERVICES})
+    else:
+        stack = make_stack(tmp_path)
+    stack.start()
+    yield stack
+    codes = stack.stop()
+    assert all(code == 0 for code in codes.values()), f"unclean exits: {codes}"
+
+
+@pytest.fixture
+def api(stack) -> Api:
+    stack.cli("users", "create", "sam@example.com", "--name", "Sam", stdin="a long enough password\n")
+    token = stack.cli("tokens", "create", "sam@example.com").split()[-1]
+    return Api(stack.base_url, token)
+
+
+def _reflections_for(api: Api, application_id: int) -> list[dict]:
+    items = api.get("/reflections", limit=1000).json()["items"]
+    return [r for r in items if r["application_id"] == application_id]
+
+
+def _notification_about(api: Api, reflection_id: int) -> list[dict]:
+    items = api.get("/notifications", limit=1000).json()["items"]
+    return [n for n in items if n["link"] and n["link"].endswith(f"reflection-{reflection_id}")]
+
+
+def test_a_rejection_gets_a_prompt_and_a_notification(api):
+    created = api.post("/applications", {"company": "Northwind", "role": "Data Analyst", "source": "referral"})
+    assert created.status_code == 201, created.text
+    app_id = created.json()["id"]
+    rejected = api.post(f"/applications/{app_id}/rejection", {"reason": "experience"})
+    assert rejected.status_code == 201, rejected.text
+    assert rejected.json()["stage"] == "rejected"
+
+    reflections = wait_until(lambda: _reflections_for(api, app_id), message="the reflection prompt")
+    assert len(reflections) == 1
+    assert "Northwind" in reflections[0]["prompt"]
+    notes = wait_until(lambda: _notification_about(api, reflections[0]["id"]), message="the notification")
+    assert notes[0]["body"] == reflections[0]["prompt"]
+    wins = api.get("/wins").json()["items"]
+    assert [w["kind"] for w in wins] == ["first_application"]
+
+
+def test_latency_and_a_burst_of_200_rejections(api, stack, record_property):
+    latencies = []
+    for i in range(5):
+        app_id = api.post("/applications", {"company": f"Warmup {i}", "role": "Analyst"}).json()["id"]
+        api.post(f"/applications/{app_id}/rejection", {})
+        started = time.perf_counter()
+        reflection = wait_until(lambda: _reflections_for(api, app_id), interval=0.01)[0]
+        wait_until(lambda: _notification_about(api, reflection["id"]), interval=0.01)
+        latencies.append((time.perf_counter() - started) * 1000)
+    record_property("latency_ms_median", round(statistics.median(latencies), 1))
+    assert statistics.median(latencies) < 2000, latencies
+
+    def create_and_reject(i: int) -> int:
+        app_id = api.post("/applications", {"company": f"Burst Co {i}", "role": "Engineer"}).json()["id"]
+        assert api.post(f"/applications/{app_id}/rejection", {"reason": "other"}).status_code == 201
+        return app_id
+
+    with ThreadPoolExecutor(8) as pool:
+        burst_ids = set(pool.map(create_and_reject, range(200)))
+
+    def all_prompted():
+        items = api.get("/reflections", limit=1000).json()["items"]
+        seen = [r["application_id"] for r in items if r["application_id"] in burst_ids]
+        return seen if len(set(seen)) == 200 else None
+
+    prompted = wait_until(all_prompted, timeout=60, interval=0.2, message="200 prompts")
+    assert len(prompted) == 200, "an application got more than one prompt"
+
+    def all_notified():
+        items = api.get("/notifications", limit=1000).json()["items"]
+        return len([n for n in items if n["kind"] == "reflection"]) >= 205 and items
+    items = wait_until(all_notified, timeout=60, interval=0.2, message="205 notifications")
+    assert len([n for n in items if n["kind"] == "reflection"]) == 205
+    stack.assert_alive()
