@@ -85,7 +85,7 @@ def test_another_users_application_is_invisible(tracker):
     for method, path, body in [("get", f"/applications/{app['id']}", None),
                                ("post", f"/applications/{app['id']}/stage", {"stage": "screening"}),
                                ("post", f"/applications/{app['id']}/rejection", {})]:
-        kwargs = {"json": body} if body else {}
+        kwargs = {} if body is None else {"json": body}
         response = getattr(tracker, method)(path, user="bob", **kwargs)
         assert response.status_code == 404, path
     assert tracker.get("/applications", user="bob").json["items"] == []
