@@ -77,10 +77,10 @@ def start_relay_thread(runtime: Runtime) -> tuple[threading.Event, threading.Eve
 
 def run_relay(service: str, settings) -> None:
     runtime = Runtime.build(service, settings)
-    stop = threading.Event()
-    _stop_on_signals(stop)
+    stop, wake = threading.Event(), threading.Event()
+    _stop_on_signals(stop, also=wake.set)
     log.info("relay started", extra={"service": service})
-    Relay(runtime.sessions, Publisher(settings)).run(stop, poll_s=settings.relay_poll_ms / 1000)
+    Relay(runtime.sessions, Publisher(settings)).run(stop, wake, poll_s=settings.relay_poll_ms / 1000)
     log.info("relay stopped", extra={"service": service})
 
 
