@@ -16,8 +16,11 @@ REPLAY = Exchange("rebound.replay", type="direct", durable=True)
 # Which event types each consuming service handles. Each service's HANDLERS
 # map must name exactly these (a unit test checks it).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "coach": ("application.created", "application.rejected"),
-    "notifier": ("reflection.prompted", "win.celebrated"),
+    "coach": (
+        "user.registered", "application.created", "application.stage_changed",
+        "application.offer_received", "application.rejected", "reflection.completed",
+    ),
+    "notifier": ("user.registered", "reflection.prompted", "win.celebrated"),
 }
 
 # Quorum queues redeliver a message at most this many times before RabbitMQ
