@@ -1,4 +1,10 @@
-"""`rebound run PROCESS`: the long-running processes of the Procfile."""
+"""`rebound run PROCESS`: the long-running processes of the Procfile.
+
+A web process serves a Flask app under gunicorn. A background process
+(`tracker-relay`, `coach-worker`, `notifier-worker`) relays its service's
+outbox, consumes the events the service subscribes to, and runs the
+service's scheduled jobs, each in its own thread.
+"""
 from __future__ import annotations
 
 import importlib
@@ -19,11 +25,11 @@ log = logging.getLogger(__name__)
 PROCESSES = {
     "frontend": ("frontend", "web"),
     "tracker-api": ("tracker", "web"),
-    "tracker-relay": ("tracker", "relay"),
+    "tracker-relay": ("tracker", "background"),
     "coach-api": ("coach", "web"),
-    "coach-worker": ("coach", "worker"),
+    "coach-worker": ("coach", "background"),
     "notifier-api": ("notifier", "web"),
-    "notifier-worker": ("notifier", "worker"),
+    "notifier-worker": ("notifier", "background"),
 }
 APP_FACTORIES = {
     "frontend": "frontend.app:create_app",
@@ -31,10 +37,13 @@ APP_FACTORIES = {
     "coach": "services.coach.api:create_app",
     "notifier": "services.notifier.api:create_app",
 }
+# Event handlers of the services that consume events (see shared/topology.py).
 HANDLER_MAPS = {
     "coach": "services.coach.handlers:HANDLERS",
     "notifier": "services.notifier.handlers:HANDLERS",
 }
+# Scheduled jobs: `loop(runtime, stop: threading.Event)`, run until stop is set.
+SCHEDULERS: dict[str, str] = {}
 
 
 def load(path: str):
@@ -50,17 +59,14 @@ def run(process: str) -> None:
     if kind == "web":
         from shared.serve import serve_http
         serve_http(service, load(APP_FACTORIES[service]), settings, process)
-    elif kind == "relay":
-        run_relay(service, settings)
     else:
-        run_worker(service, settings)
+        run_background(service, settings)
 
 
-def _stop_on_signals(stop: threading.Event, also=lambda: None) -> None:
+def _stop_on_signals(on_stop) -> None:
     def _handler(signum, _frame):
         log.info("stopping", extra={"signal": signum})
-        stop.set()
-        also()
+        on_stop()
     signal.signal(signal.SIGTERM, _handler)
     signal.signal(signal.SIGINT, _handler)
 
@@ -75,28 +81,36 @@ def start_relay_thread(runtime: Runtime) -> tuple[threading.Event, threading.Eve
     return stop, wake, thread
 
 
-def run_relay(service: str, settings) -> None:
+def run_background(service: str, settings) -> None:
+    """Relay, consume and schedule for one service until SIGTERM."""
     runtime = Runtime.build(service, settings)
-    stop, wake = threading.Event(), threading.Event()
-    _stop_on_signals(stop, also=wake.set)
-    log.info("relay started", extra={"service": service})
-    Relay(runtime.sessions, Publisher(settings)).run(stop, wake, poll_s=settings.relay_poll_ms / 1000)
-    log.info("relay stopped", extra={"service": service})
-
-
-def run_worker(service: str, settings) -> None:
-    runtime = Runtime.build(service, settings)
+    stop = threading.Event()
     relay_stop, wake, relay_thread = start_relay_thread(runtime)
-    worker = Worker(service, connect(settings), runtime.sessions, load(HANDLER_MAPS[service]),
-                    settings, on_committed=wake.set)
+    threads = [relay_thread]
+    if service in SCHEDULERS:
+        scheduler = threading.Thread(target=load(SCHEDULERS[service]), args=(runtime, stop),
+                                     name="scheduler", daemon=True)
+        scheduler.start()
+        threads.append(scheduler)
+    worker = None
+    if service in HANDLER_MAPS:
+        worker = Worker(service, connect(settings), runtime.sessions, load(HANDLER_MAPS[service]),
+                        settings, on_committed=wake.set)
 
-    def _stop_worker():
-        worker.should_stop = True
+    def _on_stop():
+        stop.set()
+        relay_stop.set()
+        wake.set()
+        if worker is not None:
+            worker.should_stop = True
 
-    _stop_on_signals(threading.Event(), also=_stop_worker)
-    log.info("worker started", extra={"service": service})
-    worker.run()
-    relay_stop.set()
-    wake.set()
-    relay_thread.join(timeout=10)
-    log.info("worker stopped", extra={"service": service})
+    _stop_on_signals(_on_stop)
+    log.info("started", extra={"service": service, "consuming": worker is not None})
+    if worker is not None:
+        worker.run()
+    else:
+        stop.wait()
+    _on_stop()
+    for thread in threads:
+        thread.join(timeout=10)
+    log.info("stopped", extra={"service": service})
