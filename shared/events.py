@@ -91,6 +91,7 @@ class ReflectionPrompted(_Data):
     application_id = fields.Int(required=True, allow_none=True)
     kind = _text()
     prompt = _text()
+    urgency = fields.Str(validate=validate.OneOf(("low", "normal", "high")))
 
 
 class ReflectionCompleted(_Data):
@@ -105,12 +106,15 @@ class GoalUpdated(_Data):
     progress = fields.Int(required=True)
     target = fields.Int(required=True)
     period = _text()
+    # proposed, active, met, missed, declined, withdrawn; absent means active
+    status = fields.Str(validate=validate.Length(max=16))
 
 
 class WinCelebrated(_Data):
     win_id = fields.Int(required=True)
     kind = _text()
     title = _text()
+    urgency = fields.Str(validate=validate.OneOf(("low", "normal", "high")))
 
 
 class CheckinRecorded(_Data):
@@ -129,11 +133,80 @@ class ReminderDue(_Data):
     kind = _text(validate=validate.OneOf(("follow_up", "feedback_request", "weekly_review")))
     application_id = fields.Int(required=True, allow_none=True)
     due_at = fields.DateTime(required=True)
+    urgency = fields.Str(validate=validate.OneOf(("low", "normal", "high")))
 
 
 class NotificationDelivered(_Data):
     notification_id = fields.Int(required=True)
     channel = _text()
+
+
+URGENCIES = ("low", "normal", "high")
+_urgency = fields.Str(validate=validate.OneOf(URGENCIES))  # optional: "normal" when absent
+
+
+class ApplicationUpdated(_Data):
+    application_id = fields.Int(required=True)
+    # Only the fields that changed, with their new values (JSON primitives).
+    changes = fields.Dict(keys=fields.Str(), required=True)
+
+
+class ApplicationDeleted(_Data):
+    application_id = fields.Int(required=True)
+
+
+class ApplicationArchived(_Data):
+    application_id = fields.Int(required=True)
+    archived = fields.Bool(required=True)
+
+
+class ApplicationGhosted(_Data):
+    application_id = fields.Int(required=True)
+    company = _text()
+    role = _text()
+    source = _text(allow_none=True)
+    stage_reached = _text(validate=validate.OneOf(STAGES))
+    ghosted_on = fields.Date(required=True)
+
+
+class ApplicationRejectionRetracted(_Data):
+    application_id = fields.Int(required=True)
+    # The id of the application.rejected event being taken back.
+    rejection_event_id = fields.UUID(required=True, allow_none=True)
+
+
+class InterviewScheduled(_Data):
+    application_id = fields.Int(required=True)
+    round_id = fields.Int(required=True)
+    kind = _text(validate=validate.OneOf(("phone", "technical", "onsite", "panel", "take_home")))
+    scheduled_on = fields.Date(required=True)
+    company = _text()
+    role = _text()
+
+
+class SuggestionOffered(_Data):
+    suggestion_id = fields.Int(required=True)
+    kind = _text()
+    title = _text()
+    body = _text()
+    application_id = fields.Int(allow_none=True)
+    urgency = _urgency
+
+
+class InsightGenerated(_Data):
+    insight_id = fields.Int(required=True)
+    kind = _text()
+    title = _text()
+    body = _text()
+    urgency = _urgency
+
+
+class CoachingWithdrawn(_Data):
+    """What the coach took back after a rejection was retracted."""
+    application_id = fields.Int(required=True, allow_none=True)
+    reflection_ids = fields.List(fields.Int(), required=True)
+    suggestion_ids = fields.List(fields.Int(), required=True)
+    win_ids = fields.List(fields.Int(), required=True)
 
 
 DATA_SCHEMAS: dict[str, type[Schema]] = {
@@ -152,6 +225,15 @@ DATA_SCHEMAS: dict[str, type[Schema]] = {
     "support.nudge_requested": SupportNudgeRequested,
     "reminder.due": ReminderDue,
     "notification.delivered": NotificationDelivered,
+    "application.updated": ApplicationUpdated,
+    "application.deleted": ApplicationDeleted,
+    "application.archived": ApplicationArchived,
+    "application.ghosted": ApplicationGhosted,
+    "application.rejection_retracted": ApplicationRejectionRetracted,
+    "interview.scheduled": InterviewScheduled,
+    "suggestion.offered": SuggestionOffered,
+    "insight.generated": InsightGenerated,
+    "coaching.withdrawn": CoachingWithdrawn,
 }
 _SCHEMA_CACHE = {name: schema() for name, schema in DATA_SCHEMAS.items()}
 

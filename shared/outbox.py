@@ -32,7 +32,7 @@ def emit(session: Session, type: str, *, user_id: str, data: dict, producer: str
     event = make_event(type, user_id=user_id, data=data, producer=producer, cause=cause)
     session.execute(
         outbox.insert().values(
-            event_id=event["id"], event_type=type, payload=event, created_at=utcnow(),
+            event_id=event["id"], event_type=type, user_id=user_id, payload=event, created_at=utcnow(),
         )
     )
     return event

@@ -39,6 +39,7 @@ APP_FACTORIES = {
 }
 # Event handlers of the services that consume events (see shared/topology.py).
 HANDLER_MAPS = {
+    "tracker": "services.tracker.handlers:HANDLERS",
     "coach": "services.coach.handlers:HANDLERS",
     "notifier": "services.notifier.handlers:HANDLERS",
 }

@@ -23,6 +23,7 @@ outbox = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("event_id", String(36), nullable=False, unique=True),
     Column("event_type", String(64), nullable=False),
+    Column("user_id", String(64)),
     Column("payload", JSON, nullable=False),
     Column("created_at", DateTime, nullable=False, default=utcnow),
     Column("sent_at", DateTime),

@@ -16,11 +16,21 @@ REPLAY = Exchange("rebound.replay", type="direct", durable=True)
 # Which event types each consuming service handles. Each service's HANDLERS
 # map must name exactly these (a unit test checks it).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "tracker": ("user.deleted",),
     "coach": (
-        "user.registered", "application.created", "application.stage_changed",
-        "application.offer_received", "application.rejected", "reflection.completed",
+        "user.registered", "user.deleted",
+        "application.created", "application.updated", "application.stage_changed",
+        "application.offer_received", "application.rejected", "application.feedback_received",
+        "application.deleted", "application.archived", "application.ghosted",
+        "application.rejection_retracted", "interview.scheduled",
+        "reflection.completed", "checkin.recorded",
     ),
-    "notifier": ("user.registered", "reflection.prompted", "win.celebrated"),
+    "notifier": (
+        "user.registered", "user.deleted",
+        "reflection.prompted", "win.celebrated", "goal.updated", "reminder.due",
+        "support.nudge_requested", "suggestion.offered", "insight.generated",
+        "coaching.withdrawn", "application.offer_received",
+    ),
 }
 
 # Quorum queues redeliver a message at most this many times before RabbitMQ

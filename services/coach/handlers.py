@@ -6,8 +6,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.coach.models import ApplicationFact, Profile, Reflection, Win
+from services.coach.models import ApplicationFact, Profile, Reflection, Win, metadata
 from services.coach.prompts import WIN_TITLES, reflection_for
+from shared.erasure import erase_user_rows
 from shared.outbox import emit
 
 PRODUCER = "coach"
@@ -95,8 +96,14 @@ def _fact(session: Session, user_id: str, application_id: int) -> ApplicationFac
         ApplicationFact.user_id == user_id, ApplicationFact.application_id == application_id))
 
 
+def erase_user(session: Session, event: dict) -> None:
+    """Forget everything about a person who deleted their account."""
+    erase_user_rows(session, metadata, event["user_id"])
+
+
 HANDLERS = {
     "user.registered": [remember_user],
+    "user.deleted": [erase_user],
     "application.created": [note_application],
     "application.stage_changed": [note_stage_change],
     "application.offer_received": [celebrate_offer],

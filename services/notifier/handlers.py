@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.notifier.models import Notification, Recipient
+from services.notifier.models import Notification, Recipient, metadata
+from shared.erasure import erase_user_rows
 
 
 def remember_recipient(session: Session, event: dict) -> None:
@@ -31,8 +32,14 @@ def inbox_win(session: Session, event: dict) -> None:
     ))
 
 
+def erase_user(session: Session, event: dict) -> None:
+    """Forget everything about a person who deleted their account."""
+    erase_user_rows(session, metadata, event["user_id"])
+
+
 HANDLERS = {
     "user.registered": [remember_recipient],
+    "user.deleted": [erase_user],
     "reflection.prompted": [inbox_reflection],
     "win.celebrated": [inbox_win],
 }
