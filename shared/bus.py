@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 from kombu import Connection, Producer
@@ -63,14 +64,25 @@ class Publisher:
         self.settings = settings
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        self._last_used = 0.0
 
     def _ensure(self) -> Producer:
+        if self._producer is not None and self._idle_too_long():
+            self.close()
         if self._producer is None:
             self._connection = connect(self.settings)
             self._connection.ensure_connection(max_retries=1, timeout=5)
             declare_topology(self._connection, self.settings)
             self._producer = Producer(self._connection.default_channel)
+            self._last_used = time.monotonic()
         return self._producer
+
+    def _idle_too_long(self) -> bool:
+        # Nothing reads an idle publisher's connection, so it sends no
+        # heartbeats and the broker drops it after about two intervals:
+        # open a new one rather than publish into one that may be gone.
+        heartbeat = self.settings.heartbeat_s if self.settings.bus_is_amqp else 0
+        return heartbeat > 0 and time.monotonic() - self._last_used > heartbeat / 2
 
     def publish(self, event: dict, exchange=topology.EVENTS, routing_key: str | None = None,
                 headers: dict | None = None, body: str | None = None) -> None:
@@ -92,6 +104,7 @@ class Publisher:
                 timeout=self.settings.confirm_timeout_s,
                 confirm_timeout=self.settings.confirm_timeout_s,
             )
+            self._last_used = time.monotonic()
         except UnroutableError:
             raise
         except Exception as exc:  # any failure leaves the event unpublished

@@ -8,6 +8,8 @@ from pathlib import Path
 SERVICES = ("frontend", "tracker", "coach", "notifier")
 DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003}
 DEV_SECRET = "dev-only-not-secret"
+DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a local helpline "
+                             "can point you to support near you.")
 
 
 class ConfigError(RuntimeError):
@@ -48,6 +50,11 @@ class Settings:
     ports: dict[str, int] = field(default_factory=dict)
     database_urls: dict[str, str] = field(default_factory=dict)
     service_urls: dict[str, str] = field(default_factory=dict)
+    # Shown by the coach when moods stay very low; point to help that exists where you deploy.
+    support_resources_text: str = DEFAULT_SUPPORT_RESOURCES
+    ghost_after_days: int = 21
+    import_max_bytes: int = 5 * 1024 * 1024
+    mail_from: str = "Rebound <rebound@localhost>"
 
     @property
     def production(self) -> bool:
@@ -73,12 +80,15 @@ def load_settings() -> Settings:
         internal_secret=env("INTERNAL_SECRET", DEV_SECRET),
         base_url=env("BASE_URL", f"http://127.0.0.1:{ports['frontend']}").rstrip("/"),
         smtp_url=env("SMTP_URL"),
+        mail_from=env("MAIL_FROM", "Rebound <rebound@localhost>"),
         max_attempts=_int("MAX_ATTEMPTS", 5),
         retry_base_ms=_int("RETRY_BASE_MS", 500),
         confirm_timeout_s=_int("CONFIRM_TIMEOUT_MS", 5000) / 1000,
         heartbeat_s=_int("HEARTBEAT_S", 20),
         relay_poll_ms=_int("RELAY_POLL_MS", 50),
         web_workers=_int("WEB_WORKERS", 2),
+        ghost_after_days=_int("GHOST_AFTER_DAYS", 21),
+        import_max_bytes=_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")
@@ -89,6 +99,7 @@ def load_settings() -> Settings:
             for name in SERVICES
             if name != "frontend"
         },
+        support_resources_text=env("SUPPORT_RESOURCES_TEXT", DEFAULT_SUPPORT_RESOURCES),
     )
     _refuse_unsafe_production(settings)
     return settings

@@ -44,7 +44,11 @@ HANDLER_MAPS = {
     "notifier": "services.notifier.handlers:HANDLERS",
 }
 # Scheduled jobs: `loop(runtime, stop: threading.Event)`, run until stop is set.
-SCHEDULERS: dict[str, str] = {}
+SCHEDULERS: dict[str, str] = {
+    "tracker": "services.tracker.ghosting:run",
+    "coach": "services.coach.scheduler:run",
+    "notifier": "services.notifier.scheduler:run",
+}
 
 
 def load(path: str):

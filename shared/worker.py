@@ -112,8 +112,15 @@ class Worker(ConsumerMixin):
     def get_consumers(self, Consumer, channel):
         queue = topology.events_queue(self.service, self.settings.bus_is_amqp)
         topology.declare_all(channel, self.settings.bus_is_amqp)
-        return [Consumer(queues=[queue], callbacks=[self.on_message], accept=None,
+        # on_message, not callbacks: kombu then hands over the raw message
+        # undecoded, so an unparseable body reaches parse_body and the dead
+        # letters (instead of being acked and dropped by kombu), and no content
+        # type but JSON is ever deserialised.
+        return [Consumer(queues=[queue], on_message=self._on_raw_message,
                          prefetch_count=self.prefetch, no_ack=False)]
+
+    def _on_raw_message(self, message) -> None:
+        self.on_message(None, message)
 
     def on_connection_revived(self):
         # Messages held for a retry belonged to the old channel; the broker

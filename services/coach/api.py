@@ -1,11 +1,17 @@
-"""The coach's HTTP API: reflections, wins and goals, scoped to the caller."""
+"""The coach's HTTP API: reflections, check-ins and settings; the app that holds every blueprint."""
 from __future__ import annotations
+
+from zoneinfo import available_timezones
 
 from flask import Blueprint, Flask, g, request
 from sqlalchemy import select
 
-from services.coach.models import Goal, Reflection, Win
-from services.coach.schemas import answer_in, goal_out, reflection_out, win_out
+from services.coach import scheduler
+from services.coach.handlers import playbook
+from services.coach.models import Checkin, Profile, Reflection
+from services.coach.schemas import (
+    answer_in, checkin_in, checkin_out, reflection_out, settings_out, settings_patch,
+)
 from shared.config import Settings
 from shared.outbox import emit
 from shared.pagination import paginate
@@ -14,20 +20,29 @@ from shared.tables import utcnow
 from shared.web import ApiError, create_service_app, json_body
 
 bp = Blueprint("coach", __name__)
+STATUSES = ("open", "done", "skipped")
 
 
 @bp.get("/reflections")
 def list_reflections():
-    """Open or answered reflections, newest first."""
-    query = select(Reflection).where(Reflection.user_id == g.user_id)
+    """Open, answered or skipped reflections, newest first."""
+    query = select(Reflection).where(Reflection.user_id == g.user_id, Reflection.status != "withdrawn")
     status = request.args.get("status")
-    if status not in (None, "open", "done"):
-        raise ApiError(422, "validation_failed", "status must be open or done.",
-                       {"status": ["Must be one of: open, done."]})
+    if status not in (None, *STATUSES):
+        raise ApiError(422, "validation_failed", "status must be open, done or skipped.",
+                       {"status": ["Must be one of: open, done, skipped."]})
     if status:
         query = query.where(Reflection.status == status)
     with g.runtime.sessions() as session:
         return paginate(session, query, Reflection.id, reflection_out.dump)
+
+
+def _reflection(session, reflection_id: int) -> Reflection:
+    reflection = session.scalar(select(Reflection).where(
+        Reflection.id == reflection_id, Reflection.user_id == g.user_id, Reflection.status != "withdrawn"))
+    if reflection is None:
+        raise ApiError(404, "not_found", "We couldn't find that reflection.")
+    return reflection
 
 
 @bp.post("/reflections/<int:reflection_id>")
@@ -35,10 +50,7 @@ def answer_reflection(reflection_id: int):
     """Save the user's answer to a reflection prompt."""
     fields = json_body(answer_in)
     with g.runtime.sessions.begin() as session:
-        reflection = session.scalar(select(Reflection).where(
-            Reflection.id == reflection_id, Reflection.user_id == g.user_id))
-        if reflection is None:
-            raise ApiError(404, "not_found", "We couldn't find that reflection.")
+        reflection = _reflection(session, reflection_id)
         first_answer = reflection.status != "done"
         reflection.answer, reflection.mood = fields["answer"], fields.get("mood")
         reflection.status, reflection.answered_at = "done", utcnow()
@@ -48,19 +60,78 @@ def answer_reflection(reflection_id: int):
         return reflection_out.dump(reflection)
 
 
-@bp.get("/wins")
-def list_wins():
-    """Every win, newest first."""
-    with g.runtime.sessions() as session:
-        return paginate(session, select(Win).where(Win.user_id == g.user_id), Win.id, win_out.dump)
+@bp.post("/reflections/<int:reflection_id>/skip")
+def skip_reflection(reflection_id: int):
+    """Set a prompt aside without answering it."""
+    with g.runtime.sessions.begin() as session:
+        reflection = _reflection(session, reflection_id)
+        if reflection.status == "open":
+            reflection.status = "skipped"
+        return reflection_out.dump(reflection)
 
 
-@bp.get("/goals")
-def list_goals():
-    """The user's goals, newest first."""
+@bp.post("/checkins")
+def record_checkin():
+    """A mood from 1 to 5 and an optional note."""
+    fields = json_body(checkin_in)
+    with g.runtime.sessions.begin() as session:
+        checkin = Checkin(user_id=g.user_id, mood=fields["mood"], note=fields.get("note") or None,
+                          application_id=fields.get("application_id"), created_at=utcnow())
+        session.add(checkin)
+        session.flush()
+        emit(session, "checkin.recorded", user_id=g.user_id, producer="coach",
+             data={"mood": checkin.mood, "note_present": bool(checkin.note)})
+        return checkin_out.dump(checkin), 201
+
+
+@bp.get("/checkins")
+def list_checkins():
+    """Check-ins, newest first."""
     with g.runtime.sessions() as session:
-        return paginate(session, select(Goal).where(Goal.user_id == g.user_id), Goal.id, goal_out.dump)
+        return paginate(session, select(Checkin).where(Checkin.user_id == g.user_id), Checkin.id, checkin_out.dump)
+
+
+def _profile(session) -> Profile:
+    profile = session.get(Profile, g.user_id)
+    if profile is None:
+        profile = Profile(user_id=g.user_id, timezone="UTC", review_weekday=6, review_time="18:00",
+                          disabled_rules=[], nudge_threshold=3)
+        session.add(profile)
+    return profile
+
+
+@bp.get("/settings")
+def get_settings():
+    """The user's coaching settings."""
+    with g.runtime.sessions.begin() as session:
+        return settings_out.dump(_profile(session))
+
+
+@bp.patch("/settings")
+def update_settings():
+    """Change timezone, weekly review time, switched-off rules, nudge threshold or weekly target."""
+    fields = json_body(settings_patch)
+    problems = {}
+    if "timezone" in fields and fields["timezone"] not in available_timezones():
+        problems["timezone"] = ["Unknown timezone."]
+    unknown = set(fields.get("disabled_rules", ())) - playbook().ids
+    if unknown:
+        problems["disabled_rules"] = [f"Unknown rule ids: {', '.join(sorted(unknown))}."]
+    if problems:
+        raise ApiError(422, "validation_failed", "Some fields need another look.", problems)
+    with g.runtime.sessions.begin() as session:
+        profile = _profile(session)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        session.flush()
+        scheduler.schedule_user(session, g.user_id, utcnow())
+        return settings_out.dump(profile)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
-    return create_service_app(__name__, runtime or Runtime.build("coach", settings), bp)
+    from services.coach.api_goals import bp as goals_bp
+    from services.coach.api_insights import bp as insights_bp
+    from services.coach.api_wins import bp as wins_bp
+    playbook()  # a bad playbook stops start-up here, naming file, rule and field
+    return create_service_app(__name__, runtime or Runtime.build("coach", settings),
+                              bp, goals_bp, wins_bp, insights_bp)

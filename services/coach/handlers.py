@@ -1,94 +1,138 @@
-"""The coach's answers to events: one function per event type, rows + events out."""
+"""The coach's answers to events: keep the facts, then let the playbook speak.
+
+Each event type has a fact-keeping handler (what happened) followed by
+`run_playbook` (what the coach does about it). Both write in the worker's
+transaction; `run_playbook` is thin: load a snapshot, evaluate, apply.
+"""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.coach.models import ApplicationFact, Profile, Reflection, Win, metadata
-from services.coach.prompts import WIN_TITLES, reflection_for
+from services.coach import scheduler
+from services.coach.effects import apply_actions
+from services.coach.feedback_tags import tag_feedback
+from services.coach.goals import add_progress
+from services.coach.history import load_snapshot, occurred_at
+from services.coach.models import ApplicationFact, Feedback, Profile, metadata
+from services.coach.playbook.engine import evaluate
+from services.coach.playbook.loader import Playbook, load_playbook
+from services.coach.playbook.snapshot import rank
+from services.coach.retraction import withdraw_rejection
+from shared.config import load_settings
 from shared.erasure import erase_user_rows
-from shared.outbox import emit
 
-PRODUCER = "coach"
-REFLECTION_STREAK = 3
+UPDATABLE = {"company", "role", "source", "role_category", "contact_name", "contact_email"}
+
+
+@lru_cache(maxsize=1)
+def playbook() -> Playbook:
+    return load_playbook()
+
+
+@lru_cache(maxsize=1)
+def resources_text() -> str:
+    return load_settings().support_resources_text
+
+
+def run_playbook(session: Session, event: dict) -> None:
+    """Evaluate the playbook for this event against the user's history; write what it decides."""
+    session.flush()
+    now = occurred_at(event)
+    actions = evaluate(event, load_snapshot(session, event), now, playbook(), resources_text())
+    apply_actions(session, event, actions, now)
 
 
 def remember_user(session: Session, event: dict) -> None:
     data = event["data"]
-    profile = session.get(Profile, event["user_id"]) or Profile(user_id=event["user_id"])
-    profile.display_name, profile.timezone = data["display_name"], data["timezone"]
+    profile = session.get(Profile, event["user_id"]) or Profile(user_id=event["user_id"], disabled_rules=[])
+    profile.display_name, profile.timezone = data["display_name"], data["timezone"] or "UTC"
     session.add(profile)
+    session.flush()
+    scheduler.schedule_user(session, event["user_id"], occurred_at(event))
 
 
 def note_application(session: Session, event: dict) -> None:
-    """Remember the application; celebrate the very first one."""
+    """Remember the application and count it towards this week's goal."""
     data, user_id = event["data"], event["user_id"]
-    fact = _fact(session, user_id, data["application_id"])
+    if _fact(session, user_id, data["application_id"]) is not None:
+        return
+    session.add(ApplicationFact(
+        user_id=user_id, application_id=data["application_id"], company=data["company"],
+        role=data["role"], source=data["source"], role_category=data["role_category"],
+        stage="applied", furthest_stage="applied", created_at=occurred_at(event),
+        applied_on=data["applied_on"] and date.fromisoformat(data["applied_on"]),
+    ))
+    add_progress(session, user_id, "applications", 1, occurred_at(event), cause=event)
+
+
+def note_update(session: Session, event: dict) -> None:
+    fact = _fact(session, event["user_id"], event["data"]["application_id"])
     if fact is None:
-        session.add(ApplicationFact(
-            user_id=user_id, application_id=data["application_id"], company=data["company"],
-            role=data["role"], source=data["source"], role_category=data["role_category"],
-            stage="applied", applied_on=data["applied_on"] and date.fromisoformat(data["applied_on"]),
-        ))
-        session.flush()
-    count = session.scalar(select(func.count()).select_from(ApplicationFact).where(
-        ApplicationFact.user_id == user_id))
-    if count == 1:
-        celebrate(session, event, "first_application", key="",
-                  title=WIN_TITLES["first_application"].format(**data))
+        return
+    for name, value in event["data"]["changes"].items():
+        if name in UPDATABLE and (value is None or isinstance(value, str)):
+            if value is not None or name not in ("company", "role"):
+                setattr(fact, name, value)
 
 
 def note_stage_change(session: Session, event: dict) -> None:
     fact = _fact(session, event["user_id"], event["data"]["application_id"])
     if fact is not None:
-        fact.stage = event["data"]["to_stage"]
+        _advance(fact, event["data"]["to_stage"])
 
 
-def celebrate_offer(session: Session, event: dict) -> None:
-    data = event["data"]
-    celebrate(session, event, "offer", key=str(data["application_id"]),
-              title=WIN_TITLES["offer"].format(**data))
-
-
-def prompt_reflection(session: Session, event: dict) -> None:
-    """After a rejection: a reflection prompt fitted to the stage it came at."""
+def note_rejection(session: Session, event: dict) -> None:
     data, user_id = event["data"], event["user_id"]
     fact = _fact(session, user_id, data["application_id"])
+    if fact is None:
+        fact = ApplicationFact(user_id=user_id, application_id=data["application_id"], company=data["company"],
+                               role=data["role"], source=data["source"], stage="applied",
+                               furthest_stage="applied", created_at=occurred_at(event))
+        session.add(fact)
+    _advance(fact, data["stage_reached"])
+    fact.stage, fact.reason, fact.rejection_event_id = "rejected", data["reason"], event["id"]
+    fact.rejected_on = date.fromisoformat(data["received_on"])
+    if data.get("feedback"):
+        _store_feedback(session, event, data["feedback"])
+
+
+def note_ghosted(session: Session, event: dict) -> None:
+    fact = _fact(session, event["user_id"], event["data"]["application_id"])
     if fact is not None:
-        fact.stage = "rejected"
-    kind, prompt = reflection_for(data["stage_reached"], data["company"], data["role"], seed=event["id"])
-    reflection = Reflection(user_id=user_id, application_id=data["application_id"], kind=kind,
-                            prompt=prompt, source_event_id=event["id"])
-    session.add(reflection)
-    session.flush()
-    emit(session, "reflection.prompted", user_id=user_id, producer=PRODUCER, cause=event, data={
-        "reflection_id": reflection.id, "application_id": data["application_id"],
-        "kind": kind, "prompt": prompt,
-    })
+        fact.stage = "ghosted"
 
 
-def count_reflection_streak(session: Session, event: dict) -> None:
-    answered = session.scalar(select(func.count()).select_from(Reflection).where(
-        Reflection.user_id == event["user_id"], Reflection.status == "done"))
-    if answered == REFLECTION_STREAK:
-        celebrate(session, event, "reflection_streak", key=str(REFLECTION_STREAK),
-                  title=WIN_TITLES["reflection_streak"].format(count=answered))
+def note_offer(session: Session, event: dict) -> None:
+    fact = _fact(session, event["user_id"], event["data"]["application_id"])
+    if fact is not None:
+        _advance(fact, "offer")
 
 
-def celebrate(session: Session, cause: dict, kind: str, key: str, title: str) -> Win | None:
-    """Record a win once per (user, kind, key) and announce it."""
-    exists = session.scalar(select(Win.id).where(
-        Win.user_id == cause["user_id"], Win.kind == kind, Win.key == key))
-    if exists:
-        return None
-    win = Win(user_id=cause["user_id"], kind=kind, key=key, title=title)
-    session.add(win)
-    session.flush()
-    emit(session, "win.celebrated", user_id=cause["user_id"], producer=PRODUCER, cause=cause,
-         data={"win_id": win.id, "kind": kind, "title": title})
-    return win
+def note_feedback(session: Session, event: dict) -> None:
+    _store_feedback(session, event, event["data"]["feedback"])
+
+
+def hide_application(session: Session, event: dict) -> None:
+    """Deleted or archived applications leave the coach's counts (unarchiving brings them back)."""
+    fact = _fact(session, event["user_id"], event["data"]["application_id"])
+    if fact is not None:
+        fact.hidden = event["type"] == "application.deleted" or bool(event["data"].get("archived"))
+
+
+def _store_feedback(session: Session, event: dict, text: str) -> None:
+    if session.scalar(select(Feedback.id).where(Feedback.source_event_id == event["id"])) is None:
+        session.add(Feedback(user_id=event["user_id"], application_id=event["data"]["application_id"],
+                             text=text, tags=tag_feedback(text), source_event_id=event["id"]))
+
+
+def _advance(fact: ApplicationFact, stage: str) -> None:
+    fact.stage = stage
+    if rank(stage) > rank(fact.furthest_stage):
+        fact.furthest_stage = stage
 
 
 def _fact(session: Session, user_id: str, application_id: int) -> ApplicationFact | None:
@@ -104,9 +148,17 @@ def erase_user(session: Session, event: dict) -> None:
 HANDLERS = {
     "user.registered": [remember_user],
     "user.deleted": [erase_user],
-    "application.created": [note_application],
-    "application.stage_changed": [note_stage_change],
-    "application.offer_received": [celebrate_offer],
-    "application.rejected": [prompt_reflection],
-    "reflection.completed": [count_reflection_streak],
+    "application.created": [note_application, run_playbook],
+    "application.updated": [note_update],
+    "application.stage_changed": [note_stage_change, run_playbook],
+    "application.offer_received": [note_offer, run_playbook],
+    "application.rejected": [note_rejection, run_playbook],
+    "application.feedback_received": [note_feedback, run_playbook],
+    "application.deleted": [hide_application],
+    "application.archived": [hide_application],
+    "application.ghosted": [note_ghosted],
+    "application.rejection_retracted": [withdraw_rejection],
+    "interview.scheduled": [run_playbook],
+    "reflection.completed": [run_playbook],
+    "checkin.recorded": [run_playbook],
 }

@@ -1,9 +1,15 @@
-"""The coach's tables: what it knows of the user's search, and what it offered."""
+"""The coach's tables: what it knows of the user's search, and what it offered.
+
+Every row the playbook writes keeps `source_event_id` (the event that caused
+it) and `rule_id`, so a retracted rejection can take back exactly what it set off.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.tables import Id, utcnow
@@ -14,12 +20,17 @@ class Base(DeclarativeBase):
 
 
 class Profile(Base):
-    """What the coach needs to know about a person: how to address them, and when."""
+    """A person's coaching settings: how to address them, when, and what to leave out."""
     __tablename__ = "profiles"
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
+    review_weekday: Mapped[int] = mapped_column(Integer, nullable=False, default=6, server_default="6")
+    review_time: Mapped[str] = mapped_column(String(5), nullable=False, default="18:00", server_default="18:00")
+    disabled_rules: Mapped[list] = mapped_column(JSON, nullable=False, default=list, server_default="[]")
+    nudge_threshold: Mapped[int] = mapped_column(Integer, nullable=False, default=3, server_default="3")
+    weekly_target: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApplicationFact(Base):
@@ -35,7 +46,17 @@ class ApplicationFact(Base):
     source: Mapped[str | None] = mapped_column(String(100))
     role_category: Mapped[str | None] = mapped_column(String(100))
     stage: Mapped[str] = mapped_column(String(32), nullable=False)
+    furthest_stage: Mapped[str] = mapped_column(String(32), nullable=False, default="applied",
+                                                server_default="applied")
     applied_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    rejected_on: Mapped[date | None] = mapped_column(Date)
+    rejection_event_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class Reflection(Base):
@@ -49,8 +70,10 @@ class Reflection(Base):
     prompt: Mapped[str] = mapped_column(Text, nullable=False)
     answer: Mapped[str | None] = mapped_column(Text)
     mood: Mapped[int | None] = mapped_column(Integer)
+    # open, done, skipped, withdrawn
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     source_event_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
+    rule_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -66,6 +89,8 @@ class Win(Base):
     # an automatic win is never celebrated twice.
     key: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     title: Mapped[str] = mapped_column(String(300), nullable=False)
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    rule_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 
@@ -75,13 +100,135 @@ class Goal(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    # applications, outreach, learning_hours, rest_days, learning
     kind: Mapped[str] = mapped_column(String(64), nullable=False)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     target: Mapped[int] = mapped_column(Integer, nullable=False)
     period: Mapped[str] = mapped_column(String(32), nullable=False, default="week")
+    # proposed, active, met, missed, declined, withdrawn
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    week_start: Mapped[date | None] = mapped_column(Date)
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    rule_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class Suggestion(Base):
+    """Something the coach offered: a next step, self-care, a nudge to a mentor..."""
+    __tablename__ = "suggestions"
+    __table_args__ = (Index("ix_suggestions_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(String(64), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    application_id: Mapped[int | None] = mapped_column(Integer)
+    urgency: Mapped[str] = mapped_column(String(8), nullable=False, default="normal")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    rule_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class Insight(Base):
+    __tablename__ = "insights"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(64), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    numbers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    rule_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class Checkin(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    mood: Mapped[int] = mapped_column(Integer, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    application_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class FeedbackRequest(Base):
+    """A draft e-mail asking a company for feedback; the user edits and sends it."""
+    __tablename__ = "feedback_requests"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    application_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    to_name: Mapped[str | None] = mapped_column(String(200))
+    to_email: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")  # draft, sent, withdrawn
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Feedback(Base):
+    """Feedback a company gave, tagged so repeated themes can be noticed."""
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    application_id: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    tags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    source_event_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class Effort(Base):
+    """Effort that counts towards goals: outreach messages, learning hours, rest days."""
+    __tablename__ = "efforts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # outreach, learning, rest
+    amount: Mapped[float] = mapped_column(Float, nullable=False)
+    what: Mapped[str | None] = mapped_column(String(300))
+    logged_on: Mapped[date] = mapped_column(Date, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class DueItem(Base):
+    """Scheduled work the scheduler loop picks up: kept here so restarts lose nothing."""
+    __tablename__ = "due_items"
+    __table_args__ = (Index("ix_due_items_pending", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)  # feedback_request, weekly_review, week_close
+    due_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    key: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    application_id: Mapped[int | None] = mapped_column(Integer)
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")  # pending, done, cancelled
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RuleFiring(Base):
+    """When a rule last acted for a user: cooldowns, and what a source event set off."""
+    __tablename__ = "rule_firings"
+    __table_args__ = (Index("ix_rule_firings_user_rule", "user_id", "rule_id", "fired_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    rule_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    fired_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    detail: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
 
 
 metadata = Base.metadata

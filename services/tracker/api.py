@@ -1,15 +1,17 @@
-"""The tracker's HTTP API: thin routes over commands.py, scoped to the caller."""
+"""The tracker's HTTP API for applications: thin routes over the commands, scoped to the caller."""
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, request
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from services.tracker import commands
+from services.tracker import commands, listing, memory, rejections
+from services.tracker.list_items import list_item
 from services.tracker.models import Application
-from services.tracker.schemas import application_in, application_out, rejection_in, stage_in
+from services.tracker.schemas import (
+    application_in, application_out, application_patch, rejection_in, rejection_patch, stage_in,
+)
 from shared.config import Settings
-from shared.pagination import paginate
 from shared.runtime import Runtime
 from shared.web import ApiError, create_service_app, json_body
 
@@ -20,7 +22,7 @@ def get_application_or_404(session, app_id: int) -> Application:
     app = session.scalar(
         select(Application)
         .where(Application.id == app_id, Application.user_id == g.user_id)
-        .options(selectinload(Application.history), selectinload(Application.rejection))
+        .options(*(selectinload(r) for r in listing.LOADED))
     )
     if app is None:
         raise ApiError(404, "not_found", "We couldn't find that application.")
@@ -29,38 +31,69 @@ def get_application_or_404(session, app_id: int) -> Application:
 
 @bp.post("/applications")
 def create():
-    """Add an application."""
+    """Add an application; warn gently if this company recently said no or went quiet."""
     fields = json_body(application_in)
     with g.runtime.sessions.begin() as session:
+        endings = memory.recent_endings(session, g.user_id, fields["company"])
         app = commands.create_application(session, g.user_id, fields)
-        return application_out.dump(app), 201
+        body = application_out.dump(app)
+        body["warnings"] = memory.warnings_for(endings, app.company)
+        return body, 201
 
 
 @bp.get("/applications")
 def list_applications():
-    """The caller's applications, newest first, filtered by stage or text."""
-    query = select(Application).where(Application.user_id == g.user_id).options(
-        selectinload(Application.history), selectinload(Application.rejection))
-    if stage := request.args.get("stage"):
-        query = query.where(Application.stage == stage)
-    if text := request.args.get("q"):
-        like = f"%{text}%"
-        query = query.where(or_(Application.company.ilike(like), Application.role.ilike(like),
-                                Application.notes.ilike(like)))
+    """The caller's applications, filtered, sorted and paginated."""
+    query = listing.filtered(g.user_id, request.args)
     with g.runtime.sessions() as session:
-        return paginate(session, query, Application.id, application_out.dump)
+        return listing.page(session, query, request.args, list_item)
 
 
 @bp.get("/applications/<int:app_id>")
 def get(app_id: int):
-    """One application with its history."""
+    """One application with its history and details."""
     with g.runtime.sessions() as session:
         return application_out.dump(get_application_or_404(session, app_id))
 
 
+@bp.patch("/applications/<int:app_id>")
+def patch(app_id: int):
+    """Change some fields of an application."""
+    fields = json_body(application_patch, partial=True)
+    with g.runtime.sessions.begin() as session:
+        app = get_application_or_404(session, app_id)
+        return application_out.dump(commands.update_application(session, app, fields))
+
+
+@bp.delete("/applications/<int:app_id>")
+def delete(app_id: int):
+    """Delete an application for good."""
+    with g.runtime.sessions.begin() as session:
+        commands.delete_application(session, get_application_or_404(session, app_id))
+    return "", 204
+
+
+@bp.post("/applications/<int:app_id>/archive")
+def archive(app_id: int):
+    """Tuck an application away from the default list."""
+    return _set_archived(app_id, True)
+
+
+@bp.post("/applications/<int:app_id>/unarchive")
+def unarchive(app_id: int):
+    """Bring an archived application back."""
+    return _set_archived(app_id, False)
+
+
+def _set_archived(app_id: int, archived: bool):
+    with g.runtime.sessions.begin() as session:
+        app = get_application_or_404(session, app_id)
+        return application_out.dump(commands.set_archived(session, app, archived))
+
+
 @bp.post("/applications/<int:app_id>/stage")
 def stage(app_id: int):
-    """Move an application to another stage."""
+    """Move an application to another stage (back-dated changes go where they belong)."""
     fields = json_body(stage_in)
     with g.runtime.sessions.begin() as session:
         app = get_application_or_404(session, app_id)
@@ -74,9 +107,28 @@ def rejection(app_id: int):
     fields = json_body(rejection_in)
     with g.runtime.sessions.begin() as session:
         app = get_application_or_404(session, app_id)
-        commands.record_rejection(session, app, fields)
+        rejections.record_rejection(session, app, fields)
         return application_out.dump(app), 201
 
 
+@bp.patch("/applications/<int:app_id>/rejection")
+def patch_rejection(app_id: int):
+    """Add the reason or feedback to a recorded rejection."""
+    fields = json_body(rejection_patch, partial=True)
+    with g.runtime.sessions.begin() as session:
+        app = get_application_or_404(session, app_id)
+        return application_out.dump(rejections.update_rejection(session, app, fields))
+
+
+@bp.delete("/applications/<int:app_id>/rejection")
+def retract_rejection(app_id: int):
+    """Undo a rejection recorded by mistake."""
+    with g.runtime.sessions.begin() as session:
+        app = get_application_or_404(session, app_id)
+        return application_out.dump(rejections.retract_rejection(session, app))
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
-    return create_service_app(__name__, runtime or Runtime.build("tracker", settings), bp)
+    from services.tracker.api_details import bp as details_bp
+    from services.tracker.api_data import bp as data_bp
+    return create_service_app(__name__, runtime or Runtime.build("tracker", settings), bp, details_bp, data_bp)

@@ -1,9 +1,16 @@
 """What the tracker's API accepts and answers."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from datetime import date, timedelta
 
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from services.tracker.matching import CHANNELS
 from shared.events import REJECTION_REASONS, STAGES
+
+WORK_MODES = ("onsite", "hybrid", "remote")
+SALARY_PERIODS = ("year", "month", "week", "day", "hour")
+ROUND_KINDS = ("phone", "technical", "onsite", "panel", "take_home")
 
 
 def _short(max_len: int, required: bool = False):
@@ -11,35 +18,89 @@ def _short(max_len: int, required: bool = False):
                       validate=validate.Length(min=1 if required else 0, max=max_len))
 
 
-class ApplicationIn(Schema):
+def _not_future(value: date | None) -> None:
+    # a day of slack: the user's today may be UTC's tomorrow
+    if value is not None and value > date.today() + timedelta(days=1):
+        raise ValidationError("This date is in the future.")
+
+
+class _In(Schema):
     class Meta:
         unknown = RAISE
 
+
+class ApplicationIn(_In):
     company = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     role = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     source = _short(100)
+    channel = fields.Str(allow_none=True, validate=validate.OneOf(CHANNELS))
     url = fields.Url(allow_none=True, validate=validate.Length(max=2000))
-    applied_on = fields.Date(allow_none=True)
+    location = _short(200)
+    work_mode = fields.Str(allow_none=True, validate=validate.OneOf(WORK_MODES))
+    salary_min = fields.Int(allow_none=True, strict=True, validate=validate.Range(min=0, max=100_000_000))
+    salary_max = fields.Int(allow_none=True, strict=True, validate=validate.Range(min=0, max=100_000_000))
+    salary_currency = fields.Str(allow_none=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter code such as EUR."))
+    salary_period = fields.Str(allow_none=True, validate=validate.OneOf(SALARY_PERIODS))
     role_category = _short(100)
+    applied_on = fields.Date(allow_none=True, validate=_not_future)
+    excitement = fields.Int(allow_none=True, strict=True, validate=validate.Range(min=1, max=5))
+    follow_up_on = fields.Date(allow_none=True)
+    resume_version = _short(100)
+    cover_letter_version = _short(100)
+    tags = fields.List(fields.Str(validate=[validate.Length(min=1, max=50),
+                                            validate.Regexp(r"^[^,]+$", error="A tag can't contain a comma.")]),
+                       validate=validate.Length(max=20))
     notes = fields.Str(allow_none=True, validate=validate.Length(max=20000))
 
+    @validates_schema
+    def _salary_range(self, data, **kwargs):
+        low, high = data.get("salary_min"), data.get("salary_max")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("The minimum is above the maximum.", "salary_min")
 
-class StageIn(Schema):
-    class Meta:
-        unknown = RAISE
 
+class ApplicationPatch(ApplicationIn):
+    """The same fields, all optional; company and role may not be emptied."""
+
+
+class StageIn(_In):
     stage = fields.Str(required=True, validate=validate.OneOf([s for s in STAGES if s != "rejected"]))
-    changed_on = fields.Date(allow_none=True)
+    changed_on = fields.Date(allow_none=True, validate=_not_future)
 
 
-class RejectionIn(Schema):
-    class Meta:
-        unknown = RAISE
-
+class RejectionIn(_In):
     stage_reached = fields.Str(allow_none=True, validate=validate.OneOf(STAGES))
     reason = fields.Str(allow_none=True, validate=validate.OneOf(REJECTION_REASONS))
     feedback = fields.Str(allow_none=True, validate=validate.Length(max=20000))
-    received_on = fields.Date(allow_none=True)
+    received_on = fields.Date(allow_none=True, validate=_not_future)
+
+
+class RejectionPatch(_In):
+    reason = fields.Str(allow_none=True, validate=validate.OneOf(REJECTION_REASONS))
+    feedback = fields.Str(allow_none=True, validate=validate.Length(max=20000))
+
+
+class NoteIn(_In):
+    body = fields.Str(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class ContactIn(_In):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    title = _short(200)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=320))
+    phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^[0-9+()./ -]{3,50}$", error="That doesn't look like a phone number."))
+    profile_url = fields.Url(allow_none=True, validate=validate.Length(max=2000))
+
+
+class RoundIn(_In):
+    scheduled_on = fields.Date(required=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(ROUND_KINDS))
+    interviewer = _short(200)
+    notes = fields.Str(allow_none=True, validate=validate.Length(max=20000))
+
+
+class SettingsIn(_In):
+    auto_ghost = fields.Bool(required=True)
 
 
 class StageChangeOut(Schema):
@@ -55,23 +116,72 @@ class RejectionOut(Schema):
     received_on = fields.Date()
 
 
+class NoteOut(Schema):
+    id = fields.Int()
+    body = fields.Str()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ContactOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    title = fields.Str()
+    email = fields.Str()
+    phone = fields.Str()
+    profile_url = fields.Str()
+
+
+class RoundOut(Schema):
+    id = fields.Int()
+    scheduled_on = fields.Date()
+    kind = fields.Str()
+    interviewer = fields.Str()
+    notes = fields.Str()
+
+
 class ApplicationOut(Schema):
     id = fields.Int()
     company = fields.Str()
     role = fields.Str()
     source = fields.Str()
+    channel = fields.Str()
     url = fields.Str()
+    location = fields.Str()
+    work_mode = fields.Str()
+    salary_min = fields.Int()
+    salary_max = fields.Int()
+    salary_currency = fields.Str()
+    salary_period = fields.Str()
     role_category = fields.Str()
     applied_on = fields.Date()
+    excitement = fields.Int()
+    follow_up_on = fields.Date()
+    resume_version = fields.Str()
+    cover_letter_version = fields.Str()
+    tags = fields.List(fields.Str())
+    archived = fields.Bool()
     notes = fields.Str()
     stage = fields.Str()
+    stage_since = fields.Date()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     rejection = fields.Nested(RejectionOut, allow_none=True)
     history = fields.List(fields.Nested(StageChangeOut))
+    note_entries = fields.List(fields.Nested(NoteOut))
+    contacts = fields.List(fields.Nested(ContactOut))
+    rounds = fields.List(fields.Nested(RoundOut))
+
+
+class SettingsOut(Schema):
+    auto_ghost = fields.Bool()
 
 
 application_in = ApplicationIn()
+application_patch = ApplicationPatch()
 stage_in = StageIn()
 rejection_in = RejectionIn()
+rejection_patch = RejectionPatch()
+note_in, contact_in, round_in, settings_in = NoteIn(), ContactIn(), RoundIn(), SettingsIn()
 application_out = ApplicationOut()
+note_out, contact_out, round_out, settings_out = NoteOut(), ContactOut(), RoundOut(), SettingsOut()

@@ -38,7 +38,7 @@ def test_first_application_is_a_win_the_second_is_not(make_service):
     _apply(svc.runtime, coach.HANDLERS, _created(2))
     wins = svc.get("/wins").json["items"]
     assert [w["kind"] for w in wins] == ["first_application"]
-    assert svc.outbox_types() == ["win.celebrated"]
+    assert svc.outbox_types().count("win.celebrated") == 1
 
 
 def test_a_rejection_prompts_a_stage_fitting_reflection(make_service):
@@ -47,7 +47,7 @@ def test_a_rejection_prompts_a_stage_fitting_reflection(make_service):
     [reflection] = svc.get("/reflections?status=open").json["items"]
     assert reflection["kind"] == "rejection_interview"
     assert "Acme" in reflection["prompt"]
-    assert svc.outbox_types() == ["reflection.prompted"]
+    assert svc.outbox_types().count("reflection.prompted") == 1
     assert svc.get("/reflections", user="bob").json["items"] == []
 
 
@@ -60,7 +60,8 @@ def test_answering_a_reflection_closes_it_and_emits_once(make_service):
     done = svc.post(f"/reflections/{reflection['id']}", {"answer": "I rushed it", "mood": 3})
     assert done.status_code == 200 and done.json["status"] == "done"
     svc.post(f"/reflections/{reflection['id']}", {"answer": "edited"})
-    assert svc.outbox_types() == ["reflection.prompted", "reflection.completed"]
+    types = svc.outbox_types()
+    assert (types.count("reflection.prompted"), types.count("reflection.completed")) == (1, 1)
     assert svc.get("/reflections?status=open").json["items"] == []
     assert svc.get("/reflections?status=maybe").status_code == 422
 

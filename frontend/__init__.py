@@ -1,0 +1,1 @@
+"""The web front of Rebound: accounts, the htmx dashboard and the public API."""

@@ -1,0 +1,62 @@
+"""What templates can use besides their context: labels, choices and the signed-in user."""
+from __future__ import annotations
+
+import json
+
+from flask import Flask
+
+from frontend.login import current_user
+from frontend.panels import REASON_LABELS, STAGE_LABELS
+
+MOODS = {1: "Really low", 2: "Low", 3: "Okay", 4: "Good", 5: "Really good"}
+# Stages a rejection can close; the form preselects the one the application is in.
+STAGES_BEFORE_REJECTION = ("applied", "screening", "interview", "final_interview", "offer")
+OPEN_STAGES = ("saved", "applied", "screening", "interview", "final_interview", "offer", "ghosted")
+
+# htmx settings, read from a <meta> tag: no eval, no injected <style> (both break
+# the CSP), whole pages on history restore, and form feedback (422) swapped in.
+HTMX_CONFIG = json.dumps({
+    "includeIndicatorStyles": False,
+    "allowEval": False,
+    "allowScriptTags": False,
+    "historyRestoreAsHxRequest": False,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "422", "swap": True},
+        {"code": "[45]..", "swap": True, "error": True},
+    ],
+})
+
+
+def safe_link(link: str | None) -> str | None:
+    """Only links to our own pages or to the web; never javascript: and friends."""
+    if isinstance(link, str) and link.startswith(("/", "https://", "http://")) \
+            and not link.startswith("//"):
+        return link
+    return None
+
+
+def as_messages(value) -> list[str]:
+    """Field errors as a flat list of sentences, whatever shape a service sent."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def install_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        current_user=current_user,
+        stage_choices=STAGE_LABELS,
+        reason_choices=REASON_LABELS,
+        mood_choices=MOODS,
+        stages_before_rejection=STAGES_BEFORE_REJECTION,
+        open_stages=OPEN_STAGES,
+        htmx_config=HTMX_CONFIG,
+    )
+    app.add_template_filter(lambda s: STAGE_LABELS.get(s, s), "stage_label")
+    app.add_template_filter(lambda r: REASON_LABELS.get(r, r), "reason_label")
+    app.add_template_filter(safe_link, "safe_link")
+    app.add_template_filter(as_messages, "as_messages")

@@ -1,0 +1,84 @@
+"""The dashboard and its two live panels: open reflections and notifications."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from marshmallow import ValidationError
+
+from frontend import panels, services
+from frontend.login import current_user_id, login_required
+from frontend.schemas import ReflectionAnswerIn, clean_form
+from frontend.views.render import (
+    after_change,
+    dashboard_context,
+    fragment_or_page,
+    is_fragment_request,
+)
+
+bp = Blueprint("dashboard", __name__)
+
+
+def _unchanged(digest: str) -> bool:
+    """A poll that already shows this state: answer 204 and htmx leaves it alone."""
+    return is_fragment_request() and request.args.get("seen") == digest
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Pipeline, applications, reflections and notifications on one page."""
+    return render_template("dashboard.html", **dashboard_context(current_user_id()))
+
+
+@bp.get("/reflections")
+@login_required
+def reflections():
+    """Open reflections: the live panel for htmx, a page of its own otherwise."""
+    context = panels.reflections_panel(current_user_id())
+    if _unchanged(context["reflections_digest"]):
+        return "", 204
+    return fragment_or_page("reflections", "reflections", context)
+
+
+@bp.post("/reflections/<int:reflection_id>")
+@login_required
+def answer_reflection(reflection_id: int):
+    """Save the answer to one reflection prompt, given inline."""
+    user_id = current_user_id()
+    try:
+        answer = clean_form(ReflectionAnswerIn(), request.form)
+    except ValidationError as exc:
+        return _reflections_with_errors(user_id, reflection_id, exc.messages)
+    reply = services.call("coach", "POST", f"/reflections/{reflection_id}", user_id, json=answer)
+    if not reply.ok:
+        errors = {"_schema": [panels.service_message(reply)], **panels.service_fields(reply)}
+        return _reflections_with_errors(user_id, reflection_id, errors)
+    return after_change("Thank you for taking a moment with that. It's saved.", "reflections",
+                        lambda: panels.reflections_panel(user_id))
+
+
+def _reflections_with_errors(user_id: str, reflection_id: int, errors: dict):
+    context = panels.reflections_panel(user_id)
+    context.update(errors={reflection_id: errors}, drafts={reflection_id: request.form})
+    return fragment_or_page("reflections", "reflections", context, 422)
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    """Recent notifications: the live panel for htmx, a page of its own otherwise."""
+    context = panels.notifications_panel(current_user_id())
+    if _unchanged(context["notifications_digest"]):
+        return "", 204
+    return fragment_or_page("notifications", "notifications", context)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id: int):
+    """Mark one notification as read."""
+    user_id = current_user_id()
+    reply = services.call("notifier", "POST", f"/notifications/{notification_id}/read", user_id)
+    if not reply.ok:  # shown in the page's notice area, the panel stays as it is
+        abort(422, description=panels.service_message(reply))
+    return after_change("Marked as read.", "notifications",
+                        lambda: panels.notifications_panel(user_id))

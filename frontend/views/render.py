@@ -1,0 +1,35 @@
+"""How views answer: one template, whole page or just the fragment htmx asked for."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from frontend import panels
+
+
+def is_fragment_request() -> bool:
+    """An htmx request wants the fragment; a history restore wants the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def fragment_or_page(fragment: str, page: str, context: dict, status: int = 200):
+    """`_partials/<fragment>.html` for htmx; `<page>.html`, which includes it, otherwise."""
+    template = f"_partials/{fragment}.html" if is_fragment_request() else f"{page}.html"
+    return render_template(template, **context), status
+
+
+def dashboard_context(user_id: str) -> dict:
+    return {
+        **panels.applications_panel(user_id),
+        **panels.reflections_panel(user_id),
+        **panels.notifications_panel(user_id),
+    }
+
+
+def after_change(message: str, fragment: str, context):
+    """After a change: the refreshed fragment for htmx; without JS, back to the dashboard."""
+    if is_fragment_request():
+        # The message rides along out of band into #notices, the page's one live status area.
+        body = render_template(f"_partials/{fragment}.html", **context())
+        return body + render_template("_partials/notice_oob.html", message=message), 200
+    flash(message)
+    return redirect(url_for("dashboard.index"))

@@ -1,0 +1,94 @@
+"""Weekly goals: dated to the user's week, moved by events, closed by the scheduler."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.coach.effects import emit_goal
+from services.coach.models import Goal, Profile
+
+TITLES = {
+    "applications": "Send {target} applications this week",
+    "outreach": "Reach out to {target} people this week",
+    "learning_hours": "Spend {target} hours learning this week",
+    "rest_days": "Take {target} rest days this week",
+}
+EFFORT_GOALS = {"outreach": "outreach", "learning": "learning_hours", "rest": "rest_days"}
+NAMESPACE = uuid.UUID("6f1c1d1e-8b0e-4c2a-9a57-0f7d3f0c0a11")
+
+
+def local_now(now: datetime, tz: str) -> datetime:
+    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(tz or "UTC"))
+
+
+def week_start(now: datetime, tz: str) -> date:
+    """The Monday of the user's current week, in their timezone."""
+    today = local_now(now, tz).date()
+    return today - timedelta(days=today.weekday())
+
+
+def weekly_streak(results: list[str]) -> int:
+    """Weeks met in a row, newest last; one missed week between met weeks doesn't break it."""
+    streak = misses = 0
+    for result in reversed(results):
+        if result == "met":
+            streak, misses = streak + 1, 0
+        else:
+            misses += 1
+            if misses > 1:
+                break
+    return streak
+
+
+def this_weeks_goal(session: Session, user_id: str, kind: str, now: datetime) -> Goal | None:
+    """This week's active goal of a kind; started from last week's target if there was one."""
+    profile = session.get(Profile, user_id)
+    start = week_start(now, profile.timezone if profile else "UTC")
+    goal = session.scalar(select(Goal).where(Goal.user_id == user_id, Goal.kind == kind,
+                                             Goal.week_start == start, Goal.status.in_(("active", "met"))))
+    if goal is not None:
+        return goal
+    last = session.scalar(select(Goal).where(Goal.user_id == user_id, Goal.kind == kind,
+                                             Goal.status.in_(("active", "met", "missed")))
+                          .order_by(Goal.id.desc()).limit(1))
+    target = last.target if last else (profile.weekly_target if profile and kind == "applications" else None)
+    if not target:
+        return None
+    goal = Goal(user_id=user_id, kind=kind, title=TITLES.get(kind, "{target} this week").format(target=target),
+                target=target, week_start=start, status="active", created_at=now)
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def add_progress(session: Session, user_id: str, kind: str, amount: int, now: datetime,
+                 cause: dict | None = None) -> Goal | None:
+    goal = this_weeks_goal(session, user_id, kind, now)
+    if goal is None or amount == 0:
+        return goal
+    goal.progress = max(0, goal.progress + amount)
+    emit_goal(session, goal, cause=cause)
+    return goal
+
+
+def close_week(session: Session, user_id: str, start: date, now: datetime) -> list[Goal]:
+    """Mark that week's active goals met or missed; announce each."""
+    goals = session.scalars(select(Goal).where(Goal.user_id == user_id, Goal.week_start == start,
+                                               Goal.status == "active")).all()
+    for goal in goals:
+        goal.status = "met" if goal.progress >= goal.target else "missed"
+        emit_goal(session, goal)
+    return list(goals)
+
+
+def week_closed_event(user_id: str, start: date, goal: Goal | None, now: datetime) -> dict:
+    """The scheduler's own trigger for the week.closed rules; its id is stable per user and week."""
+    event_id = str(uuid.uuid5(NAMESPACE, f"week:{user_id}:{start}"))
+    return {"id": event_id, "type": "week.closed", "user_id": user_id,
+            "occurred_at": now.isoformat(), "correlation_id": event_id,
+            "data": {"week_start": str(start), "progress": goal.progress if goal else 0,
+                     "target": goal.target if goal else 0}}

@@ -1,0 +1,224 @@
+"""Conditions a rule can ask for: pure functions of (event, snapshot, now).
+
+Each returns None when it does not hold, or a dict of facts (possibly empty)
+that the voice may use in its words. `CONDITIONS` names each one with the
+parameters it takes (and their types) so the loader can check a playbook.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from services.coach.playbook.snapshot import INTERVIEW_STAGES, Snapshot, rank
+
+Facts = dict | None
+
+# Words that often come with blaming oneself. A heuristic, documented in docs/coaching.md.
+SELF_BLAME = re.compile(
+    r"\b(my fault|i(?:'m| am) (?:so )?(?:stupid|useless|a failure|not good enough|hopeless|worthless)"
+    r"|i failed|i always mess|i ruined|i blew it|i screwed up|i messed up|i'?m the problem"
+    r"|i should have known|i'?ll never)\b", re.IGNORECASE)
+
+
+def _data(event: dict) -> dict:
+    return event.get("data", {})
+
+
+def stage_reached(event, snap: Snapshot, now, *, stages: list) -> Facts:
+    data = _data(event)
+    stage = data.get("stage_reached") or data.get("to_stage")
+    return {"stage": stage} if stage in stages else None
+
+
+def first_time_at(event, snap: Snapshot, now, *, stage: str) -> Facts:
+    """The event moved an application to `stage`, and no other application had got that far."""
+    if _data(event).get("to_stage") != stage:
+        return None
+    this = _data(event).get("application_id")
+    others = [a for a in snap.apps if a.application_id != this and rank(a.furthest) >= rank(stage)]
+    return None if others else {}
+
+
+def rejections_within(event, snap: Snapshot, now, *, days: int, at_least: int | None = None,
+                      at_least_setting: bool = False) -> Facts:
+    need = snap.nudge_threshold if at_least_setting else (at_least or 1)
+    since = now.date() - timedelta(days=days)
+    count = sum(1 for a in snap.rejections if a.rejected_on > since)
+    return {"rejections": count, "days": days} if count >= need else None
+
+
+def low_mood_running(event, snap: Snapshot, now, *, at_most: int, count: int) -> Facts:
+    recent = snap.moods[-count:]
+    if len(recent) == count and all(m.mood <= at_most for m in recent):
+        return {"moods": [m.mood for m in recent]}
+    return None
+
+
+def very_low_mood(event, snap: Snapshot, now, *, at_most: int, count: int, days: int) -> Facts:
+    since = now - timedelta(days=days)
+    low = [m for m in snap.moods if m.at >= since and m.mood <= at_most]
+    return {"low_count": len(low)} if len(low) >= count else None
+
+
+def self_critical(event, snap: Snapshot, now, *, low_mood_at_most: int | None = None) -> Facts:
+    """Self-blaming words in the answer or note; or, if asked, a low mood right now."""
+    if snap.current_text and SELF_BLAME.search(snap.current_text):
+        return {"why": "words"}
+    mood = _data(event).get("mood")
+    if low_mood_at_most is not None and mood is not None and mood <= low_mood_at_most:
+        return {"why": "mood"}
+    return None
+
+
+def self_blame_words(event, snap: Snapshot, now) -> Facts:
+    return {} if snap.current_text and SELF_BLAME.search(snap.current_text) else None
+
+
+def applications_count(event, snap: Snapshot, now, *, equals: int | None = None,
+                       every: int | None = None) -> Facts:
+    n = len(snap.apps)
+    if equals is not None and n == equals:
+        return {"count": n}
+    if every and n and n % every == 0:
+        return {"count": n}
+    return None
+
+
+def source_share(event, snap: Snapshot, now, *, last: int, at_least: float, min_apps: int = 10) -> Facts:
+    """One source carries most recent applications and answers less often than the rest."""
+    recent = [a for a in snap.apps if a.source][-last:]
+    if len(recent) < min_apps:
+        return None
+    sources = [a.source for a in recent]
+    top = max(set(sources), key=sources.count)
+    share = sources.count(top) / len(recent)
+    if share < at_least:
+        return None
+    mine = [a for a in snap.apps if a.source == top]
+    rest = [a for a in snap.apps if a.source and a.source != top]
+    if not rest:
+        return None
+    rate_top = sum(a.responded for a in mine) / len(mine)
+    rate_rest = sum(a.responded for a in rest) / len(rest)
+    if rate_top >= rate_rest:
+        return None
+    return {"source": top, "share_pct": round(share * 100), "recent": len(recent),
+            "top_count": sources.count(top), "rate_top_pct": round(rate_top * 100),
+            "rate_rest_pct": round(rate_rest * 100)}
+
+
+def category_stuck(event, snap: Snapshot, now, *, at_least: int) -> Facts:
+    """Many rejections in one role category, and not one interview there."""
+    app = snap.app(_data(event).get("application_id"))
+    if app is None or not app.category:
+        return None
+    same = [a for a in snap.apps if a.category == app.category]
+    rejected = [a for a in same if a.rejected_on is not None]
+    reached_interview = any(rank(a.furthest) >= rank("interview") for a in same)
+    if len(rejected) >= at_least and not reached_interview:
+        return {"category": app.category, "rejections": len(rejected)}
+    return None
+
+
+def interview_rejections(event, snap: Snapshot, now, *, at_least: int) -> Facts:
+    count = sum(1 for a in snap.rejections if a.stage_reached in INTERVIEW_STAGES)
+    return {"count": count} if count >= at_least else None
+
+
+def repeated_reason(event, snap: Snapshot, now, *, at_least: int) -> Facts:
+    """This rejection's reason, or a tag of this feedback, has come up `at_least` times."""
+    data = _data(event)
+    reason = data.get("reason")
+    if reason and reason not in ("other", "no_response", "position_filled"):
+        if sum(1 for a in snap.rejections if a.reason == reason) >= at_least:
+            return {"theme": reason}
+    latest = snap.feedback_tags[-1] if snap.feedback_tags else ()
+    if event.get("type") == "application.feedback_received":
+        for tag in latest:
+            if tag != "other" and sum(tag in tags for tags in snap.feedback_tags) >= at_least:
+                return {"theme": tag}
+    return None
+
+
+def late_night_applications(event, snap: Snapshot, now, *, start_hour: int, end_hour: int,
+                            at_least: int, days: int) -> Facts:
+    zone = ZoneInfo(snap.timezone)
+    since = now - timedelta(days=days)
+
+    def late(at: datetime) -> bool:
+        hour = at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).hour
+        return hour >= start_hour or hour < end_hour
+
+    count = sum(1 for a in snap.apps if a.created_at and a.created_at >= since and late(a.created_at))
+    return {"late": count} if count >= at_least else None
+
+
+def applications_in_a_day(event, snap: Snapshot, now, *, more_than: int) -> Facts:
+    zone = ZoneInfo(snap.timezone)
+    today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+    count = sum(1 for a in snap.apps if a.created_at
+                and a.created_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date() == today)
+    return {"today": count} if count > more_than else None
+
+
+def days_since_activity(event, snap: Snapshot, now, *, at_least: int) -> Facts:
+    if snap.last_activity is None:
+        return None
+    days = (now - snap.last_activity).days
+    return {"days": days} if days >= at_least else None
+
+
+def reflections_done(event, snap: Snapshot, now, *, every: int) -> Facts:
+    n = snap.reflections_done
+    return {"count": n} if n and n % every == 0 else None
+
+
+def goal_results(event, snap: Snapshot, now, *, last: int, all_are: str) -> Facts:
+    recent = snap.goal_results[-last:]
+    return {"weeks": last} if len(recent) == last and all(r == all_are for r in recent) else None
+
+
+def mood_at_most(event, snap: Snapshot, now, *, value: int) -> Facts:
+    mood = _data(event).get("mood")
+    return {"mood": mood} if mood is not None and mood <= value else None
+
+
+def feedback_was_given(event, snap: Snapshot, now) -> Facts:
+    data = _data(event)
+    return {} if data.get("feedback") else None
+
+
+def journey(event, snap: Snapshot, now) -> Facts:
+    """Always holds: the road so far, for a look back."""
+    started = [a.created_at for a in snap.apps if a.created_at]
+    weeks = max(1, -(-(now - min(started)).days // 7)) if started else 1
+    interviews = sum(1 for a in snap.apps if rank(a.furthest) >= rank("interview"))
+    return {"applications": len(snap.apps), "weeks": weeks, "interviews": interviews,
+            "wins": snap.wins_count + 1}
+
+
+# name -> (function, {param: type}, required params)
+CONDITIONS = {
+    "stage_reached": (stage_reached, {"stages": list}, {"stages"}),
+    "first_time_at": (first_time_at, {"stage": str}, {"stage"}),
+    "rejections_within": (rejections_within, {"days": int, "at_least": int, "at_least_setting": bool}, {"days"}),
+    "low_mood_running": (low_mood_running, {"at_most": int, "count": int}, {"at_most", "count"}),
+    "very_low_mood": (very_low_mood, {"at_most": int, "count": int, "days": int}, {"at_most", "count", "days"}),
+    "self_critical": (self_critical, {"low_mood_at_most": int}, set()),
+    "self_blame_words": (self_blame_words, {}, set()),
+    "applications_count": (applications_count, {"equals": int, "every": int}, set()),
+    "source_share": (source_share, {"last": int, "at_least": float, "min_apps": int}, {"last", "at_least"}),
+    "category_stuck": (category_stuck, {"at_least": int}, {"at_least"}),
+    "interview_rejections": (interview_rejections, {"at_least": int}, {"at_least"}),
+    "repeated_reason": (repeated_reason, {"at_least": int}, {"at_least"}),
+    "late_night_applications": (late_night_applications, {"start_hour": int, "end_hour": int,
+                                "at_least": int, "days": int}, {"start_hour", "end_hour", "at_least", "days"}),
+    "applications_in_a_day": (applications_in_a_day, {"more_than": int}, {"more_than"}),
+    "days_since_activity": (days_since_activity, {"at_least": int}, {"at_least"}),
+    "reflections_done": (reflections_done, {"every": int}, {"every"}),
+    "goal_results": (goal_results, {"last": int, "all_are": str}, {"last", "all_are"}),
+    "mood_at_most": (mood_at_most, {"value": int}, {"value"}),
+    "feedback_was_given": (feedback_was_given, {}, set()),
+    "journey": (journey, {}, set()),
+}

@@ -1,0 +1,46 @@
+"""Senders: one function per channel kind, `send(target, message)`, raising DeliveryFailed.
+
+The dispatcher picks the sender by kind; tests pass their own mapping.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+class DeliveryFailed(Exception):
+    """The channel did not take the message; the text says why, for the delivery log."""
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # email, apprise, webhook
+    address: str  # an e-mail address or a URL, decrypted
+    secret: str | None = None  # the webhook signing key
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str  # the same for every attempt of one delivery: receivers can dedupe on it
+    subject: str
+    text: str  # the whole plain-text message, links included
+    title: str
+    body: str
+    kind: str = "system"
+    severity: str = "info"
+    link: str | None = None
+    unsubscribe_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+Sender = Callable[[Target, Message], None]
+
+
+def default_senders(settings) -> dict[str, Sender]:
+    """The real senders, configured from settings."""
+    from services.notifier.channels import apprise, email, webhook
+    return {
+        "email": email.EmailSender(settings.smtp_url, settings.data_dir / "mail", settings.mail_from),
+        "apprise": apprise.send,
+        "webhook": webhook.send,
+    }

@@ -1,0 +1,83 @@
+"""Turning a delivery row into a Target and a Message, at the moment of sending.
+
+Secrets are decrypted only here, and supporters are checked once more: an
+invitation goes only to someone still invited, anything else only to someone
+who confirmed. Signed links are made here too, so handlers need no keys.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from services.notifier import links
+from services.notifier.channels import Message, Target
+from services.notifier.models import Channel, Delivery, Notification, Recipient, Supporter
+from services.notifier.secrets_at_rest import decrypt
+
+
+class NotSendable(Exception):
+    """The destination is gone or no longer wants this: cancel, do not retry."""
+
+
+def channel_target(session: Session, secret_key: str, channel: Channel) -> Target:
+    if channel.is_account_email:
+        recipient = session.get(Recipient, channel.user_id)
+        if recipient is None:
+            raise NotSendable("we don't know this account's e-mail address yet")
+        return Target("email", recipient.email)
+    secret = decrypt(secret_key, channel.secret_encrypted) if channel.secret_encrypted else None
+    return Target(channel.kind, decrypt(secret_key, channel.target_encrypted), secret)
+
+
+def supporter_target(secret_key: str, supporter: Supporter) -> Target:
+    if supporter.email:
+        return Target("email", supporter.email)
+    return Target("apprise", decrypt(secret_key, supporter.apprise_encrypted))
+
+
+def _absolute(base_url: str, link: str | None) -> str | None:
+    if link and link.startswith("/"):
+        return base_url + link
+    return link
+
+
+def _text(body: str, link: str | None, unsubscribe_url: str | None) -> str:
+    parts = [body]
+    if link:
+        parts.append(link)
+    if unsubscribe_url:
+        parts.append(f"Don't want these messages? One click stops them: {unsubscribe_url}")
+    return "\n\n".join(parts)
+
+
+def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tuple[Target, Message]:
+    """What to send where; NotSendable if it must not go out any more."""
+    key = f"rebound:{delivery.dedupe_key}"
+    if delivery.channel_id is not None:
+        channel = session.get(Channel, delivery.channel_id)
+        if channel is None or channel.user_id != delivery.user_id:
+            raise NotSendable("the channel was removed")
+        notification = session.get(Notification, delivery.notification_id) if delivery.notification_id else None
+        link = _absolute(settings.base_url, delivery.link)
+        message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
+                          text=_text(delivery.body, link, None), link=link,
+                          kind=notification.kind if notification else "system",
+                          severity=notification.severity if notification else "info")
+        return channel_target(session, settings.secret_key, channel), message
+    supporter = session.get(Supporter, delivery.supporter_id)
+    wanted = "invited" if delivery.purpose == "invitation" else "confirmed"
+    if supporter is None or supporter.user_id != delivery.user_id or supporter.status != wanted:
+        raise NotSendable(f"the supporter is not {wanted}")
+    now_ts = now.replace(tzinfo=timezone.utc).timestamp()
+    unsubscribe = links.link_url(settings.base_url, links.UNSUBSCRIBE, links.make_token(
+        settings.secret_key, links.UNSUBSCRIBE, supporter.id, supporter.nonce, now_ts))
+    link, extra = None, {}
+    if delivery.purpose == "invitation":
+        link = links.link_url(settings.base_url, links.CONFIRM, links.make_token(
+            settings.secret_key, links.CONFIRM, supporter.id, supporter.nonce, now_ts))
+        extra = {"link_label": "Yes, I'd like to help"}
+    message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
+                      text=_text(delivery.body, link, unsubscribe), link=link,
+                      unsubscribe_url=unsubscribe, kind=delivery.purpose, extra=extra)
+    return supporter_target(settings.secret_key, supporter), message

@@ -1,0 +1,95 @@
+"""Supporters' answers by signed link, with no account: confirm and unsubscribe.
+
+Served as its own small app under /public (see api.create_app), so the
+internal-token check never applies to it. The frontend renders the pages:
+GET tells it what to show (without changing anything, so link scanners in
+mail systems cannot confirm on someone's behalf); POST records the answer.
+Every bad link answers 410 with reason "invalid" or "expired".
+"""
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask import Blueprint, Flask, g, request
+
+from services.notifier import clock, links
+from services.notifier.models import Recipient, Supporter
+from shared.web import error_response, install_json_errors
+
+PREFIX = "/public"
+bp = Blueprint("public", __name__)
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _supporter(session, purpose: str, token: str) -> Supporter:
+    try:
+        claim = links.read_token(g.runtime.settings.secret_key, purpose, token,
+                                 now_ts=clock.now().replace(tzinfo=timezone.utc).timestamp())
+    except links.BadLink as exc:
+        raise _Refused(exc.reason) from None
+    supporter = session.get(Supporter, claim.supporter_id)
+    if supporter is None or supporter.nonce != claim.nonce:
+        raise _Refused("invalid")
+    return supporter
+
+
+def _view(session, supporter: Supporter) -> dict:
+    recipient = session.get(Recipient, supporter.user_id)
+    return {"status": supporter.status, "supporter_name": supporter.name,
+            "person_name": (recipient and recipient.display_name) or "Someone you know"}
+
+
+@bp.get("/supporters/confirm/<token>")
+@bp.get("/supporters/unsubscribe/<token>")
+def look(token: str):
+    """What the page should show for this link; changes nothing."""
+    purpose = links.CONFIRM if "/confirm/" in request.path else links.UNSUBSCRIBE
+    with g.runtime.sessions() as session:
+        supporter = _supporter(session, purpose, token)
+        if purpose == links.CONFIRM and supporter.status == "unsubscribed":
+            raise _Refused("invalid")
+        return {"valid": True, **_view(session, supporter)}
+
+
+@bp.post("/supporters/confirm/<token>")
+def confirm(token: str):
+    """Yes: the supporter agrees to hear from us now and then."""
+    with g.runtime.sessions.begin() as session:
+        supporter = _supporter(session, links.CONFIRM, token)
+        if supporter.status == "unsubscribed":
+            raise _Refused("invalid")
+        if supporter.status == "invited":
+            supporter.status, supporter.confirmed_at = "confirmed", clock.now()
+        return {"valid": True, **_view(session, supporter)}
+
+
+@bp.post("/supporters/unsubscribe/<token>")
+def unsubscribe(token: str):
+    """No more messages to this supporter, in one click."""
+    with g.runtime.sessions.begin() as session:
+        supporter = _supporter(session, links.UNSUBSCRIBE, token)
+        if supporter.status != "unsubscribed":
+            supporter.status, supporter.unsubscribed_at = "unsubscribed", clock.now()
+        return {"valid": True, **_view(session, supporter)}
+
+
+def create_public_app(runtime) -> Flask:
+    app = Flask(__name__)
+    install_json_errors(app)
+
+    @app.errorhandler(_Refused)
+    def _refused(exc: _Refused):
+        message = ("This link has expired." if exc.reason == "expired"
+                   else "This link is not valid.")
+        return error_response(410, exc.reason, message)
+
+    @app.before_request
+    def _attach_runtime():
+        g.runtime = runtime
+
+    app.register_blueprint(bp)
+    return app

@@ -1,0 +1,70 @@
+"""Mandatory publishing on RabbitMQ: an event no queue is bound for is refused and kept."""
+from __future__ import annotations
+
+import pytest
+from kombu import Connection, Queue, binding
+
+from shared import topology
+from shared.bus import PublishError, UnroutableError
+from shared.events import DATA_SCHEMAS
+from shared.outbox import Relay
+from support import datas, queue_depth, sample_event
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def narrow_topology(monkeypatch, event_type, service):
+    """Only `service` bound, to `event_type` alone; returns two types nobody is bound to."""
+    monkeypatch.setattr(topology, "SUBSCRIPTIONS", {service: (event_type,)})
+    return [t for t in sorted(DATA_SCHEMAS) if t != event_type][:2]
+
+
+def test_publishing_an_unbound_type_raises_unroutable(
+        amqp_settings, new_publisher, narrow_topology, event_type, service):
+    unbound = narrow_topology[0]
+    publisher = new_publisher()
+    with pytest.raises(UnroutableError):
+        publisher.publish(sample_event(unbound))
+    publisher.publish(sample_event(event_type))
+    assert queue_depth(amqp_settings.bus_url, f"{service}.events") == 1
+
+
+def test_a_publish_after_an_unroutable_one_waits_for_its_own_confirm(
+        amqp_settings, new_publisher, narrow_topology):
+    unbound, refused = narrow_topology
+    full = Queue("test.full", bindings=[binding(topology.EVENTS, routing_key=refused)],
+                 queue_arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+    with Connection(amqp_settings.bus_url) as connection:
+        channel = connection.channel()
+        topology.EVENTS(channel).declare()
+        full(channel).declare()
+        try:
+            publisher = new_publisher()
+            with pytest.raises(PublishError):
+                publisher.publish(sample_event(refused))     # the broker nacks it
+            with pytest.raises(UnroutableError):
+                publisher.publish(sample_event(unbound))
+            with pytest.raises(PublishError):
+                publisher.publish(sample_event(refused))     # nacked, not confirmed by a stale ack
+        finally:
+            full(channel).delete()
+
+
+def test_the_relay_keeps_an_unroutable_row_with_its_error(
+        amqp_settings, pg_service_db, new_publisher, narrow_topology, event_type, service):
+    db = pg_service_db
+    unbound = narrow_topology[0]
+    [lost] = db.emit(unbound, datas(unbound, 1))
+    routable = db.emit(event_type, datas(event_type, 3))
+    relay = Relay(db.sessions, new_publisher())
+    assert relay.run_once() == 3
+    assert relay.broker_failures == 0
+    rows = {r.event_id: r for r in db.outbox_rows()}
+    kept = rows[lost["id"]]
+    assert kept.sent_at is None
+    assert kept.attempts == 1
+    assert "no queue is bound" in kept.last_error
+    assert kept.next_attempt_at is not None and kept.claimed_by is None
+    assert all(rows[e["id"]].sent_at is not None for e in routable)
+    assert queue_depth(amqp_settings.bus_url, f"{service}.events") == 3

@@ -1,0 +1,182 @@
+"""Handlers and the API on a real (SQLite) database: rows and outbox events together."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from services.coach import handlers as coach
+from services.coach.models import metadata
+from shared.events import make_event
+from shared.worker import run_handlers
+
+NOW = datetime(2026, 3, 11, 12, 0)
+
+
+def _event(type_, data, user="alice", at=NOW):
+    event = make_event(type_, user_id=user, data=data, producer="test")
+    event["occurred_at"] = at.isoformat() + "+00:00"
+    return event
+
+
+def _deliver(svc, event) -> bool:
+    return run_handlers(svc.runtime.sessions, coach.HANDLERS[event["type"]], event)
+
+
+def _created(app_id, at=NOW, source="job_board", category=None, user="alice"):
+    return _event("application.created", {
+        "application_id": app_id, "company": f"Co{app_id}", "role": "Engineer", "source": source,
+        "role_category": category, "applied_on": at.date().isoformat()}, user=user, at=at)
+
+
+def _rejected(app_id, stage="interview", reason=None, feedback=None, at=NOW, company="Acme"):
+    return _event("application.rejected", {
+        "application_id": app_id, "company": company, "role": "Engineer", "source": None,
+        "stage_reached": stage, "reason": reason, "feedback": feedback,
+        "received_on": at.date().isoformat()}, at=at)
+
+
+def test_a_rejection_delivered_twice_acts_once(make_service):
+    svc = make_service()
+    event = _rejected(1, stage="screening", company="Northwind")
+    assert _deliver(svc, event) is True
+    assert _deliver(svc, event) is False
+    [reflection] = svc.get("/reflections").json["items"]
+    assert reflection["application_id"] == 1 and "Northwind" in reflection["prompt"]
+    kinds = sorted(s["kind"] for s in svc.outbox("suggestion.offered"))
+    assert kinds == ["checkin", "feedback_request", "next_step"]
+    assert len(svc.get("/feedback-requests").json["items"]) == 1
+
+
+def test_a_hard_stretch_requests_a_nudge_and_self_care_once(make_service):
+    svc = make_service()
+    for i in range(4):
+        _deliver(svc, _rejected(i, stage="applied", at=NOW + timedelta(hours=i)))
+    assert len(svc.outbox("support.nudge_requested")) == 1  # threshold 3, then a week's cooldown
+    assert [s["kind"] for s in svc.outbox("suggestion.offered")].count("self_care") == 1
+
+
+def test_a_retracted_rejection_withdraws_what_it_caused(make_service):
+    svc = make_service()
+    _deliver(svc, _created(1))
+    svc.post("/goals", {"kind": "applications", "target": 6})
+    for i in (2, 3):
+        _deliver(svc, _rejected(i, stage="applied"))
+    third = _rejected(1, stage="final_interview", feedback="Strong, but communication was unclear")
+    _deliver(svc, third)
+    assert any(g["status"] == "proposed" for g in svc.get("/goals").json["items"])
+    assert [w["kind"] for w in svc.get("/wins").json["items"]].count("feedback_obtained") == 1
+    _deliver(svc, _event("application.rejection_retracted", {"application_id": 1,
+                                                              "rejection_event_id": third["id"]}))
+    [withdrawn] = svc.outbox("coaching.withdrawn")
+    assert len(withdrawn["reflection_ids"]) == 1 and withdrawn["win_ids"] and withdrawn["suggestion_ids"]
+    reflections = svc.get("/reflections").json["items"]
+    assert all(r["application_id"] != 1 for r in reflections) and len(reflections) == 2
+    assert not any(g["status"] == "proposed" for g in svc.get("/goals").json["items"])
+    assert "feedback_obtained" not in [w["kind"] for w in svc.get("/wins").json["items"]]
+    assert svc.get("/feedback-requests").json["items"] == []
+
+
+def test_feedback_is_stored_tagged_and_celebrated(make_service):
+    svc = make_service()
+    _deliver(svc, _created(1))
+    _deliver(svc, _event("application.feedback_received", {
+        "application_id": 1, "feedback": "Great culture fit, but more years of experience needed"}))
+    [item] = svc.get("/feedback").json["items"]
+    assert item["tags"] == ["experience", "culture"]
+    assert "feedback_obtained" in [w["kind"] for w in svc.get("/wins").json["items"]]
+    assert svc.post("/feedback", {"text": "Explain your projects more clearly"}).json["tags"] == ["communication"]
+
+
+def test_checkins_feed_mood_rules_through_the_worker(make_service):
+    svc = make_service()
+    assert svc.post("/checkins", {"mood": 7}).status_code == 422
+    assert svc.post("/checkins", {"mood": 2, "note": "I messed up again", "extra": 1}).status_code == 422
+    for mood, note in ((2, None), (1, "It's my fault, I messed up again")):
+        assert svc.post("/checkins", {"mood": mood, "note": note}).status_code == 201
+    for event in svc.outbox_events("checkin.recorded"):
+        _deliver(svc, event)
+    kinds = [s["kind"] for s in svc.get("/suggestions").json["items"]]
+    assert "self_care" in kinds and "self_compassion" in kinds
+
+
+def test_weekly_goal_counts_applications_and_effort(make_service):
+    svc = make_service()
+    goal = svc.post("/goals", {"kind": "applications", "target": 5}).json
+    _deliver(svc, _created(1, at=datetime.utcnow()))
+    _deliver(svc, _created(2, at=datetime.utcnow()))
+    [current] = [g for g in svc.get("/goals").json["items"] if g["id"] == goal["id"]]
+    assert current["progress"] == 2
+    svc.post("/goals", {"kind": "learning_hours", "target": 4})
+    assert svc.post("/efforts", {"kind": "learning", "amount": 1.5, "what": "SQL course"}).status_code == 201
+    learning = [g for g in svc.get("/goals").json["items"] if g["kind"] == "learning_hours"][0]
+    assert learning["progress"] == 2
+    assert svc.get("/efforts?kind=learning").json["items"][0]["what"] == "SQL course"
+    assert svc.patch(f"/goals/{goal['id']}", {"target": 0}).status_code == 422
+    assert svc.patch(f"/goals/{goal['id']}", {"target": 3}, user="bob").status_code == 404
+
+
+def test_wins_can_be_added_and_exported(make_service):
+    svc = make_service()
+    _deliver(svc, _created(1))
+    assert svc.post("/wins", {"title": "=Finished my portfolio"}).status_code == 201
+    csv_text = svc.get("/wins/export.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == "date,kind,title" and "'=Finished my portfolio" in csv_text
+    md = svc.get("/wins/export.md").get_data(as_text=True)
+    assert md.startswith("# My wins") and "first application" in md
+    assert svc.get("/wins/export.md", user="bob").get_data(as_text=True).count("- ") == 0
+
+
+def test_settings_are_validated_and_switch_rules_off(make_service):
+    svc = make_service()
+    assert svc.patch("/settings", {"timezone": "Mars/Base"}).status_code == 422
+    bad = svc.patch("/settings", {"disabled_rules": ["rejection.nope"]})
+    assert bad.status_code == 422 and "disabled_rules" in bad.json["error"]["fields"]
+    ok = svc.patch("/settings", {"disabled_rules": ["rejection.next_step"], "review_time": "07:30"})
+    assert ok.json["review_time"] == "07:30"
+    _deliver(svc, _rejected(1))
+    assert "next_step" not in [s["kind"] for s in svc.outbox("suggestion.offered")]
+
+
+def test_reflections_can_be_skipped_and_answers_reframed(make_service):
+    svc = make_service()
+    _deliver(svc, _rejected(1))
+    _deliver(svc, _rejected(2))
+    first, second = svc.get("/reflections").json["items"]
+    assert svc.post(f"/reflections/{first['id']}/skip").json["status"] == "skipped"
+    assert svc.get("/reflections?status=skipped").json["items"][0]["id"] == first["id"]
+    svc.post(f"/reflections/{second['id']}", {"answer": "I blew it, my fault entirely", "mood": 3})
+    for event in svc.outbox_events("reflection.completed"):
+        _deliver(svc, event)
+    assert "growth" in [s["kind"] for s in svc.get("/suggestions").json["items"]]
+
+
+def test_insights_give_the_dashboard_numbers(make_service):
+    svc = make_service()
+    for i in range(4):
+        _deliver(svc, _created(i, source="referral" if i == 0 else "job_board", at=NOW - timedelta(days=10)))
+    _deliver(svc, _event("application.stage_changed", {"application_id": 0, "from_stage": "applied",
+                                                       "to_stage": "interview", "changed_on": "2026-03-05"}))
+    _deliver(svc, _rejected(0, stage="interview", reason="experience"))
+    body = svc.get("/insights").json
+    assert {"stage": "interview", "count": 1} in body["funnel"]
+    assert body["rejections_by_stage"] == {"interview": 1}
+    assert body["rejections_by_reason"] == {"experience": 1}
+    assert {"source": "referral", "applications": 1, "responses": 1, "rate_pct": 100} in body["response_rate_by_source"]
+    assert body["time_to_response"]["median_days"] == 10
+    assert sum(w["applications"] for w in body["weekly"]) == 4
+    assert svc.get("/insights", user="bob").json["funnel"][0]["count"] == 0
+
+
+def test_user_deleted_erases_every_table(make_service):
+    svc = make_service()
+    _deliver(svc, _event("user.registered", {"display_name": "A", "email": "a@example.com", "timezone": "UTC"}))
+    _deliver(svc, _created(1))
+    _deliver(svc, _rejected(1, feedback="More skills please"))
+    svc.post("/checkins", {"mood": 3})
+    svc.post("/efforts", {"kind": "rest", "amount": 1})
+    _deliver(svc, _event("user.deleted", {}))
+    with svc.runtime.sessions() as session:
+        for table in metadata.sorted_tables:
+            left = session.scalar(select(func.count()).select_from(table).where(table.c.user_id == "alice"))
+            assert left == 0, table.name
