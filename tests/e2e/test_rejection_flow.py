@@ -24,6 +24,8 @@ def stack(request, tmp_path):
         stack = make_stack(tmp_path)
     stack.start()
     yield stack
+    for name in stack.procs:  # shown only when the test fails
+        print(f"--- {name}\n{stack.log_tail(name)}")
     codes = stack.stop()
     assert all(code == 0 for code in codes.values()), f"unclean exits: {codes}"
 
