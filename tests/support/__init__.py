@@ -18,8 +18,8 @@ from .samples import SAMPLE_DATA, consumed_type, created_data, datas, sample_dat
 __all__ = [
     "FakeMessage", "FakeProducer", "FakePublisher", "Outcomes", "PostgresServer", "Rabbit",
     "RelayHandle", "SAMPLE_DATA", "ServiceDB", "TcpProxy", "amqp_answers", "broker_down",
-    "build_service_db", "claim_in_lockstep", "consumed_type", "created_data", "datas", "drain_queue", "effects", "in_ci", "make_settings",
-    "queue_depth", "record_effect", "running_relay", "running_worker", "sample_data",
-    "sample_event", "sqlite_url", "start_postgres", "start_rabbit", "unavailable",
-    "unique_name", "wait_for", "worker_outcomes",
+    "build_service_db", "claim_in_lockstep", "consumed_type", "created_data", "datas",
+    "drain_queue", "effects", "in_ci", "make_settings", "queue_depth", "record_effect",
+    "running_relay", "running_worker", "sample_data", "sample_event", "sqlite_url",
+    "start_postgres", "start_rabbit", "unavailable", "unique_name", "wait_for", "worker_outcomes",
 ]

@@ -44,8 +44,9 @@ def running_worker(worker, ready_timeout: float = 20.0) -> Iterator:
     try:
         wait_for(lambda: worker.ready.is_set() or thread.error or not thread.is_alive(),
                  timeout=ready_timeout, message="the worker never started consuming")
-        if thread.error is not None:
-            raise AssertionError(f"the worker died: {thread.error!r}") from thread.error
+        if thread.error is not None or not thread.is_alive():
+            raise AssertionError(f"the worker ended before consuming: {thread.error!r}") \
+                from thread.error
         yield worker
         failing = False
     finally:

@@ -58,7 +58,7 @@ def reset_topology(url: str) -> None:
 
 
 class Rabbit:
-    """A broker that hands out vhosts no test used before and deletes them at the end.
+    """A broker that hands out vhosts no test used before, and deletes them again.
 
     `ctl(args)` runs rabbitmqctl (here or inside a container) and returns its
     output. Without it the broker is used as it is, and `new_vhost` only
