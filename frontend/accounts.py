@@ -1,4 +1,4 @@
-"""Accounts: creating people, checking passwords, personal API tokens.
+"""Accounts: creating people, checking passwords, personal API tokens, profile, deletion.
 
 Every function takes a SQLAlchemy sessionmaker so the CLI and the web app
 share one code path. Registration writes the user and its `user.registered`
@@ -14,24 +14,34 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from marshmallow import ValidationError, validate
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from frontend.models import ApiToken, User
+from frontend.models import ApiToken, LoginAttempt, User
 from shared.outbox import emit
 from shared.tables import utcnow
 
 MIN_PASSWORD = 8
+MAX_TOKEN_NAME = 120
+MAX_DISPLAY_NAME = 120
 TOKEN_PREFIX = "rb_"
 # Recording every API call would make each read a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _hasher = PasswordHasher()
+_KEEP = object()  # an argument that was not given: leave that value as it is
 _check_email = validate.Email()
 
 
 class AccountError(ValueError):
-    """A request about an account that cannot be granted; the message says why."""
+    """A request about an account that cannot be granted; the message says why.
+
+    `field` names the form or JSON field at fault, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -42,13 +52,18 @@ def _validate(email: str, password: str, timezone: str) -> None:
     try:
         _check_email(email)
     except ValidationError:
-        raise AccountError("That doesn't look like an e-mail address.") from None
+        raise AccountError("That doesn't look like an e-mail address.", "email") from None
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD} characters.")
+        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD} characters.", "password")
+    _validate_timezone(timezone)
+
+
+def _validate_timezone(timezone: str) -> None:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise AccountError(f"We don't know the time zone {timezone!r}; try one like Europe/Berlin.") from None
+        raise AccountError(f"We don't know the time zone {timezone!r}; try one like Europe/Berlin.",
+                           "timezone") from None
 
 
 def create_user(sessions: sessionmaker, email: str, password: str,
@@ -104,15 +119,52 @@ def hash_token(token: str) -> str:
 
 
 def create_token(sessions: sessionmaker, email: str, name: str = "cli") -> str:
-    """A new personal API token for the user; shown once, only its hash is kept."""
+    """A new personal API token for the user with this e-mail (the CLI's way in)."""
+    with sessions() as session:
+        user_id = session.scalar(select(User.id).where(User.email == normalise_email(email)))
+    if user_id is None:
+        raise AccountError(f"There is no account for {normalise_email(email)!r}.")
+    return issue_token(sessions, user_id, name)[1]
+
+
+def issue_token(sessions: sessionmaker, user_id: str, name: str) -> tuple[dict, str]:
+    """A new personal API token: (its listing, the token itself). Only the hash is kept,
+    so the token can be shown this once and never again."""
+    name = (name or "").strip()
+    if not 1 <= len(name) <= MAX_TOKEN_NAME:
+        raise AccountError(f"Give the token a name of 1 to {MAX_TOKEN_NAME} characters, "
+                           "so you can tell it apart later.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with sessions.begin() as session:
-        user_id = session.scalar(select(User.id).where(User.email == normalise_email(email)))
-        if user_id is None:
-            raise AccountError(f"There is no account for {normalise_email(email)!r}.")
-        session.add(ApiToken(user_id=user_id, name=name, token_hash=hash_token(token),
-                             created_at=utcnow()))
-    return token
+        row = ApiToken(user_id=user_id, name=name, token_hash=hash_token(token), created_at=utcnow())
+        session.add(row)
+        session.flush()
+        return _token_dict(row), token
+
+
+def _token_dict(row: ApiToken) -> dict:
+    # Never the hash: a listing says which token is which, not how to rebuild one.
+    return {"id": row.id, "name": row.name, "created_at": row.created_at.isoformat(),
+            "last_used_at": row.last_used_at and row.last_used_at.isoformat(),
+            "revoked_at": row.revoked_at and row.revoked_at.isoformat()}
+
+
+def list_tokens(sessions: sessionmaker, user_id: str) -> list[dict]:
+    """The user's tokens, newest first, revoked ones included (marked)."""
+    with sessions() as session:
+        rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)
+                               .order_by(ApiToken.created_at.desc(), ApiToken.id))
+        return [_token_dict(row) for row in rows]
+
+
+def revoke_token(sessions: sessionmaker, user_id: str, token_id: str) -> bool:
+    """Stop a token working; False if the user has no such token. Revoking twice is fine."""
+    with sessions.begin() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None or row.user_id != user_id:
+            return False
+        row.revoked_at = row.revoked_at or utcnow()
+        return True
 
 
 def user_for_token(sessions: sessionmaker, token: str) -> str | None:
@@ -127,3 +179,53 @@ def user_for_token(sessions: sessionmaker, token: str) -> str | None:
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             row.last_used_at = now
         return row.user_id
+
+
+def update_profile(sessions: sessionmaker, user_id: str, *, display_name: str | None = _KEEP,
+                   timezone: str = _KEEP) -> dict:
+    """Change the display name and/or time zone; AccountError if a value can't be used.
+
+    The coach and notifier learn these only from `user.registered`, and both
+    upsert on it, so a change is announced by sending that event again with
+    the new values, in the same transaction as the change.
+    """
+    with sessions.begin() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("That account no longer exists.")
+        changes = {}
+        if display_name is not _KEEP:
+            display_name = (display_name or "").strip() or None
+            if display_name and len(display_name) > MAX_DISPLAY_NAME:
+                raise AccountError(f"Please keep the name under {MAX_DISPLAY_NAME} characters.",
+                                   "display_name")
+            changes["display_name"] = display_name
+        if timezone is not _KEEP:
+            timezone = (timezone or "").strip() or "UTC"
+            _validate_timezone(timezone)
+            changes["timezone"] = timezone
+        changed = {k: v for k, v in changes.items() if getattr(user, k) != v}
+        for name, value in changed.items():
+            setattr(user, name, value)
+        if changed:
+            emit(session, "user.registered", user_id=user.id, producer="frontend",
+                 data={"display_name": user.display_name, "email": user.email, "timezone": user.timezone})
+        return user.as_dict()
+
+
+def delete_account(sessions: sessionmaker, user_id: str, confirm_email: str) -> None:
+    """Delete the account for good once the user typed their e-mail to confirm.
+
+    The frontend's rows go and `user.deleted` is written to the outbox in one
+    transaction: every service erases the person's data when it hears it.
+    """
+    with sessions.begin() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("That account no longer exists.")
+        if normalise_email(confirm_email) != user.email:
+            raise AccountError("Type the e-mail address of this account to confirm.", "confirm")
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{user.email}"))
+        session.delete(user)
+        emit(session, "user.deleted", user_id=user_id, producer="frontend", data={})

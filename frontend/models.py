@@ -1,13 +1,13 @@
-"""The frontend's own tables: people who sign in and their personal API tokens."""
+"""The frontend's own tables: people who sign in, their personal API tokens, failed sign-ins."""
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, String
+from sqlalchemy import DateTime, ForeignKey, Index, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.tables import utcnow
+from shared.tables import Id, utcnow
 
 # Named constraints keep Alembic's batch mode on SQLite predictable.
 NAMING = {
@@ -59,3 +59,17 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginAttempt(Base):
+    """One failed sign-in, counted per e-mail and per client address (see ratelimit.py).
+
+    Kept in the database, not in memory, so every gunicorn worker sees the same count.
+    """
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key_at", "key", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    # "email:<address>" or "ip:<address>"
+    key: Mapped[str] = mapped_column(String(400))
+    attempted_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -55,6 +55,8 @@ class Settings:
     ghost_after_days: int = 21
     import_max_bytes: int = 5 * 1024 * 1024
     mail_from: str = "Rebound <rebound@localhost>"
+    # How many reverse proxies in front of the frontend to trust for X-Forwarded-*; 0 trusts none.
+    proxy_fix_hops: int = 0
 
     @property
     def production(self) -> bool:
@@ -89,6 +91,7 @@ def load_settings() -> Settings:
         web_workers=_int("WEB_WORKERS", 2),
         ghost_after_days=_int("GHOST_AFTER_DAYS", 21),
         import_max_bytes=_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
+        proxy_fix_hops=_int("PROXY_FIX_HOPS", 0),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")

@@ -1,34 +1,71 @@
-"""The public REST API /api/v1: checks who is asking and what they sent, then asks the service.
+"""The public REST API /api/v1: who is asking, and a table-driven proxy to the services.
 
-The service's status and JSON body are passed through unchanged (including its
-404 and 422), so the API never disagrees with the service that owns the data.
+Each area (api_applications, api_coach, api_notifier) lists its routes as
+`Route` rows; `register` turns every row into a view that checks what the
+frontend can check, forwards the call as the user, and passes the service's
+status, body and relevant headers back unchanged (including its 404 and 422),
+so the API never disagrees with the service that owns the data.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+import re
+from dataclasses import dataclass
 
-from frontend import accounts, services
+from flask import Blueprint, current_app, g, jsonify, request
+from marshmallow import Schema
+
+from frontend import accounts
 from frontend.csrf import SAFE_METHODS, csrf_ok
 from frontend.login import current_user
-from frontend.runtime import sessions
-from frontend.schemas import (
-    ApplicationIn,
-    ApplicationQuery,
-    NotificationQuery,
-    Page,
-    ReflectionAnswerIn,
-    ReflectionQuery,
-    RejectionIn,
-    StageIn,
-)
-from shared.web import error_response, json_body
+from frontend.runtime import runtime, sessions
+from frontend.views.api_proxy import FORWARDED_REQUEST_HEADERS, relay, send
+from shared.web import ApiError, error_response, json_body
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PREFIX = "/api/v1"
+UPLOAD_MARGIN = 64 * 1024  # multipart framing around the file itself
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+PUBLIC_ENDPOINTS = {"api.openapi"}
 
 
-@bp.before_request
+@dataclass(frozen=True)
+class Route:
+    """One public route forwarded to a service. `path` is public, OpenAPI style ("/goals/{id}")."""
+
+    method: str
+    path: str
+    service: str
+    summary: str
+    target: str | None = None       # the service's path, when it differs from the public one
+    body: Schema | None = None      # checked here first: an early, clear 422
+    partial: bool = False
+    query: Schema | None = None
+    kind: str = "json"              # json | list | download | upload
+    request_schema: str | None = None   # OpenAPI component names, for the document
+    answer_schema: str | None = None
+    status: int = 200
+
+    @property
+    def rule(self) -> str:
+        return _PLACEHOLDER.sub(r"<int:\1>", self.path)
+
+    @property
+    def endpoint(self) -> str:
+        words = re.sub(r"[^a-z0-9]+", "_", self.path.lower()).strip("_")
+        return f"{self.method.lower()}_{words}"
+
+
+def api_blueprint(name: str) -> Blueprint:
+    """A blueprint under /api/v1 whose every request is authenticated first."""
+    bp = Blueprint(name, __name__, url_prefix=PREFIX)
+    bp.before_request(_allow_large_uploads)
+    bp.before_request(authenticate)
+    return bp
+
+
 def authenticate():
     """A Bearer API token, or the signed-in session plus its CSRF token for changes."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         g.api_user_id = accounts.user_for_token(sessions(), token.strip())
@@ -48,87 +85,71 @@ def _unauthorized(message: str):
     return response
 
 
-def _body(schema) -> dict:
+def _allow_large_uploads():
+    # The app caps bodies at 1 MiB; an import may carry a CSV up to the tracker's own limit.
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "api_route", None) is not None and view.api_route.kind == "upload":
+        request.max_content_length = runtime().settings.import_max_bytes + UPLOAD_MARGIN
+
+
+def validated_body(schema: Schema, partial: bool = False) -> dict:
     """The JSON body, validated: 400 if malformed, 422 naming the fields if invalid."""
-    return schema.dump(json_body(schema))
+    return schema.dump(json_body(schema, partial=partial))
 
 
-def _query(schema) -> dict:
-    return schema.dump(schema.load(request.args.to_dict()))
+def _passed_body() -> dict | list | None:
+    """A body we don't check here: the service does. Malformed JSON still gets a clear 400."""
+    if not request.get_data(cache=True):
+        return None
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise ApiError(400, "malformed_json", "The request body must be JSON.")
+    return payload
 
 
-def _proxy(service: str, method: str, path: str, *, json: dict | None = None,
-           params: dict | None = None, listing: bool = False):
-    reply = services.call(service, method, path, g.api_user_id, json=json, params=params)
-    body = dict(reply.body)
-    if listing and reply.ok:
-        body.setdefault("items", [])
-        body.setdefault("next_cursor", None)
-    return jsonify(body), reply.status
+def _params(route: Route) -> list[tuple[str, str]]:
+    args = request.args
+    checked = route.query.dump(route.query.load(args.to_dict())) if route.query else {}
+    passed = [(k, v) for k, v in args.items(multi=True) if k not in checked]
+    return passed + [(k, str(v)) for k, v in checked.items() if v is not None]
 
 
-@bp.post("/applications")
-def create_application():
-    """Add an application; 201 with it."""
-    return _proxy("tracker", "POST", "/applications", json=_body(ApplicationIn()))
+def forward(route: Route, ids: dict):
+    """Answer one public request by asking the route's service."""
+    extra: dict = {}
+    if route.kind == "upload":
+        extra["files"] = {name: (f.filename, f.stream, f.mimetype) for name, f in request.files.items()}
+        extra["timeout"] = 60
+    elif route.body is not None:
+        extra["json"] = validated_body(route.body, route.partial)
+    elif route.method not in SAFE_METHODS:
+        extra["json"] = _passed_body()
+    if route.kind == "download":
+        extra["timeout"] = 60
+    headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
+    target = (route.target or route.path).format(**ids)
+    answer = send(route.service, route.method, target, g.api_user_id, params=_params(route),
+                  headers=headers, **extra)
+    return relay(answer, listing=route.kind == "list", download=route.kind == "download")
 
 
-@bp.get("/applications")
-def list_applications():
-    """Applications, filtered by stage or a search, a page at a time."""
-    return _proxy("tracker", "GET", "/applications", params=_query(ApplicationQuery()), listing=True)
+def register(bp: Blueprint, routes: list[Route]) -> None:
+    """Add one view per route to the blueprint."""
+    for route in routes:
+        def view(_route=route, **ids):
+            return forward(_route, ids)
+
+        view.__doc__ = route.summary
+        view.api_route = route
+        bp.add_url_rule(route.rule, endpoint=route.endpoint, view_func=view, methods=[route.method])
 
 
-@bp.get("/applications/<int:application_id>")
-def get_application(application_id: int):
-    """One application with its stage history and rejection."""
-    return _proxy("tracker", "GET", f"/applications/{application_id}")
+bp = api_blueprint("api")
 
 
-@bp.post("/applications/<int:application_id>/stage")
-def change_stage(application_id: int):
-    """Move an application to another stage."""
-    return _proxy("tracker", "POST", f"/applications/{application_id}/stage", json=_body(StageIn()))
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 document of this API (public: it holds no data)."""
+    from frontend.openapi import build_document  # imports every area's routes
 
-
-@bp.post("/applications/<int:application_id>/rejection")
-def record_rejection(application_id: int):
-    """Record a rejection; 201."""
-    return _proxy("tracker", "POST", f"/applications/{application_id}/rejection",
-                  json=_body(RejectionIn()))
-
-
-@bp.get("/reflections")
-def list_reflections():
-    """Reflection prompts, open or done."""
-    return _proxy("coach", "GET", "/reflections", params=_query(ReflectionQuery()), listing=True)
-
-
-@bp.post("/reflections/<int:reflection_id>")
-def answer_reflection(reflection_id: int):
-    """Answer a reflection prompt."""
-    return _proxy("coach", "POST", f"/reflections/{reflection_id}", json=_body(ReflectionAnswerIn()))
-
-
-@bp.get("/notifications")
-def list_notifications():
-    """Notifications, optionally only the unread ones."""
-    return _proxy("notifier", "GET", "/notifications", params=_query(NotificationQuery()), listing=True)
-
-
-@bp.post("/notifications/<int:notification_id>/read")
-def mark_notification_read(notification_id: int):
-    """Mark one notification as read."""
-    return _proxy("notifier", "POST", f"/notifications/{notification_id}/read")
-
-
-@bp.get("/wins")
-def list_wins():
-    """Small wins the coach has celebrated."""
-    return _proxy("coach", "GET", "/wins", params=_query(Page()), listing=True)
-
-
-@bp.get("/goals")
-def list_goals():
-    """Goals and how far along they are."""
-    return _proxy("coach", "GET", "/goals", params=_query(Page()), listing=True)
+    return jsonify(build_document())

@@ -129,9 +129,10 @@ def update_settings():
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    from services.coach.api_export import bp as export_bp
     from services.coach.api_goals import bp as goals_bp
     from services.coach.api_insights import bp as insights_bp
     from services.coach.api_wins import bp as wins_bp
     playbook()  # a bad playbook stops start-up here, naming file, rule and field
     return create_service_app(__name__, runtime or Runtime.build("coach", settings),
-                              bp, goals_bp, wins_bp, insights_bp)
+                              bp, goals_bp, wins_bp, insights_bp, export_bp)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from services.notifier import clock
+from services.notifier.api_export import bp as export_bp
 from services.notifier.channels_api import bp as channels_bp
 from services.notifier.models import Delivery, Notification
 from services.notifier.preferences_api import bp as preferences_bp
@@ -98,7 +99,7 @@ def deliveries(notification_id: int):
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     runtime = runtime or Runtime.build("notifier", settings)
-    app = create_service_app(__name__, runtime, bp, channels_bp, preferences_bp, supporters_bp)
+    app = create_service_app(__name__, runtime, bp, channels_bp, preferences_bp, supporters_bp, export_bp)
     # Supporters' confirm/unsubscribe pages carry no user token: a separate app under
     # /public answers them, so the internal-token check never sees those paths.
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {PUBLIC_PREFIX: create_public_app(runtime)})
