@@ -6,13 +6,19 @@ from datetime import timedelta
 
 from flask import Flask
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from frontend.csrf import install_csrf
 from frontend.errors import install_error_handlers
+from frontend.ratelimit import LoginThrottle, install_login_throttle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
 from frontend.templating import install_template_helpers
 from frontend.views import api, applications, auth, dashboard
+from frontend.views import api_account, api_applications, api_coach, api_notifier
+from frontend.views import (
+    application_detail, goals, imports, inbox, insights, journal, network, public, settings as settings_page,
+)
 from shared.config import Settings, load_settings
 from shared.runtime import Runtime
 from shared.web import BusProbe, database_ready, install_health
@@ -49,8 +55,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_template_helpers(app)
     install_error_handlers(app)
     install_health(app, [functools.partial(database_ready, runtime.engine), BusProbe(settings)])
-    for blueprint in (auth.bp, dashboard.bp, applications.bp, api.bp):
+    for blueprint in (auth.bp, dashboard.bp, applications.bp, api.bp, application_detail.bp, journal.bp,
+                      goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp):
         app.register_blueprint(blueprint)
+    for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
+        app.register_blueprint(blueprint)
+    install_login_throttle(app, LoginThrottle(runtime.sessions))
+    if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
+        hops = settings.proxy_fix_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.after_request(_add_security_headers)
     return app
 

@@ -1,6 +1,8 @@
-"""What each dashboard panel shows, gathered from the services.
+"""What each page panel shows, gathered from the services.
 
 A panel whose service is down says so and the rest of the page carries on.
+A page asks all its panels at once (gather), each with a short timeout, so one
+slow service costs at most that timeout, not the sum of them.
 Each live panel carries a digest of what it shows; its poll sends the digest
 back and gets 204 when nothing changed, so the browser swaps (and a screen
 reader announces) only real news, and nobody's half-typed answer is wiped.
@@ -10,13 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 
-from frontend.services import ServiceUnavailable, fetch_items
+from flask import current_app
+
+from frontend import services
+from frontend.services import ServiceUnavailable
 from shared.events import STAGES
 
 # Enough for a whole search; the services cap a page at 1000.
 APPLICATION_PAGE = 1000
-NOTIFICATION_PAGE = 20
+NOTIFICATION_PAGE = 5  # the Today panel shows the latest few; the inbox has the rest
+# A panel waits this long for its service before saying it is unavailable.
+PANEL_TIMEOUT = 2.0
 
 STAGE_LABELS = {
     "saved": "Saved", "applied": "Applied", "screening": "Screening",
@@ -30,6 +39,7 @@ REASON_LABELS = {
     "culture_fit": "Team fit", "compensation": "Pay didn't line up", "location": "Location",
     "other": "Something else",
 }
+CLOSED_STAGES = ("rejected", "withdrawn", "ghosted")
 
 
 def digest(items: object) -> str:
@@ -38,34 +48,103 @@ def digest(items: object) -> str:
     return hashlib.sha256(encoded).hexdigest()[:16]
 
 
+def gather(*loaders) -> dict:
+    """Run panel loaders side by side and merge what they return."""
+    app = current_app._get_current_object()
+
+    def run(loader):
+        with app.app_context():
+            return loader()
+
+    merged: dict = {}
+    with ThreadPoolExecutor(max_workers=max(1, len(loaders))) as pool:
+        for part in pool.map(run, loaders):
+            merged.update(part)
+    return merged
+
+
+def items(service: str, path: str, user_id: str, params: dict | None = None) -> list[dict]:
+    """A list endpoint's items within the panel timeout; any failure counts as unavailable."""
+    reply = services.call(service, "GET", path, user_id, params=params, timeout=PANEL_TIMEOUT)
+    if not reply.ok:
+        raise ServiceUnavailable(service)
+    return list(reply.body.get("items") or [])
+
+
+def document(service: str, path: str, user_id: str, params: dict | None = None) -> dict:
+    """A single JSON document within the panel timeout."""
+    reply = services.call(service, "GET", path, user_id, params=params, timeout=PANEL_TIMEOUT)
+    if not reply.ok:
+        raise ServiceUnavailable(service)
+    return reply.body
+
+
 def pipeline_counts(applications: list[dict]) -> list[dict]:
     """How many applications sit in each stage, in pipeline order, empty stages left out."""
     counts = Counter(app.get("stage") for app in applications)
     return [{"stage": s, "label": STAGE_LABELS[s], "count": counts[s]} for s in STAGES if counts[s]]
 
 
-def applications_panel(user_id: str) -> dict:
+def applications_panel(user_id: str, params: dict | None = None) -> dict:
     try:
-        items = fetch_items("tracker", "/applications", user_id, {"limit": APPLICATION_PAGE})
+        found = items("tracker", "/applications", user_id, {"limit": APPLICATION_PAGE, **(params or {})})
     except ServiceUnavailable:
         return {"applications": [], "pipeline": [], "tracker_down": True}
-    return {"applications": items, "pipeline": pipeline_counts(items), "tracker_down": False}
+    return {"applications": found, "pipeline": pipeline_counts(found), "tracker_down": False}
 
 
 def reflections_panel(user_id: str) -> dict:
     try:
-        items = fetch_items("coach", "/reflections", user_id, {"status": "open"})
+        found = items("coach", "/reflections", user_id, {"status": "open"})
     except ServiceUnavailable:
         return {"reflections": [], "coach_down": True, "reflections_digest": "down"}
-    return {"reflections": items, "coach_down": False, "reflections_digest": digest(items)}
+    return {"reflections": found, "coach_down": False, "reflections_digest": digest(found)}
 
 
 def notifications_panel(user_id: str) -> dict:
     try:
-        items = fetch_items("notifier", "/notifications", user_id, {"limit": NOTIFICATION_PAGE})
+        found = items("notifier", "/notifications", user_id, {"limit": NOTIFICATION_PAGE})
     except ServiceUnavailable:
         return {"notifications": [], "notifier_down": True, "notifications_digest": "down"}
-    return {"notifications": items, "notifier_down": False, "notifications_digest": digest(items)}
+    return {"notifications": found, "notifier_down": False, "notifications_digest": digest(found)}
+
+
+def goals_panel(user_id: str) -> dict:
+    """This week's goals (active and proposed) and recent wins, both from the coach."""
+    try:
+        goals = items("coach", "/goals", user_id)
+        wins = items("coach", "/wins", user_id, {"limit": 20})
+    except ServiceUnavailable:
+        return {"goals": [], "wins": [], "goals_down": True}
+    return {"goals": goals, "wins": wins, "goals_down": False}
+
+
+def mood_panel(user_id: str) -> dict:
+    """Recent check-in moods, oldest first, for the sparkline."""
+    try:
+        checkins = items("coach", "/checkins", user_id, {"limit": 30})
+    except ServiceUnavailable:
+        return {"moods": [], "mood_down": True}
+    moods = [c["mood"] for c in reversed(checkins) if c.get("mood")]
+    return {"moods": moods, "mood_down": False}
+
+
+def upcoming(applications: list[dict], today: date | None = None, days: int = 14) -> list[dict]:
+    """Interviews and follow-up reminders in the next two weeks, soonest first."""
+    today = today or date.today()
+    horizon = (today + timedelta(days=days)).isoformat()
+    start = today.isoformat()
+    found = []
+    for app in applications:
+        if app.get("stage") in CLOSED_STAGES:
+            continue
+        follow = app.get("follow_up_on")
+        if follow and start <= follow <= horizon:
+            found.append({"on": follow, "what": "Follow up", "app": app})
+        for round_ in app.get("rounds") or []:
+            if start <= (round_.get("scheduled_on") or "") <= horizon:
+                found.append({"on": round_["scheduled_on"], "what": "Interview", "app": app})
+    return sorted(found, key=lambda e: e["on"])
 
 
 def service_message(reply) -> str:

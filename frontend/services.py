@@ -71,6 +71,19 @@ class ServiceClient:
             raise ServiceUnavailable(service) from None
         return Reply(response.status_code, _json_of(response))
 
+    def raw(self, service: str, method: str, path: str, user_id: str, *, params: dict | None = None,
+            files: dict | None = None, headers: dict | None = None,
+            timeout: float = 10) -> requests.Response:
+        """The service's answer as it came: uploads, downloads, and conditional (ETag) requests."""
+        url = self.settings.service_urls[service] + path
+        sent = {**(headers or {}), HEADER: sign_user_token(self.settings.internal_secret, user_id)}
+        try:
+            return self._session().request(method, url, params=params, files=files,
+                                           headers=sent, timeout=timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            log.warning("service unavailable", extra={"service": service, "error": type(exc).__name__})
+            raise ServiceUnavailable(service) from None
+
 
 def _json_of(response: requests.Response) -> dict:
     if not response.content:  # e.g. 204 No Content
@@ -90,6 +103,12 @@ def call(service: str, method: str, path: str, user_id: str, json: dict | None =
     """Call a service as the given user with the app's client."""
     client: ServiceClient = current_app.extensions["rebound.services"]
     return client.call(service, method, path, user_id, json=json, params=params, timeout=timeout)
+
+
+def raw(service: str, method: str, path: str, user_id: str, **kwargs) -> requests.Response:
+    """Like call, but the reply is the unparsed response (see ServiceClient.raw)."""
+    client: ServiceClient = current_app.extensions["rebound.services"]
+    return client.raw(service, method, path, user_id, **kwargs)
 
 
 def fetch_items(service: str, path: str, user_id: str, params: dict | None = None) -> list[dict]:

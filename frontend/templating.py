@@ -5,6 +5,7 @@ import json
 
 from flask import Flask
 
+from frontend.charts import sparkline
 from frontend.login import current_user
 from frontend.panels import REASON_LABELS, STAGE_LABELS
 
@@ -12,6 +13,13 @@ MOODS = {1: "Really low", 2: "Low", 3: "Okay", 4: "Good", 5: "Really good"}
 # Stages a rejection can close; the form preselects the one the application is in.
 STAGES_BEFORE_REJECTION = ("applied", "screening", "interview", "final_interview", "offer")
 OPEN_STAGES = ("saved", "applied", "screening", "interview", "final_interview", "offer", "ghosted")
+GOAL_LABELS = {"applications": "Applications sent", "outreach": "People reached out to",
+               "learning_hours": "Hours of learning", "rest_days": "Rest days"}
+NAV_LINKS = (("dashboard.index", "Today"), ("applications.index", "Applications"),
+             ("journal.index", "Reflections"), ("goals.index", "Goals & wins"),
+             ("insights.index", "Insights"), ("network.index", "Support"),
+             ("inbox.index", "Inbox"), ("imports.index", "Import & export"),
+             ("settings.index", "Settings"))
 
 # htmx settings, read from a <meta> tag: no eval, no injected <style> (both break
 # the CSP), whole pages on history restore, and form feedback (422) swapped in.
@@ -55,7 +63,10 @@ def install_template_helpers(app: Flask) -> None:
         stages_before_rejection=STAGES_BEFORE_REJECTION,
         open_stages=OPEN_STAGES,
         htmx_config=HTMX_CONFIG,
+        nav_links=NAV_LINKS,
+        sparkline=sparkline,
     )
+    app.add_template_filter(lambda k: GOAL_LABELS.get(k, k), "goal_label")
     app.add_template_filter(lambda s: STAGE_LABELS.get(s, s), "stage_label")
     app.add_template_filter(lambda r: REASON_LABELS.get(r, r), "reason_label")
     app.add_template_filter(safe_link, "safe_link")

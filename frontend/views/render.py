@@ -7,8 +7,8 @@ from frontend import panels
 
 
 def is_fragment_request() -> bool:
-    """An htmx request wants the fragment; a history restore wants the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
+    """An htmx request wants the fragment; a boosted link or a history restore wants the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request and not request.htmx.boosted
 
 
 def fragment_or_page(fragment: str, page: str, context: dict, status: int = 200):
@@ -18,18 +18,31 @@ def fragment_or_page(fragment: str, page: str, context: dict, status: int = 200)
 
 
 def dashboard_context(user_id: str) -> dict:
-    return {
-        **panels.applications_panel(user_id),
-        **panels.reflections_panel(user_id),
-        **panels.notifications_panel(user_id),
-    }
+    """Everything the Today page shows, asked of the services side by side."""
+    context = panels.gather(
+        lambda: panels.applications_panel(user_id),
+        lambda: panels.reflections_panel(user_id),
+        lambda: panels.notifications_panel(user_id),
+        lambda: panels.goals_panel(user_id),
+        lambda: panels.mood_panel(user_id),
+    )
+    context["upcoming"] = panels.upcoming(context["applications"])
+    return context
 
 
-def after_change(message: str, fragment: str, context):
-    """After a change: the refreshed fragment for htmx; without JS, back to the dashboard."""
+def after_change(message: str, fragment: str, context, back: str | None = None):
+    """After a change: the refreshed fragment for htmx; without JS, back to the page it came from."""
     if is_fragment_request():
         # The message rides along out of band into #notices, the page's one live status area.
         body = render_template(f"_partials/{fragment}.html", **context())
         return body + render_template("_partials/notice_oob.html", message=message), 200
     flash(message)
-    return redirect(url_for("dashboard.index"))
+    return redirect(back or url_for("dashboard.index"))
+
+
+def back_to(default_endpoint: str, **values) -> str:
+    """Where a plain form post returns: the page named in `next` if it is ours, else the default."""
+    target = request.form.get("next") or request.args.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for(default_endpoint, **values)

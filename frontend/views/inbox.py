@@ -1,0 +1,60 @@
+"""The notifications inbox and the unread badge in the header."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from frontend import panels, services
+from frontend.login import current_user_id, login_required
+from frontend.views.actions import act
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+INBOX_PAGE = 50
+
+
+@bp.get("")
+@login_required
+def index():
+    """Every notification, newest first; optionally only the unread ones."""
+    unread_only = request.args.get("unread") == "1"
+    params = {"limit": INBOX_PAGE, **({"unread": 1} if unread_only else {})}
+    try:
+        found = panels.items("notifier", "/notifications", current_user_id(), params)
+        down = False
+    except services.ServiceUnavailable:
+        found, down = [], True
+    return render_template("inbox.html", notes=found, inbox_down=down, unread_only=unread_only)
+
+
+@bp.get("/badge")
+@login_required
+def badge():
+    """The unread count; the notifier's ETag rides in `seen` and an unchanged count answers 204."""
+    seen = request.args.get("seen", "")
+    try:
+        reply = services.raw("notifier", "GET", "/notifications/unread_count", current_user_id(),
+                             headers={"If-None-Match": seen} if seen else None,
+                             timeout=panels.PANEL_TIMEOUT)
+    except services.ServiceUnavailable:
+        return "", 204  # keep showing the last count; the next poll tries again
+    if reply.status_code == 304:
+        return "", 204
+    if reply.status_code != 200:
+        return "", 204
+    count = int(reply.json().get("count") or 0)
+    return render_template("_partials/inbox_badge.html", unread=count,
+                           badge_etag=reply.headers.get("ETag", ""))
+
+
+@bp.post("/<int:notification_id>/<any(read, archive):action>")
+@login_required
+def update(notification_id: int, action: str):
+    """Mark one notification read, or archive it."""
+    message = "Marked as read." if action == "read" else "Archived."
+    return act("notifier", "POST", f"/notifications/{notification_id}/{action}", message,
+               url_for(".index"))
+
+
+@bp.post("/read_all")
+@login_required
+def read_all():
+    return act("notifier", "POST", "/notifications/read_all", "All caught up.", url_for(".index"))

@@ -1,0 +1,91 @@
+"""Settings: profile and time zone, API tokens, export everything, delete the account.
+
+The account functions live in frontend.accounts and frontend.data_export; this
+page only gathers the form and says what happened.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+
+from frontend import accounts
+from frontend.login import current_user, current_user_id, log_out, login_required
+from frontend.runtime import sessions
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+NEW_TOKEN_KEY = "new_api_token"
+
+
+def _tokens(user_id: str) -> list[dict]:
+    lister = getattr(accounts, "list_tokens", None)
+    return lister(sessions(), user_id) if lister else []
+
+
+@bp.get("")
+@login_required
+def index():
+    """The settings page; a token created a moment ago is shown once, then forgotten."""
+    new_token = session.pop(NEW_TOKEN_KEY, None)
+    return render_template("settings.html", user=current_user(), tokens=_tokens(current_user_id()),
+                           new_token=new_token)
+
+
+@bp.post("/profile")
+@login_required
+def profile():
+    """Change the name we greet you by and your time zone."""
+    try:
+        accounts.update_profile(sessions(), current_user_id(),
+                                display_name=request.form.get("display_name", ""),
+                                timezone=request.form.get("timezone", "").strip() or "UTC")
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Saved.")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/tokens")
+@login_required
+def create_token():
+    """A new personal API token, shown once on the next page."""
+    name = request.form.get("name", "").strip()[:120] or "My token"
+    session[NEW_TOKEN_KEY] = accounts.create_token(sessions(), current_user()["email"], name=name)
+    flash("Your new token is below. Copy it now: we only keep a fingerprint of it.")
+    return redirect(url_for(".index") + "#tokens")
+
+
+@bp.post("/tokens/<token_id>/revoke")
+@login_required
+def revoke_token(token_id: str):
+    accounts.revoke_token(sessions(), current_user_id(), token_id)
+    flash("Token revoked. Anything using it will stop working.")
+    return redirect(url_for(".index") + "#tokens")
+
+
+@bp.get("/export")
+@login_required
+def export():
+    """Everything we hold about you, from every service, in one archive."""
+    from frontend import data_export  # written alongside; imported late so this page loads without it
+
+    archive = data_export.build_archive(current_user_id())
+    name = f"rebound-export-{date.today().isoformat()}.zip"
+    return Response(archive, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.post("/delete")
+@login_required
+def delete():
+    """Erase the account everywhere, once the person has typed their e-mail to confirm."""
+    try:
+        accounts.delete_account(sessions(), current_user_id(), request.form.get("confirm_email", ""))
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".index") + "#delete")
+    log_out()
+    flash("Your account and everything in it are being erased. Take good care of yourself.")
+    return redirect(url_for("auth.login"))

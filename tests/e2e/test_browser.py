@@ -1,0 +1,193 @@
+"""The dashboard in a real Chromium against every real process: the daily journey, end to end.
+
+Screenshots of every main page land in tests/e2e/screenshots/ (git-ignored); axe-core
+(vendored, test-only) checks each page for serious or critical accessibility problems.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import make_stack, wait_until
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+HERE = Path(__file__).parent
+SHOTS = HERE / "screenshots"
+AXE = (HERE / "vendor" / "axe.min.js").read_text()
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+CSV = ("Company,Title,Date Applied,Status\n"
+       "Initrode,Analyst,2025-03-02,Applied\n"
+       ",Designer,2025-03-03,Applied\n"
+       "Vandelay,Importer,2025-03-04,Interviewing\n")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (the CI script installs it)")
+    stack = make_stack(tmp_path_factory.mktemp("browser"))
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(stack):
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, stack):
+    context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.csp_errors = []
+    page.on("console", lambda msg: page.csp_errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    yield page
+    context.close()
+
+
+def check_page(page, name: str) -> None:
+    """Screenshot, no CSP complaints, and no serious or critical axe findings."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert page.csp_errors == [], page.csp_errors
+    page.evaluate(AXE)  # evaluated by the browser's debugger, which the page's CSP does not govern
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{name}: {bad}"
+
+
+def register(page) -> None:
+    page.goto("/register")
+    page.get_by_label("What should we call you?").fill("Robin")
+    page.get_by_label("E-mail").fill("robin@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Robin")
+
+
+def add_application(page, company: str, role: str) -> None:
+    page.locator("summary", has_text="Add an application").click()
+    page.get_by_label("Company").fill(company)
+    page.get_by_label("Role").fill(role)
+    page.get_by_role("button", name="Add it").click()
+    expect(page.locator("#notices")).to_contain_text(f"Added {company}")
+
+
+def test_the_daily_journey(page, stack):
+    register(page)
+    check_page(page, "01-today-empty")
+
+    page.get_by_role("link", name="Goals & wins").click()
+    page.locator("summary", has_text="Set a goal").click()
+    page.get_by_label("How many this week").fill("3")
+    page.get_by_role("button", name="Set it").click()
+    expect(page.locator("#notices")).to_contain_text("Goal set")
+
+    page.get_by_role("link", name="Today").click()
+    for company, role in (("Northwind", "Data Analyst"), ("Globex", "Engineer"), ("Hooli", "Designer")):
+        add_application(page, company, role)
+    check_page(page, "02-today")
+
+    page.get_by_role("link", name="Applications").click()
+    card = page.locator("li.card", has_text="Globex")
+    card.get_by_label("Move Globex to").select_option("interview")
+    card.get_by_role("button", name="Move").click()
+    expect(page.locator("#col-interview")).to_contain_text("Interviewing (1)")
+    check_page(page, "03-board")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SHOTS / "03-board-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.locator("li.card", has_text="Globex").get_by_role("link", name="Globex").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Globex")
+    page.locator("summary", has_text="Record a rejection").click()
+    page.get_by_label("What they said, if anything").select_option("position_filled")
+    page.get_by_label("How are you feeling?").select_option("2")
+    page.get_by_role("button", name="Record it").click()
+    expect(page.locator("#notices")).to_contain_text("Recorded")
+    page.evaluate("window.stillThisPage = true")
+    # The coach's words and the inbox badge arrive by polling, with no reload.
+    # Deadline: the event's trip over the bus plus one 2-3 s poll.
+    expect(page.locator("#coach-replies .coach-reply")).to_be_visible(timeout=10_000)
+    expect(page.locator("#inbox-badge")).to_have_text(re.compile(r"\d+ unread"), timeout=10_000)
+    assert page.evaluate("window.stillThisPage") is True
+    check_page(page, "04-detail-after-rejection")
+
+    page.get_by_role("link", name="Today").click()
+    reflection = page.locator("#reflections li.reflection").first
+    reflection.locator("textarea").fill("They liked my portfolio; I'll lead with it next time.")
+    reflection.get_by_role("button", name="Save my answer").click()
+    expect(page.locator("#notices")).to_contain_text("It's saved")
+
+    def goal_met():
+        page.goto("/goals")
+        return "3 of 3" in page.locator("ul.goals").inner_text()
+    wait_until(goal_met, timeout=10, interval=0.3, message="the goal's progress")
+    expect(page.locator("#wins")).to_contain_text(re.compile(r"\w"))
+    assert page.locator("#wins li.win").count() >= 1
+    check_page(page, "05-goals")
+
+    for path, name in (("/", "06-today-full"), ("/journal", "07-journal"), ("/insights", "08-insights"),
+                       ("/network", "09-network"), ("/inbox", "10-inbox"), ("/settings", "11-settings"),
+                       ("/applications?view=table", "12-table")):
+        page.goto(path)
+        check_page(page, name)
+
+
+def test_import_a_csv_with_one_bad_row(page, stack):
+    page.goto("/register")
+    page.get_by_label("E-mail").fill("casey@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create my account").click()
+    page.get_by_role("link", name="Import & export").click()
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "jobs.csv", "mimeType": "text/csv", "buffer": CSV.encode()}])
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("table.preview")).to_contain_text("Skipped")
+    expect(page.locator("tr.row-create")).to_have_count(2)
+    check_page(page, "13-import-preview")
+    page.get_by_role("button", name="Import 2 applications").click()
+    expect(page.locator("#notices")).to_contain_text("Imported 2 applications")
+    expect(page.locator("#board")).to_contain_text("Vandelay")
+    page.goto("/import/log")
+    expect(page.locator("table")).to_contain_text("Initrode")
+    check_page(page, "14-log")
+
+
+def test_a_public_link_that_is_bad_is_kind(page, stack):
+    page.goto("/supporters/confirm/not-a-real-token")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link is invalid or has expired")
+    check_page(page, "15-public-bad-link")
+
+
+def test_the_page_still_renders_when_the_coach_is_down(page, stack):
+    page.goto("/register")
+    page.get_by_label("E-mail").fill(f"dana-{date.today().isoformat()}@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create my account").click()
+    coach = stack.procs["coach-api"]
+    os.killpg(coach.pid, signal.SIGTERM)
+    coach.wait(timeout=20)
+    response = page.goto("/")
+    assert response.status == 200
+    expect(page.locator("#reflections")).to_contain_text("The coach is unavailable right now; your data is safe.")
+    expect(page.locator("#applications")).to_contain_text("No applications yet")
+    check_page(page, "16-today-coach-down")
