@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install migrate unit integration e2e bench lint clean
+.PHONY: run test install migrate unit integration e2e bench lint clean soak faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,17 @@ integration: $(TEST_OK)
 
 e2e: $(TEST_OK)
 	$(BIN)/pytest tests/e2e
+
+faults: $(TEST_OK)
+	$(BIN)/pytest tests/faults
+
+# The long run: 10,000 events under random SIGKILLs, and 60 s database outages.
+soak: $(TEST_OK)
+	REBOUND_FAULT_OUTAGE_S=60 $(BIN)/pytest -s tests/faults/soak.py tests/faults/test_outages.py $(PYTEST_ARGS)
+
+# Benchmarks (not pytest): BENCH_ARGS=--quick for a smoke check; writes docs/benchmarks.md.
+bench: $(TEST_OK)
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

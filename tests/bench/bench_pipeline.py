@@ -1,0 +1,180 @@
+"""(2) pipeline throughput, (3) latency, (6) import + coach effects, (7) memory.
+
+Everything runs against the real processes (tests/e2e/harness). Completion is
+read straight from the coach's and notifier's databases for the throughput
+figures (an observer that costs the stack almost nothing), and through the
+public API for latency, as the brief defines it.
+"""
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import requests
+
+from shared.auth import HEADER, sign_user_token
+
+from .infra import database_url, scalar
+from .stats import percentile, rate
+
+LINK = re.compile(r"reflection-(\d+)$")
+
+
+def import_csv(stack, user_id: str, rows: int, seed: int) -> float:
+    """Import `rows` applied-stage applications through the tracker's import; the seconds it took."""
+    rng = random.Random(seed)
+    lines = ["Company,Role,Status,Date Applied,Source"]
+    for i in range(rows):
+        lines.append(f"Bench {seed} Co {i},Engineer {rng.randint(1, 99)},Applied,"
+                     f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},LinkedIn")
+    body = ("\n".join(lines) + "\n").encode()
+    token = sign_user_token(stack.env["REBOUND_INTERNAL_SECRET"], user_id)
+    started = time.perf_counter()
+    reply = requests.post(f"{stack.env['REBOUND_TRACKER_URL']}/applications/import",
+                          headers={HEADER: token}, files={"file": ("bench.csv", body, "text/csv")},
+                          timeout=120)
+    seconds = time.perf_counter() - started
+    assert reply.status_code == 200, reply.text[:500]
+    return seconds
+
+
+def application_ids(stack, user_id: str) -> list[int]:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url(stack, "tracker"))
+    with engine.connect() as conn:
+        ids = list(conn.execute(text("SELECT id FROM applications WHERE user_id = :u AND stage = 'applied' "
+                                     "ORDER BY id"), {"u": user_id}).scalars())
+    engine.dispose()
+    return ids
+
+
+def coach_facts(stack, user_id: str) -> int:
+    return scalar(database_url(stack, "coach"),
+                  "SELECT count(*) FROM application_facts WHERE user_id = :u", u=user_id)
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.1) -> float | None:
+    """Seconds until predicate() is true, or None at the deadline."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if predicate():
+            return time.perf_counter() - started
+        time.sleep(interval)
+    return None
+
+
+def import_and_settle(stack, user_id: str, rows: int, seed: int) -> tuple[float, float | None]:
+    """(6): seconds the import took, then seconds until the coach has noted every row."""
+    before = coach_facts(stack, user_id)
+    seconds = import_csv(stack, user_id, rows, seed)
+    settled = wait_for(lambda: coach_facts(stack, user_id) >= before + rows, timeout=120, interval=0.25)
+    return seconds, settled
+
+
+@dataclass
+class Burst:
+    recorded_per_s: float
+    handled_per_s: float
+    handled_s: float | None
+
+
+def handled_counts(stack, user_id: str, low: int, high: int) -> tuple[int, int]:
+    prompts = scalar(database_url(stack, "coach"),
+                     "SELECT count(DISTINCT application_id) FROM reflections WHERE user_id = :u "
+                     "AND application_id BETWEEN :lo AND :hi", u=user_id, lo=low, hi=high)
+    notes = scalar(database_url(stack, "notifier"),
+                   "SELECT count(*) FROM notifications WHERE user_id = :u AND kind = 'reflection'", u=user_id)
+    return prompts, notes
+
+
+def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
+          timeout: float = 240) -> Burst:
+    """(2): reject every application at once from `clients` threads; wait until all are handled."""
+    _, notes_before = handled_counts(stack, user_id, 0, 0)
+
+    def reject(app_id: int) -> int:
+        return api.post(f"/applications/{app_id}/rejection", {"reason": "other"}).status_code
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        statuses = list(pool.map(reject, app_ids))
+    recorded_s = time.perf_counter() - started
+    bad = [s for s in statuses if s != 201]
+    assert not bad, f"{len(bad)} rejections failed, e.g. {bad[0]}: " + api.post(f"/applications/{app_ids[0]}/rejection", {}).text[:300]
+    n, low, high = len(app_ids), min(app_ids), max(app_ids)
+
+    def done() -> bool:
+        prompts, notes = handled_counts(stack, user_id, low, high)
+        return prompts >= n and notes - notes_before >= n
+
+    settled = wait_for(done, timeout=timeout, interval=0.1)
+    total = recorded_s + settled if settled is not None else None
+    return Burst(rate(n, recorded_s), rate(n, total) if total else 0.0, total)
+
+
+def latency(stack, api, user_id: str, app_ids: list[int], per_second: float,
+            seconds: float) -> tuple[list[float], list[float]]:
+    """(3): open-loop rejections at a steady rate; ms from the API answer to the inbox item via the API.
+
+    Also returns how long each poll of the inbox took (ms): the resolution of the measurement.
+    """
+    count = min(len(app_ids), int(per_second * seconds))
+    answered: dict[int, float] = {}
+    seen_at: dict[int, float] = {}
+    polls: list[float] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(stack, api, seen_at, polls, stop), daemon=True)
+    watcher.start()
+
+    def reject(app_id: int, due: float) -> None:
+        time.sleep(max(0.0, due - time.perf_counter()))
+        reply = api.post(f"/applications/{app_id}/rejection", {"reason": "other"})
+        if reply.status_code == 201:
+            answered[app_id] = time.perf_counter()
+
+    start = time.perf_counter() + 0.2
+    with ThreadPoolExecutor(32) as pool:
+        for i, app_id in enumerate(app_ids[:count]):
+            pool.submit(reject, app_id, start + i / per_second)
+    wait_for(lambda: set(answered) <= set(seen_at), timeout=60, interval=0.1)
+    stop.set()
+    watcher.join(10)
+    # A notification that never showed up within the wait counts as infinitely late.
+    return [max(0.0, (seen_at[a] - answered[a]) * 1000) if a in seen_at else float("inf")
+            for a in answered], polls
+
+
+def _watch(stack, api, seen_at: dict[int, float], polls: list[float], stop: threading.Event) -> None:
+    """Poll the inbox through the public API; note when each application's notification appears."""
+    from sqlalchemy import create_engine, text
+    coach = create_engine(database_url(stack, "coach"))
+    known: set[str] = set()
+    try:
+        while not stop.is_set():
+            asked = time.perf_counter()
+            items = api.get("/notifications", limit=100).json().get("items", [])
+            now = time.perf_counter()
+            polls.append((now - asked) * 1000)
+            fresh = {}
+            for item in items:
+                match = LINK.search(item.get("link") or "")
+                if match and match.group(1) not in known:
+                    fresh[int(match.group(1))] = now
+            if fresh:
+                with coach.connect() as conn:
+                    pairs = conn.execute(text("SELECT id, application_id FROM reflections WHERE id IN "
+                                              f"({','.join(str(i) for i in fresh)})")).all()
+                for reflection_id, app_id in pairs:
+                    known.add(str(reflection_id))
+                    seen_at.setdefault(app_id, fresh[reflection_id])
+            time.sleep(0.005)
+    finally:
+        coach.dispose()
+
+
+def latency_summary(samples: list[float]) -> dict[str, float]:
+    return {p: percentile(samples, float(p[1:])) for p in ("p50", "p95", "p99")}

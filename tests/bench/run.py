@@ -1,0 +1,294 @@
+"""`make bench`: every figure of the benchmark, next to a baseline from the same run.
+
+Run: .venv/bin/python -m tests.bench.run [--quick] [--only NAME ...] [--runs N] [--no-write]
+Sections: bus, pipeline (throughput, import, memory), latency, dashboard, scale, tracker.
+Writes docs/benchmarks.md (not with --quick or --only, unless --write is given).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+for path in (str(ROOT), str(ROOT / "tests")):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+if __name__ == "__main__" and not __package__:  # run by path: become the package module
+    import runpy
+    runpy.run_module("tests.bench.run", run_name="__main__", alter_sys=True)
+    sys.exit(0)
+
+from .report import Figure, markdown, text_table  # noqa: E402
+from .stats import median  # noqa: E402
+
+SECTIONS = ("bus", "pipeline", "latency", "dashboard", "scale", "tracker")
+FULL = dict(runs=3, bus_messages=5000, burst=2000, import_rows=10_000, rate=50, latency_s=60,
+            dash_apps=2000, dash_reflections=300, dash_notifications=500, load_s=5,
+            scale_users=1000, scale_apps=500, tracker_rows=5000, tracker_rounds=60)
+QUICK = dict(runs=1, bus_messages=1000, burst=200, import_rows=1000, rate=50, latency_s=10,
+             dash_apps=2000, dash_reflections=300, dash_notifications=500, load_s=3,
+             scale_users=50, scale_apps=500, tracker_rows=1000, tracker_rounds=10)
+
+
+def at_least(limit):
+    return lambda value, _ratio: value >= limit
+
+
+def at_most(limit):
+    return lambda value, _ratio: value <= limit
+
+
+def ratio_at_least(limit):
+    return lambda _value, ratio: ratio is not None and ratio >= limit
+
+
+class Bench:
+    def __init__(self, size: dict, infra):
+        self.size = size
+        self.infra = infra
+        self.figures: list[Figure] = []
+        self.notes: list[str] = []
+        self.publish: list[float] = []  # the bus ceiling, reused as a baseline
+
+    def add(self, *args, **kwargs) -> None:
+        figure = Figure(*args, **kwargs)
+        self.figures.append(figure)
+        print(f"  {figure.name}: {figure.value:.2f} {figure.unit}"
+              + (f" (baseline {figure.baseline:.2f}, ratio {figure.ratio:.2f})" if figure.ratio else ""),
+              flush=True)
+
+    # (1) -------------------------------------------------------------------
+    def bus(self) -> None:
+        from .bench_bus import ceiling
+        url = self.infra.vhost()
+        results = [ceiling(url, self.size["bus_messages"]) for _ in range(self.size["runs"])]
+        self.publish = [p for p, _ in results]
+        self.add("(1) bus: publish with confirms", "msg/s", self.publish, note="raw kombu, quorum queue")
+        self.add("(1) bus: consume with ack (prefetch 100)", "msg/s", [c for _, c in results])
+
+    def _ceiling(self) -> list[float]:
+        if not self.publish:
+            self.bus()
+        return self.publish
+
+    # (2) (6) (7) -------------------------------------------------------------
+    def pipeline(self) -> None:
+        from . import bench_pipeline as bp
+        from .bench_dashboard import ping_server
+        from . import seed
+        from .infra import api_user, database_url, process_memory, rss_mb
+        ceiling = self._ceiling()
+        size, runs = self.size, self.size["runs"]
+        imports, settles, recorded, handled, memory = [], [], [], [], []
+        with self.infra.stack("amqp") as stack:
+            for run in range(runs):
+                _, importer = api_user(stack, f"import{run}@bench.example")
+                seconds, settled = bp.import_and_settle(stack, importer, size["import_rows"], seed=run)
+                imports.append(seconds)
+                settles.append(settled if settled is not None else float("inf"))
+                api, user_id = api_user(stack, f"burst{run}@bench.example")
+                seed.applications(database_url(stack, "tracker"), [user_id], size["burst"], stage="applied")
+                ids = bp.application_ids(stack, user_id)
+                burst = bp.burst(stack, api, user_id, ids)
+                recorded.append(burst.recorded_per_s)
+                handled.append(burst.handled_per_s)
+                memory.append(process_memory(stack))
+                print(f"  run {run + 1}: import {seconds:.1f} s, effects {settled} s, "
+                      f"recorded {burst.recorded_per_s:.0f}/s, handled {burst.handled_per_s:.0f}/s", flush=True)
+            with ping_server(stack.env) as ping_url:
+                port = int(ping_url.split(":")[2].split("/")[0])
+                ping_pids = _listening_pids(port)
+                ping_rss = [rss_mb(p) for p in ping_pids] or [0.0]
+        bus_time = [size["import_rows"] / c for c in ceiling]
+        n = size["burst"]
+        self.add(f"(2) rejections recorded via API, burst of {n:,}", "/s", recorded, "bus publish", ceiling)
+        self.add(f"(2) rejections fully handled, burst of {n:,}", "/s", handled, "bus publish", ceiling,
+                 "ratio >= 0.25", ratio_at_least(0.25))
+        rows = size["import_rows"]
+        self.add(f"(6) import of {rows:,} CSV rows", "s", imports, f"{rows:,} msgs at bus ceiling", bus_time,
+                 "<= 10 s", at_most(10))
+        self.add("(6) coach effects done after import", "s", settles, f"{rows:,} msgs at bus ceiling",
+                 bus_time, "<= 60 s", at_most(60))
+        for name in memory[0]:
+            values = [m[name] for m in memory if name in m]
+            self.add(f"(7) RSS after burst: {name}", "MB", values, "trivial gunicorn app",
+                     [max(ping_rss)], "<= 150 MB", at_most(150))
+
+    # (3) -------------------------------------------------------------------
+    def latency(self) -> None:
+        for bus in ("amqp", "filesystem"):
+            self._latency(bus)
+
+    def _latency(self, bus: str) -> None:
+        from . import bench_pipeline as bp
+        from . import seed
+        from .infra import api_user, database_url
+        size = self.size
+        count = int(size["rate"] * size["latency_s"])
+        p50s, p95s, p99s, polls = [], [], [], []
+        with self.infra.stack(bus) as stack:
+            for run in range(size["runs"]):
+                api, user_id = api_user(stack, f"latency{run}@bench.example")
+                seed.applications(database_url(stack, "tracker"), [user_id], count, stage="applied")
+                ids = bp.application_ids(stack, user_id)
+                samples, poll_ms = bp.latency(stack, api, user_id, ids, size["rate"], size["latency_s"])
+                summary = bp.latency_summary(samples)
+                p50s.append(summary["p50"])
+                p95s.append(summary["p95"])
+                p99s.append(summary["p99"])
+                polls.append(median(poll_ms))
+                print(f"  {bus} run {run + 1}: {len(samples)} samples, {summary}", flush=True)
+        label = "RabbitMQ + PostgreSQL" if bus == "amqp" else "embedded bus + SQLite"
+        what = f"{size['rate']}/s for {size['latency_s']} s, {label}"
+        p50_target = ("<= 50 ms", at_most(50)) if bus == "amqp" else ("", None)
+        p99_target = ("<= 250 ms", at_most(250)) if bus == "amqp" else ("", None)
+        self.add(f"(3) latency p50, {what}", "ms", p50s, "API poll p50", polls, *p50_target)
+        self.add(f"(3) latency p95, {what}", "ms", p95s, "API poll p50", polls)
+        self.add(f"(3) latency p99, {what}", "ms", p99s, "API poll p50", polls, *p99_target)
+
+    # (4) -------------------------------------------------------------------
+    def dashboard(self) -> None:
+        from . import bench_dashboard as bd
+        from .infra import api_user, browser_session
+        size = self.size
+        today_rps, today_p95, ping_rps, ping_p95, badge_rps, badge_p95 = [], [], [], [], [], []
+        with self.infra.stack("amqp") as stack:
+            _, user_id = api_user(stack, "today@bench.example")
+            bd.seed_today(stack, user_id, size["dash_apps"], size["dash_reflections"], size["dash_notifications"])
+            session = browser_session(stack.base_url, "today@bench.example")
+            badge, headers = bd.badge_url(stack, session)
+            self.notes.append(f"Unread badge measured at {badge.replace(stack.base_url, '')}"
+                              + (" (htmx panel poll with the seen digest)" if headers else ""))
+            with bd.ping_server(stack.env) as ping:
+                for run in range(size["runs"]):
+                    today = bd.measure(stack.base_url + "/", [session], size["load_s"])
+                    trivial = bd.measure(ping, [], size["load_s"])
+                    polled = bd.measure(badge, [session], size["load_s"], headers)
+                    today_rps.append(today.per_second)
+                    today_p95.append(_p95(today))
+                    ping_rps.append(trivial.per_second)
+                    ping_p95.append(_p95(trivial))
+                    badge_rps.append(polled.per_second)
+                    badge_p95.append(_p95(polled))
+        self.add("(4) Today page (2,000 apps) throughput", "req/s", today_rps, "Flask /ping", ping_rps)
+        self.add("(4) Today page p95 (8 clients)", "ms", today_p95, "Flask /ping p95", ping_p95)
+        self.add("(4) unread badge poll throughput", "req/s", badge_rps, "Flask /ping", ping_rps,
+                 "ratio >= 0.5", ratio_at_least(0.5))
+        self.add("(4) unread badge poll p95 (8 clients)", "ms", badge_p95, "Flask /ping p95", ping_p95)
+
+    # (8) -------------------------------------------------------------------
+    def scale(self) -> None:
+        from . import bench_dashboard as bd
+        size = self.size
+        today_p95, ping_p95 = [], []
+        with self.infra.stack("amqp") as stack:
+            started = time.perf_counter()
+            sessions = bd.scale_users(stack, size["scale_users"], size["scale_apps"], logged_in=10)
+            self.notes.append(f"Scale fixture: {size['scale_users']:,} users x {size['scale_apps']} "
+                              f"applications seeded in {time.perf_counter() - started:.0f} s")
+            with bd.ping_server(stack.env) as ping:
+                for _ in range(self.size["runs"]):
+                    today = bd.measure(stack.base_url + "/", sessions, size["load_s"], processes=1, threads=2)
+                    trivial = bd.measure(ping, [], size["load_s"], processes=1, threads=2)
+                    today_p95.append(_p95(today))
+                    ping_p95.append(_p95(trivial))
+        users = f"{size['scale_users']:,} users x {size['scale_apps']} apps"
+        self.add(f"(8) Today page p95, {users} (2 clients)", "ms", today_p95, "Flask /ping p95", ping_p95,
+                 "<= 100 ms", at_most(100))
+
+    # (5) -------------------------------------------------------------------
+    def tracker(self) -> None:
+        from .bench_tracker import bench
+        size = self.size
+        for label in ("sqlite", "postgres"):
+            results = []
+            for run in range(size["runs"]):
+                url = self.infra.database() if label == "postgres" else None
+                try:
+                    results.append(bench(label, url, self.infra.subfolder(f"tracker-{label}"),
+                                         rows=size["tracker_rows"], rounds=size["tracker_rounds"],
+                                         import_rows=size["import_rows"]))
+                finally:
+                    if url:
+                        self.infra.drop(url)
+            self.add(f"(5) tracker list/filter p95, {size['tracker_rows']:,} apps, {label}", "ms",
+                     [r["p95"] for r in results], "tracker /healthz p95", [r["healthz_p95"] for r in results],
+                     "<= 30 ms", at_most(30))
+
+
+def _p95(result) -> float:
+    from .stats import percentile
+    return percentile(result.latencies_ms, 95)
+
+
+def _listening_pids(port: int) -> list[int]:
+    """The gunicorn master listening on `port` and its workers (found through /proc)."""
+    from .infra import children
+    inode = None
+    with open("/proc/net/tcp") as handle:
+        for line in handle.readlines()[1:]:
+            parts = line.split()
+            if int(parts[1].split(":")[1], 16) == port and parts[3] == "0A":
+                inode = parts[9]
+    if inode is None:
+        return []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in fds):
+                master = int(pid)
+                parent = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+                if parent != os.getpid():  # a worker inherited the socket: walk up to the master
+                    master = parent
+                return [master, *children(master)]
+        except OSError:
+            continue
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run: a smoke check")
+    parser.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 3, or 1 with --quick)")
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md even with --quick/--only")
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    size = dict(QUICK if args.quick else FULL)
+    if args.runs:
+        size["runs"] = args.runs
+    from .infra import Infra, machine
+    infra = Infra()
+    bench = Bench(size, infra)
+    failed = []
+    started = time.perf_counter()
+    try:
+        for section in args.only or SECTIONS:
+            print(f"== {section}", flush=True)
+            try:
+                getattr(bench, section)()
+            except Exception:
+                traceback.print_exc()
+                failed.append(section)
+        info = machine(infra)
+    finally:
+        infra.close()
+    took = time.perf_counter() - started
+    print("\n" + text_table(bench.figures))
+    print(f"\n{len(bench.figures)} figures in {took / 60:.1f} min" + (f"; failed: {failed}" if failed else ""))
+    command = "make bench  # .venv/bin/python -m tests.bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    notes = bench.notes + [f"Sections that failed to run: {', '.join(failed)}"] * bool(failed)
+    notes.append(f"Whole run took {took / 60:.1f} min.")
+    if (args.write or not (args.quick or args.only)) and not args.no_write:
+        (ROOT / "docs" / "benchmarks.md").write_text(markdown(bench.figures, info, command.strip(), notes))
+        print("wrote docs/benchmarks.md")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
