@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -90,6 +91,10 @@ def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: 
     return True
 
 
+class _Stopping(Exception):
+    """Raised inside kombu's connection retries once the worker is asked to stop."""
+
+
 class Worker(ConsumerMixin):
     """One service's consumer. Never exits because of a message."""
 
@@ -104,6 +109,9 @@ class Worker(ConsumerMixin):
         self.on_committed = on_committed or (lambda: None)
         self.prefetch = prefetch
         self.attempts: dict[str, int] = {}
+        # Transient failures in a row per message: they lengthen the retry
+        # delay (up to 30 s) without counting towards the attempt limit.
+        self.transient_streaks: dict[str, int] = {}
         self._held: list[tuple[float, int, object]] = []
         self._seq = itertools.count()
         self._producer: Producer | None = None
@@ -122,6 +130,26 @@ class Worker(ConsumerMixin):
     def _on_raw_message(self, message) -> None:
         self.on_message(None, message)
 
+    @contextmanager
+    def establish_connection(self):
+        # kombu retries the first connection forever and checks should_stop
+        # only between consume loops: a SIGTERM while the broker is down would
+        # never be honoured. The callback runs every second of the wait.
+        with self.create_connection() as conn:
+            conn.ensure_connection(self.on_connection_error, self.connect_max_retries,
+                                   callback=self._raise_if_stopping)
+            yield conn
+
+    def _raise_if_stopping(self) -> None:
+        if self.should_stop:
+            raise _Stopping()
+
+    def run(self, _tokens=1, **kwargs):
+        try:
+            super().run(_tokens, **kwargs)
+        except _Stopping:
+            log.info("stopped while waiting for the bus", extra={"service": self.service})
+
     def on_connection_revived(self):
         # Messages held for a retry belonged to the old channel; the broker
         # gives them back to us (or another worker) by itself.
@@ -131,6 +159,7 @@ class Worker(ConsumerMixin):
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
         self._producer = Producer(channel)
         self.ready.set()
+        log.info("consuming", extra={"service": self.service})
 
     def on_connection_error(self, exc, interval):
         self.ready.clear()
@@ -160,8 +189,12 @@ class Worker(ConsumerMixin):
             outcome, error = "failed", f"{type(exc).__name__}: {exc}"
         key = event["id"] if event else str(id(message))
         attempts = self.attempts.get(key, 0) + (0 if outcome == "transient" else 1)
-        decision = decide(outcome, max(attempts, 1), self.settings.max_attempts, error,
+        previous_streak = self.transient_streaks.pop(key, 0)
+        streak = previous_streak + 1 if outcome == "transient" else 0
+        decision = decide(outcome, streak or max(attempts, 1), self.settings.max_attempts, error,
                           self.settings.retry_base_ms / 1000)
+        if decision.action == "retry" and streak:
+            self.transient_streaks[key] = streak
         self._apply(decision, message, key, attempts)
         self._log(event, outcome, decision, error, started)
         if outcome == "done":
