@@ -21,8 +21,10 @@ from frontend import services
 from frontend.services import ServiceUnavailable
 from shared.events import STAGES
 
-# Enough for a whole search; the services cap a page at 1000.
+# Enough for a whole search on the board; the services cap a page at 1000.
 APPLICATION_PAGE = 1000
+# Today shows the newest few and links to the board; its counts come from the tracker's /stats.
+TODAY_APPLICATIONS = 20
 NOTIFICATION_PAGE = 5  # the Today panel shows the latest few; the inbox has the rest
 # A panel waits this long for its service before saying it is unavailable.
 PANEL_TIMEOUT = 2.0
@@ -85,12 +87,35 @@ def pipeline_counts(applications: list[dict]) -> list[dict]:
     return [{"stage": s, "label": STAGE_LABELS[s], "count": counts[s]} for s in STAGES if counts[s]]
 
 
+def stage_counts(by_stage: dict) -> list[dict]:
+    """The tracker's per-stage counts in pipeline order, empty stages left out."""
+    return [{"stage": s, "label": STAGE_LABELS[s], "count": by_stage[s]} for s in STAGES if by_stage.get(s)]
+
+
 def applications_panel(user_id: str, params: dict | None = None) -> dict:
+    """The board's applications for a dict of filters; without one, Today's panel (see today_applications)."""
+    if params is None:
+        return today_applications(user_id)
     try:
-        found = items("tracker", "/applications", user_id, {"limit": APPLICATION_PAGE, **(params or {})})
+        found = items("tracker", "/applications", user_id, {"limit": APPLICATION_PAGE, **params})
     except ServiceUnavailable:
         return {"applications": [], "pipeline": [], "tracker_down": True}
     return {"applications": found, "pipeline": pipeline_counts(found), "tracker_down": False}
+
+
+def today_applications(user_id: str) -> dict:
+    """The newest few applications and the whole pipeline's counts: two small answers, whatever the total."""
+    try:
+        found = items("tracker", "/applications", user_id, {"limit": TODAY_APPLICATIONS})
+    except ServiceUnavailable:
+        return {"applications": [], "pipeline": [], "tracker_down": True, "applications_more": False}
+    try:
+        by_stage = document("tracker", "/stats", user_id).get("by_stage") or {}
+        pipeline, total = stage_counts(by_stage), sum(by_stage.values())
+    except ServiceUnavailable:  # the list still shows; its own counts stand in
+        pipeline, total = pipeline_counts(found), len(found)
+    return {"applications": found, "pipeline": pipeline, "tracker_down": False,
+            "applications_more": total > len(found)}
 
 
 def reflections_panel(user_id: str) -> dict:

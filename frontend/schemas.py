@@ -12,6 +12,9 @@ from shared.events import REJECTION_REASONS, STAGES
 
 MAX_LIMIT = 1000
 REQUIRED = {"required": "Please fill this in."}
+# A rejection is recorded with its own form (RejectionIn), never as a stage move: the tracker refuses it.
+MOVABLE_STAGES = tuple(s for s in STAGES if s != "rejected")
+LONG_TEXT = 20_000  # the tracker's and coach's cap on feedback, notes and letters
 
 
 class Trimmed(fields.Str):
@@ -31,22 +34,23 @@ def _text(max_len: int, required: bool = False) -> Trimmed:
 class ApplicationIn(Schema):
     company = _text(200, required=True)
     role = _text(200, required=True)
-    source = _text(120)
+    source = _text(100)
     url = fields.Url(allow_none=True, validate=validate.Length(max=2000))
     applied_on = fields.Date(allow_none=True)
-    role_category = _text(120)
-    notes = _text(10_000)
+    role_category = _text(100)
+    notes = _text(LONG_TEXT)
+
 
 
 class StageIn(Schema):
-    stage = fields.Str(required=True, error_messages=REQUIRED, validate=validate.OneOf(STAGES))
+    stage = fields.Str(required=True, error_messages=REQUIRED, validate=validate.OneOf(MOVABLE_STAGES))
     changed_on = fields.Date(allow_none=True)
 
 
 class RejectionIn(Schema):
     stage_reached = fields.Str(allow_none=True, validate=validate.OneOf(STAGES))
     reason = fields.Str(allow_none=True, validate=validate.OneOf(REJECTION_REASONS))
-    feedback = _text(10_000)
+    feedback = _text(LONG_TEXT)
     received_on = fields.Date(allow_none=True)
 
 

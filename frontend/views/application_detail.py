@@ -61,13 +61,22 @@ def coach_panel(user_id: str, application_id: int) -> dict:
             "application_id": application_id}
 
 
+def detail_context(user_id: str, application_id: int) -> dict:
+    """Everything the detail page shows, asked of the tracker and the coach side by side."""
+    from frontend.views import feedback, suggestions  # they import their blueprints' modules
+
+    return panels.gather(lambda: {"application": _application(user_id, application_id)},
+                         lambda: coach_panel(user_id, application_id),
+                         lambda: suggestions.suggestions_panel(user_id, application_id),
+                         lambda: feedback.drafts_panel(user_id, application_id),
+                         lambda: feedback.feedback_panel(user_id, application_id))
+
+
 @bp.get("/<int:application_id>")
 @login_required
 def show(application_id: int):
     """The detail page."""
-    user_id = current_user_id()
-    context = panels.gather(lambda: {"application": _application(user_id, application_id)},
-                            lambda: coach_panel(user_id, application_id))
+    context = detail_context(current_user_id(), application_id)
     context.update(round_kinds=ROUND_KINDS, errors=None, drafts=None,
                    waiting=request.args.get("recorded") == "1")
     return render_template("application.html", **context)
@@ -100,9 +109,11 @@ def add_item(application_id: int, kind: str):
             raise ValidationError({"_schema": [panels.service_message(reply)],
                                    **panels.service_fields(reply)})
     except ValidationError as exc:
-        context = {"application": _application(user_id, application_id),
-                   **coach_panel(user_id, application_id), "round_kinds": ROUND_KINDS,
+        context = {**detail_context(user_id, application_id), "round_kinds": ROUND_KINDS,
                    "errors": {kind: exc.messages}, "drafts": {kind: request.form}, "waiting": False}
         return fragment_or_page("application_detail", "application", context, 422)
     flash(success)
     return redirect(url_for(".show", application_id=application_id) + f"#{kind}")
+
+
+from frontend.views import application_edit  # noqa: E402,F401  (its routes join this blueprint)

@@ -35,9 +35,13 @@ def _filters() -> dict:
 @login_required
 def index():
     """Every application, as a board by stage or as a sortable table."""
+    from frontend.views.ghosts import ghosts_panel  # it imports this module
+
     filters = _filters()
     params = {k: filters[k] for k in ("q", "stage", "sort") if filters[k]}
-    context = panels.applications_panel(current_user_id(), params)
+    user_id = current_user_id()
+    context = panels.gather(lambda: panels.applications_panel(user_id, params),
+                            lambda: ghosts_panel(user_id))
     shown = context["applications"]
     if filters["hide_closed"]:
         shown = [a for a in shown if a.get("stage") not in panels.CLOSED_STAGES]
@@ -127,3 +131,6 @@ def _back(application_id: int) -> str | None:
         return url_for("applications.index")
     return None
 
+
+
+from frontend.views import ghosts  # noqa: E402,F401  (its routes join this blueprint)

@@ -82,3 +82,6 @@ def mark_read(notification_id: int):
         abort(422, description=panels.service_message(reply))
     return after_change("Marked as read.", "notifications",
                         lambda: panels.notifications_panel(user_id))
+
+
+from frontend.views import suggestions  # noqa: E402,F401  (its routes join this blueprint)

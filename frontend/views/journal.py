@@ -40,7 +40,8 @@ def index():
     user_id = current_user_id()
     query = request.args.get("q", "").strip()[:200]
     context = panels.gather(lambda: panels.reflections_panel(user_id),
-                            lambda: past_answers(user_id), lambda: panels.mood_panel(user_id))
+                            lambda: past_answers(user_id), lambda: panels.mood_panel(user_id),
+                            lambda: feedback.drafts_panel(user_id))
     context.update(q=query, past=matching(context["past"], query))
     return render_template("journal.html", **context)
 
@@ -54,3 +55,6 @@ def checkin():
     if refusal:
         return refusal
     return act("coach", "POST", "/checkins", "Thanks for checking in with yourself.", back, payload)
+
+
+from frontend.views import feedback  # noqa: E402  (its routes join this blueprint)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from frontend import panels
+from frontend.login import current_user
 
 
 def is_fragment_request() -> bool:
@@ -19,14 +20,20 @@ def fragment_or_page(fragment: str, page: str, context: dict, status: int = 200)
 
 def dashboard_context(user_id: str) -> dict:
     """Everything the Today page shows, asked of the services side by side."""
+    from frontend.views import suggestions, upcoming  # they import this module
+
+    user = current_user() or {}
+    today = upcoming.local_today(user.get("timezone"))
     context = panels.gather(
         lambda: panels.applications_panel(user_id),
         lambda: panels.reflections_panel(user_id),
         lambda: panels.notifications_panel(user_id),
         lambda: panels.goals_panel(user_id),
         lambda: panels.mood_panel(user_id),
+        lambda: suggestions.suggestions_panel(user_id),
+        lambda: upcoming.rounds_panel(user_id, today),
     )
-    context["upcoming"] = panels.upcoming(context["applications"])
+    context["upcoming"] = upcoming.coming_up(context["applications"], context["rounds"], today)
     return context
 
 

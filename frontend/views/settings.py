@@ -28,7 +28,7 @@ def index():
     """The settings page; a token created a moment ago is shown once, then forgotten."""
     new_token = session.pop(NEW_TOKEN_KEY, None)
     return render_template("settings.html", user=current_user(), tokens=_tokens(current_user_id()),
-                           new_token=new_token)
+                           new_token=new_token, **settings_services.service_settings(current_user_id()))
 
 
 @bp.post("/profile")
@@ -89,3 +89,6 @@ def delete():
     log_out()
     flash("Your account and everything in it are being erased. Take good care of yourself.")
     return redirect(url_for("auth.login"))
+
+
+from frontend.views import settings_services  # noqa: E402  (its routes join this blueprint)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import signal
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -136,6 +136,22 @@ def test_the_daily_journey(page, stack):
     reflection.locator("textarea").fill("They liked my portfolio; I'll lead with it next time.")
     reflection.get_by_role("button", name="Save my answer").click()
     expect(page.locator("#notices")).to_contain_text("It's saved")
+    # The coach's ideas can be put away in place.
+    idea = page.locator("#suggestions li.suggestion").first
+    expect(idea).to_be_visible()
+    idea.get_by_role("button", name=re.compile("Dismiss")).click()
+    expect(page.locator("#notices")).to_contain_text("Put away")
+
+    # A round booked on an application shows under "Coming up" on Today.
+    page.goto("/applications")
+    page.locator("li.card", has_text="Hooli").get_by_role("link", name="Hooli").click()
+    page.locator("summary", has_text="Add a round").click()
+    page.locator("#round-on").fill((date.today() + timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Add round").click()
+    expect(page.locator("#notices")).to_contain_text("Interview round added")
+    check_page(page, "04b-detail-with-round")
+    page.goto("/")
+    expect(page.locator("ul.upcoming")).to_contain_text("Hooli")
 
     def goal_met():
         page.goto("/goals")
@@ -150,6 +166,11 @@ def test_the_daily_journey(page, stack):
                        ("/applications?view=table", "12-table")):
         page.goto(path)
         check_page(page, name)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in (("/", "17-today-phone"), ("/settings", "18-settings-phone"),
+                       ("/journal", "19-journal-phone")):
+        page.goto(path)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_import_a_csv_with_one_bad_row(page, stack):
