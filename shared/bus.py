@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kombu import Connection, Producer
 
-from shared import topology
+from shared import fs_transport, topology
 from shared.config import Settings
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ def connect(settings: Settings) -> Connection:
             connect_timeout=5,
             transport_options={"confirm_publish": True, "max_retries": 1},
         )
-    return Connection("filesystem://", transport_options=filesystem_options(settings.data_dir))
+    return Connection(transport=fs_transport.Transport,
+                      transport_options=filesystem_options(settings.data_dir))
 
 
 def filesystem_options(data_dir: Path) -> dict:
@@ -110,17 +111,50 @@ class Publisher:
         except Exception as exc:  # any failure leaves the event unpublished
             if _is_no_route(exc):
                 raise UnroutableError(f"no queue is bound for {routing_key!r}") from exc
-            self.close()
+            self._discard()
             raise PublishError(f"{type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
-        if self._connection is not None:
-            try:
-                self._connection.release()
-            except Exception:  # closing a broken connection may fail too
-                log.debug("closing a broken bus connection failed", exc_info=True)
-        self._connection = None
-        self._producer = None
+        """Close politely, waiting at most the confirm timeout for the broker's answer."""
+        connection = self._forget()
+        if connection is None:
+            return
+        close_within(connection, self.settings.confirm_timeout_s)
+
+    def _discard(self) -> None:
+        # After a failed publish the connection may be a black hole: a polite
+        # close would wait for a close-ok that never comes, so just drop it.
+        connection = self._forget()
+        if connection is not None:
+            drop(connection)
+
+    def _forget(self) -> Connection | None:
+        connection, self._connection, self._producer = self._connection, None, None
+        return connection
+
+
+def close_within(connection: Connection, timeout: float) -> None:
+    """Close politely, but drop the connection if the broker is silent for `timeout` s."""
+    try:
+        # py-amqp waits for channel.close-ok, then connection.close-ok, with
+        # no timeout of its own; a socket timeout of half the bound for each
+        # turns a silent broker into an error.
+        if connection.connected:
+            sock = getattr(getattr(connection.connection, "transport", None), "sock", None)
+            if sock is not None:
+                sock.settimeout(timeout / 2)
+        connection.release()
+    except Exception:  # a broken or silent connection: drop it without the handshake
+        log.debug("closing the bus connection failed; dropping it", exc_info=True)
+        drop(connection)
+
+
+def drop(connection: Connection) -> None:
+    """Close the socket without the AMQP close handshake."""
+    try:
+        connection.collect()
+    except Exception:  # already gone is as good as dropped
+        log.debug("dropping the bus connection failed", exc_info=True)
 
 
 def _is_no_route(exc: Exception) -> bool:

@@ -113,7 +113,8 @@ def _refuse_unsafe_production(settings: Settings) -> None:
         return
     for name in ("secret_key", "internal_secret"):
         value = getattr(settings, name)
-        if value == DEV_SECRET or len(value) < 32:
+        # .env.example's placeholders start with "change-me": a copied example is no secret, however long.
+        if value == DEV_SECRET or len(value) < 32 or value.startswith("change-me"):
             raise ConfigError(
                 f"REBOUND_{name.upper()} must be set to a random value of at least 32 "
                 "characters when REBOUND_ENV=production"

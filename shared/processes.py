@@ -86,6 +86,18 @@ def start_relay_thread(runtime: Runtime) -> tuple[threading.Event, threading.Eve
     return stop, wake, thread
 
 
+def _consume_until_stopped(worker: Worker, stop: threading.Event) -> None:
+    """Run the consumer; whatever escapes it, start it again until asked to stop."""
+    while not stop.is_set():
+        try:
+            worker.run()
+        except Exception:  # the last line of defence: a worker never exits on its own
+            log.exception("consumer failed; restarting", extra={"service": worker.service})
+            stop.wait(1.0)
+        else:
+            return
+
+
 def run_background(service: str, settings) -> None:
     """Relay, consume and schedule for one service until SIGTERM."""
     runtime = Runtime.build(service, settings)
@@ -112,7 +124,7 @@ def run_background(service: str, settings) -> None:
     _stop_on_signals(_on_stop)
     log.info("started", extra={"service": service, "consuming": worker is not None})
     if worker is not None:
-        worker.run()
+        _consume_until_stopped(worker, stop)
     else:
         stop.wait()
     _on_stop()

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from shared.auth import HEADER, InvalidToken, verify_user_token
 from shared.bus import connect
@@ -17,6 +18,7 @@ from shared.config import Settings
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = {"/healthz", "/readyz", "/openapi.json"}
+MAX_ROW_ID = 2**63 - 1  # the largest BIGINT; SQLite's INTEGER is the same
 
 
 class ApiError(Exception):
@@ -126,9 +128,18 @@ def install_health(app: Flask, checks: list[Callable[[], str | None]]) -> None:
         return jsonify({"status": "ready"})
 
 
+class RowIdConverter(IntegerConverter):
+    """<int:...> that only matches ids a database column can hold: larger ones are 404, not 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_service_app(import_name: str, runtime, *blueprints) -> Flask:
     """A service's Flask app: JSON errors, internal auth, health, its blueprints."""
     app = Flask(import_name)
+    app.url_map.converters["int"] = RowIdConverter
     install_json_errors(app)
     require_internal_token(app, runtime.settings)
     install_health(app, [lambda: database_ready(runtime.engine), BusProbe(runtime.settings)])

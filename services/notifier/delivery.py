@@ -106,6 +106,8 @@ class Dispatcher:
         now = self.clock()
         with self.sessions.begin() as session:
             delivery = session.get(Delivery, delivery_id)
+            if delivery is None:  # erased while sending (the user deleted their account)
+                return "gone"
             channel = session.get(Channel, delivery.channel_id) if delivery.channel_id else None
             delivery.lease_until = None
             if error is None:

@@ -103,74 +103,85 @@ class SettingsIn(_In):
     auto_ghost = fields.Bool(required=True)
 
 
+def utc_stamp() -> fields.DateTime:
+    """A moment in UTC, written in ISO 8601 without an offset (the stored values are naive UTC).
+
+    The OpenAPI "date-time" format demands an offset, so the document names its own format.
+    """
+    return fields.DateTime(metadata={"format": "utc-date-time-without-offset",
+                                     "description": "UTC, ISO 8601, no offset"})
+
+
 class StageChangeOut(Schema):
-    from_stage = fields.Str()
+    from_stage = fields.Str(allow_none=True)
     to_stage = fields.Str()
     changed_on = fields.Date()
 
 
 class RejectionOut(Schema):
     stage_reached = fields.Str()
-    reason = fields.Str()
-    feedback = fields.Str()
+    reason = fields.Str(allow_none=True)
+    feedback = fields.Str(allow_none=True)
     received_on = fields.Date()
 
 
 class NoteOut(Schema):
     id = fields.Int()
     body = fields.Str()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = utc_stamp()
+    updated_at = utc_stamp()
 
 
 class ContactOut(Schema):
     id = fields.Int()
     name = fields.Str()
-    title = fields.Str()
-    email = fields.Str()
-    phone = fields.Str()
-    profile_url = fields.Str()
+    title = fields.Str(allow_none=True)
+    email = fields.Str(allow_none=True)
+    phone = fields.Str(allow_none=True)
+    profile_url = fields.Str(allow_none=True)
 
 
 class RoundOut(Schema):
     id = fields.Int()
     scheduled_on = fields.Date()
     kind = fields.Str()
-    interviewer = fields.Str()
-    notes = fields.Str()
+    interviewer = fields.Str(allow_none=True)
+    notes = fields.Str(allow_none=True)
 
 
 class ApplicationOut(Schema):
     id = fields.Int()
     company = fields.Str()
     role = fields.Str()
-    source = fields.Str()
+    source = fields.Str(allow_none=True)
     channel = fields.Str()
-    url = fields.Str()
-    location = fields.Str()
-    work_mode = fields.Str()
-    salary_min = fields.Int()
-    salary_max = fields.Int()
-    salary_currency = fields.Str()
-    salary_period = fields.Str()
-    role_category = fields.Str()
-    applied_on = fields.Date()
-    excitement = fields.Int()
-    follow_up_on = fields.Date()
-    resume_version = fields.Str()
-    cover_letter_version = fields.Str()
+    url = fields.Str(allow_none=True)
+    location = fields.Str(allow_none=True)
+    work_mode = fields.Str(allow_none=True)
+    salary_min = fields.Int(allow_none=True)
+    salary_max = fields.Int(allow_none=True)
+    salary_currency = fields.Str(allow_none=True)
+    salary_period = fields.Str(allow_none=True)
+    role_category = fields.Str(allow_none=True)
+    applied_on = fields.Date(allow_none=True)
+    excitement = fields.Int(allow_none=True)
+    follow_up_on = fields.Date(allow_none=True)
+    resume_version = fields.Str(allow_none=True)
+    cover_letter_version = fields.Str(allow_none=True)
     tags = fields.List(fields.Str())
     archived = fields.Bool()
-    notes = fields.Str()
+    notes = fields.Str(allow_none=True)
     stage = fields.Str()
-    stage_since = fields.Date()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    stage_since = fields.Date(allow_none=True)
+    created_at = utc_stamp()
+    updated_at = utc_stamp()
     rejection = fields.Nested(RejectionOut, allow_none=True)
     history = fields.List(fields.Nested(StageChangeOut))
     note_entries = fields.List(fields.Nested(NoteOut))
     contacts = fields.List(fields.Nested(ContactOut))
     rounds = fields.List(fields.Nested(RoundOut))
+    # Only in the answer to POST /applications (set there, never read from the row).
+    warnings = fields.List(fields.Dict(), metadata={"description": "gentle heads-ups, e.g. company_memory"})
 
 
 class SettingsOut(Schema):
