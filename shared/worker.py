@@ -24,6 +24,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import sessionmaker
 
 from shared import topology
+from shared.bus import close_within, drop
 from shared.events import InvalidEvent, validate_event
 from shared.outbox import backoff_seconds
 from shared.tables import processed_events, utcnow
@@ -135,10 +136,22 @@ class Worker(ConsumerMixin):
         # kombu retries the first connection forever and checks should_stop
         # only between consume loops: a SIGTERM while the broker is down would
         # never be honoured. The callback runs every second of the wait.
-        with self.create_connection() as conn:
+        conn = self.create_connection()
+        try:
             conn.ensure_connection(self.on_connection_error, self.connect_max_retries,
                                    callback=self._raise_if_stopping)
             yield conn
+        except BaseException as exc:
+            # A connection lost to missed heartbeats may be a black hole: a
+            # polite close would wait for a close-ok that never comes.
+            self.ready.clear()
+            if not isinstance(exc, _Stopping):
+                log.warning("bus connection lost, reconnecting",
+                            extra={"service": self.service, "error": f"{type(exc).__name__}: {exc}"})
+            drop(conn)
+            raise
+        else:
+            close_within(conn, self.settings.confirm_timeout_s)
 
     def _raise_if_stopping(self) -> None:
         if self.should_stop:

@@ -3,6 +3,11 @@
 Stopping closes the listening socket and every relayed connection, so a
 client sees its connection drop and new connections refused: a broker
 outage without touching the broker.
+
+`black_hole()` is the nastier outage: every connection stays open and new
+ones are still accepted, but no byte (nor a close) gets through in either
+direction, as when a network path silently drops packets. `heal()` lets the
+held bytes through in order, as TCP's retransmissions would.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
         self.accepted = 0
 
     @classmethod
@@ -47,7 +54,20 @@ class TcpProxy:
                          daemon=True).start()
         return self
 
+    @property
+    def black_holed(self) -> bool:
+        return not self._flowing.is_set()
+
+    def black_hole(self) -> None:
+        """Keep every connection open but stop forwarding bytes both ways."""
+        self._flowing.clear()
+
+    def heal(self) -> None:
+        """Forward again, the held bytes first."""
+        self._flowing.set()
+
     def stop(self) -> None:
+        """Close the listener and every connection (a black hole ends with them)."""
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.close()
@@ -55,6 +75,7 @@ class TcpProxy:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
             _close(sock)
+        self._flowing.set()  # the pumps held by a black hole find their sockets closed
 
     def _accept(self, listener: socket.socket) -> None:
         while self._listener is listener:
@@ -86,6 +107,9 @@ class TcpProxy:
         try:
             while True:
                 data = src.recv(65536)
+                # In a black hole the chunk (or the end of the stream) waits
+                # here; what comes after it waits in the kernel's buffers.
+                self._flowing.wait()
                 if not data:
                     break
                 dst.sendall(data)
