@@ -30,7 +30,7 @@ BACKGROUND = ("tracker-relay", "coach-worker", "notifier-worker")
 
 def outage_s() -> float:
     """How long an outage lasts: 10 s under make test, 60 s under make soak."""
-    return float(os.environ.get("REBOUND_FAULT_OUTAGE_S", "10"))
+    return float(os.environ.get("REBOUND_FAULT_OUTAGE_S", "5"))
 
 
 @dataclass
@@ -119,10 +119,14 @@ class Pipeline:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     def stop(self) -> dict[str, int]:
+        # Signal every process first, then wait: they shut down side by side.
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
         codes = {}
         for name in list(self.procs):
             try:
-                codes[name] = self.kill(name, signal.SIGTERM, timeout=20)
+                codes[name] = self.procs[name].wait(timeout=20)
             except subprocess.TimeoutExpired:
                 codes[name] = self.kill(name, signal.SIGKILL)
         self.procs.clear()
