@@ -12,6 +12,7 @@ from functools import cache
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import fields
 
 from frontend.views import api_account, api_applications, api_coach, api_notifier
 from frontend.views.api import PREFIX, Route
@@ -40,6 +41,9 @@ ERROR = {"description": "An error: {error: {code, message, fields}}", "content":
     "type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}}}}}
 _PARAM = re.compile(r"{(\w+)}")
+# The services store and answer naive UTC ("2030-01-02T09:30:00"); OpenAPI's "date-time" demands an
+# offset, so such timestamps are documented under a format of their own (as the tracker does).
+NAIVE_UTC = {"format": "utc-date-time-without-offset", "description": "UTC, ISO 8601, no offset"}
 
 # The account's own routes, answered by the frontend itself.
 ACCOUNT_ROUTES = [
@@ -109,13 +113,26 @@ def _tracker_operation(tracker: dict, route: Route) -> dict | None:
     return {**operation, "operationId": route.endpoint, "tags": ["tracker"]}
 
 
+def naive_utc_timestamps(converter, field, ret: dict, **_kwargs) -> dict:
+    """apispec attribute function: an ISO DateTime that isn't AwareDateTime is naive UTC.
+
+    Nullability needs no hook: apispec marks every `allow_none=True` field `nullable`.
+    """
+    if (not isinstance(field, fields.DateTime) or isinstance(field, fields.AwareDateTime)
+            or field.format not in (None, "iso", "iso8601") or "format" in field.metadata):
+        return {}
+    return {key: value for key, value in NAIVE_UTC.items() if key not in field.metadata}
+
+
 @cache
 def build_document() -> dict:
     """The whole /api/v1 document (computed once; it depends only on code)."""
+    marshmallow_plugin = MarshmallowPlugin()
     spec = APISpec(title="Rebound API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
+                   plugins=[marshmallow_plugin],
                    info={"description": "Track applications, hear from the coach, manage notifications. "
                                         "Authenticate with a personal API token: `Authorization: Bearer rb_…`."})
+    marshmallow_plugin.converter.add_attribute_function(naive_utc_timestamps)
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema=schema)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

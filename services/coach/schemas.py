@@ -6,6 +6,10 @@ from marshmallow import RAISE, Schema, fields, validate
 MOOD = validate.Range(1, 5)
 
 
+# The largest id any of our tables can hold; larger ones are refused, not stored.
+ROW_ID_MAX = 2**31 - 1
+
+
 class _In(Schema):
     class Meta:
         unknown = RAISE
@@ -19,7 +23,7 @@ class AnswerIn(_In):
 class CheckinIn(_In):
     mood = fields.Int(required=True, validate=MOOD)
     note = fields.Str(allow_none=True, validate=validate.Length(max=5000))
-    application_id = fields.Int(allow_none=True)
+    application_id = fields.Int(allow_none=True, validate=validate.Range(min=1, max=ROW_ID_MAX))
 
 
 class GoalIn(_In):
@@ -47,7 +51,7 @@ class EffortIn(_In):
 
 class FeedbackIn(_In):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=20000))
-    application_id = fields.Int(allow_none=True)
+    application_id = fields.Int(allow_none=True, validate=validate.Range(min=1, max=ROW_ID_MAX))
 
 
 class DraftPatch(_In):
@@ -68,14 +72,14 @@ class SettingsPatch(_In):
 
 class ReflectionOut(Schema):
     id = fields.Int()
-    application_id = fields.Int()
+    application_id = fields.Int(allow_none=True)
     kind = fields.Str()
     prompt = fields.Str()
-    answer = fields.Str()
-    mood = fields.Int()
+    answer = fields.Str(allow_none=True)
+    mood = fields.Int(allow_none=True)
     status = fields.Str()
     created_at = fields.DateTime()
-    answered_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
 
 
 class WinOut(Schema):
@@ -93,7 +97,7 @@ class GoalOut(Schema):
     target = fields.Int()
     period = fields.Str()
     status = fields.Str()
-    week_start = fields.Date()
+    week_start = fields.Date(allow_none=True)
 
 
 class SuggestionOut(Schema):
@@ -101,7 +105,7 @@ class SuggestionOut(Schema):
     kind = fields.Str()
     title = fields.Str()
     body = fields.Str()
-    application_id = fields.Int()
+    application_id = fields.Int(allow_none=True)
     urgency = fields.Str()
     status = fields.Str()
     created_at = fields.DateTime()
@@ -110,25 +114,25 @@ class SuggestionOut(Schema):
 class CheckinOut(Schema):
     id = fields.Int()
     mood = fields.Int()
-    note = fields.Str()
-    application_id = fields.Int()
+    note = fields.Str(allow_none=True)
+    application_id = fields.Int(allow_none=True)
     created_at = fields.DateTime()
 
 
 class DraftOut(Schema):
     id = fields.Int()
     application_id = fields.Int()
-    to_name = fields.Str()
-    to_email = fields.Str()
+    to_name = fields.Str(allow_none=True)
+    to_email = fields.Str(allow_none=True)
     subject = fields.Str()
     body = fields.Str()
     status = fields.Str()
-    sent_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
 
 
 class FeedbackOut(Schema):
     id = fields.Int()
-    application_id = fields.Int()
+    application_id = fields.Int(allow_none=True)
     text = fields.Str()
     tags = fields.List(fields.Str())
     created_at = fields.DateTime()
@@ -138,7 +142,7 @@ class EffortOut(Schema):
     id = fields.Int()
     kind = fields.Str()
     amount = fields.Float()
-    what = fields.Str()
+    what = fields.Str(allow_none=True)
     logged_on = fields.Date()
 
 
@@ -148,7 +152,7 @@ class SettingsOut(Schema):
     review_time = fields.Str()
     disabled_rules = fields.List(fields.Str())
     nudge_threshold = fields.Int()
-    weekly_target = fields.Int()
+    weekly_target = fields.Int(allow_none=True)
 
 
 answer_in, checkin_in, goal_in, goal_patch = AnswerIn(), CheckinIn(), GoalIn(), GoalPatch()
