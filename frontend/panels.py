@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -59,10 +60,28 @@ def gather(*loaders) -> dict:
             return loader()
 
     merged: dict = {}
-    with ThreadPoolExecutor(max_workers=max(1, len(loaders))) as pool:
-        for part in pool.map(run, loaders):
-            merged.update(part)
+    if threading.current_thread().name.startswith(_POOL_NAME):  # a loader that gathers: no waiting on ourselves
+        parts = map(run, loaders)
+    else:
+        parts = _pool().map(run, loaders)
+    for part in parts:
+        merged.update(part)
     return merged
+
+
+# One long-lived pool per process: its threads keep their per-thread HTTP sessions
+# (frontend/services.py), so pages reuse connections to the services instead of
+# opening new ones for every panel of every page.
+_POOL_NAME = "panels"
+_pool_lock = threading.Lock()
+_shared: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    with _pool_lock:
+        if not _shared:
+            _shared.append(ThreadPoolExecutor(max_workers=48, thread_name_prefix=_POOL_NAME))
+        return _shared[0]
 
 
 def items(service: str, path: str, user_id: str, params: dict | None = None) -> list[dict]:

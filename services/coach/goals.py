@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
 from services.coach.effects import emit_goal
@@ -48,13 +48,13 @@ def this_weeks_goal(session: Session, user_id: str, kind: str, now: datetime) ->
     """This week's active goal of a kind; started from last week's target if there was one."""
     profile = session.get(Profile, user_id)
     start = week_start(now, profile.timezone if profile else "UTC")
-    goal = session.scalar(select(Goal).where(Goal.user_id == user_id, Goal.kind == kind,
-                                             Goal.week_start == start, Goal.status.in_(("active", "met"))))
-    if goal is not None:
-        return goal
+    # One query for both: this week's active goal if there is one, else the newest to copy the target from.
+    this_week = and_(Goal.week_start == start, Goal.status.in_(("active", "met")))
     last = session.scalar(select(Goal).where(Goal.user_id == user_id, Goal.kind == kind,
                                              Goal.status.in_(("active", "met", "missed")))
-                          .order_by(Goal.id.desc()).limit(1))
+                          .order_by(case((this_week, 0), else_=1), Goal.id.desc()).limit(1))
+    if last is not None and last.week_start == start and last.status in ("active", "met"):
+        return last
     target = last.target if last else (profile.weekly_target if profile and kind == "applications" else None)
     if not target:
         return None

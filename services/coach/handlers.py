@@ -10,6 +10,8 @@ from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.coach import scheduler
@@ -25,6 +27,7 @@ from services.coach.retraction import withdraw_rejection
 from shared.config import load_settings
 from shared.erasure import erase_user_rows
 
+ENDINGS = ("rejected", "withdrawn", "ghosted")
 UPDATABLE = {"company", "role", "source", "role_category", "contact_name", "contact_email"}
 
 
@@ -42,7 +45,8 @@ def run_playbook(session: Session, event: dict) -> None:
     """Evaluate the playbook for this event against the user's history; write what it decides."""
     session.flush()
     now = occurred_at(event)
-    actions = evaluate(event, load_snapshot(session, event), now, playbook(), resources_text())
+    rules = playbook().rules_for(event["type"])
+    actions = evaluate(event, load_snapshot(session, event, rules), now, playbook(), resources_text())
     apply_actions(session, event, actions, now)
 
 
@@ -58,14 +62,16 @@ def remember_user(session: Session, event: dict) -> None:
 def note_application(session: Session, event: dict) -> None:
     """Remember the application and count it towards this week's goal."""
     data, user_id = event["data"], event["user_id"]
-    if _fact(session, user_id, data["application_id"]) is not None:
-        return
-    session.add(ApplicationFact(
+    # One round trip: insert unless a fact exists already (a rejection may have arrived first).
+    insert = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(ApplicationFact)
+    added = session.execute(insert.values(
         user_id=user_id, application_id=data["application_id"], company=data["company"],
         role=data["role"], source=data["source"], role_category=data["role_category"],
         stage="applied", furthest_stage="applied", created_at=occurred_at(event),
         applied_on=data["applied_on"] and date.fromisoformat(data["applied_on"]),
-    ))
+    ).on_conflict_do_nothing(index_elements=["user_id", "application_id"]).returning(ApplicationFact.id)).first()
+    if added is None:
+        return
     add_progress(session, user_id, "applications", 1, occurred_at(event), cause=event)
 
 
@@ -81,8 +87,17 @@ def note_update(session: Session, event: dict) -> None:
 
 def note_stage_change(session: Session, event: dict) -> None:
     fact = _fact(session, event["user_id"], event["data"]["application_id"])
-    if fact is not None:
-        _advance(fact, event["data"]["to_stage"])
+    if fact is None:
+        return
+    to_stage = event["data"]["to_stage"]
+    if fact.stage == "rejected" and to_stage not in ENDINGS:
+        # The tracker refuses such a change once a rejection is recorded, so
+        # this one happened before it and arrived late: it can only tell us
+        # how far the application got.
+        if rank(to_stage) > rank(fact.furthest_stage):
+            fact.furthest_stage = to_stage
+        return
+    _advance(fact, to_stage)
 
 
 def note_rejection(session: Session, event: dict) -> None:

@@ -1,52 +1,88 @@
-"""Loading a person's history from the database into the evaluator's Snapshot."""
+"""Loading a person's history from the database into the evaluator's Snapshot.
+
+Only what this event's rules can ask about is loaded; questions about the
+applications go to a FactStore (services/coach/fact_store.py).
+"""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.coach.models import (
-    ApplicationFact, Checkin, Feedback, Goal, Profile, Reflection, RuleFiring, Win,
-)
-from services.coach.playbook.snapshot import App, Mood, Snapshot
+from services.coach.fact_store import FactStore, app_of  # noqa: F401  (app_of: used by api_insights)
+from services.coach.models import Checkin, Feedback, Goal, Profile, Reflection, RuleFiring, Win
+from services.coach.playbook.snapshot import Mood, Snapshot
+
+# Snapshot fields a condition reads; a field no rule of the event asks for is not loaded.
+NEEDS = {
+    "low_mood_running": {"moods"}, "very_low_mood": {"moods"},
+    "self_critical": {"current_text"}, "self_blame_words": {"current_text"},
+    "repeated_reason": {"feedback_tags"}, "reflections_done": {"reflections_done"},
+    "goal_results": {"goal_results"}, "journey": {"wins_count"}, "days_since_activity": {"last_activity"},
+}
+EVERYTHING = frozenset({"moods", "current_text", "feedback_tags", "reflections_done", "goal_results",
+                        "wins_count", "last_activity", "weekly_target"})
 
 
 def occurred_at(event: dict) -> datetime:
     """The event's time as naive UTC: the evaluator's clock, so a retry decides the same."""
-    from datetime import timezone
     at = datetime.fromisoformat(event["occurred_at"])
     return at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at
 
 
-def load_snapshot(session: Session, event: dict) -> Snapshot:
+def needed(rules) -> frozenset[str]:
+    """The snapshot fields these rules can read (every field when the rules are not known)."""
+    if rules is None:
+        return EVERYTHING
+    fields = {f for rule in rules for name in rule.when for f in NEEDS.get(name, ())
+              # feedback themes are read only for feedback events (see conditions.repeated_reason)
+              if not (f == "feedback_tags" and rule.on != "application.feedback_received")}
+    if any(action["type"] == "goal_proposal" for rule in rules for action in rule.do):
+        fields.add("weekly_target")
+    return frozenset(fields)
+
+
+def load_snapshot(session: Session, event: dict, rules=None) -> Snapshot:
+    """The person's history as the given rules (all rules by default) may ask about it."""
     user_id = event["user_id"]
+    want = needed(rules)
     profile = session.get(Profile, user_id) or Profile(user_id=user_id, timezone="UTC",
                                                        disabled_rules=[], nudge_threshold=3)
-    facts = session.scalars(select(ApplicationFact).where(
-        ApplicationFact.user_id == user_id, ApplicationFact.hidden.is_(False)).order_by(ApplicationFact.id)).all()
-    this_app = event.get("data", {}).get("application_id")
-    earlier = [f.created_at for f in facts if f.created_at and f.application_id != this_app]
+    store = FactStore(session, user_id)
     return Snapshot(
         user_id=user_id,
         timezone=profile.timezone or "UTC",
-        apps=tuple(app_of(f) for f in facts),
-        moods=moods_of(session, user_id),
+        moods=moods_of(session, user_id) if "moods" in want else (),
         feedback_tags=tuple(tuple(tags) for tags in session.scalars(
-            select(Feedback.tags).where(Feedback.user_id == user_id).order_by(Feedback.id))),
-        current_text=_current_text(session, event),
-        reflections_done=_count(session, Reflection, Reflection.user_id == user_id, Reflection.status == "done"),
-        wins_count=_count(session, Win, Win.user_id == user_id),
+            select(Feedback.tags).where(Feedback.user_id == user_id).order_by(Feedback.id)))
+        if "feedback_tags" in want else (),
+        current_text=_current_text(session, event) if "current_text" in want else None,
+        reflections_done=_count(session, Reflection, Reflection.user_id == user_id, Reflection.status == "done")
+        if "reflections_done" in want else 0,
+        wins_count=_count(session, Win, Win.user_id == user_id) if "wins_count" in want else 0,
         goal_results=tuple(session.scalars(select(Goal.status).where(
             Goal.user_id == user_id, Goal.kind == "applications", Goal.status.in_(("met", "missed")))
-            .order_by(Goal.week_start, Goal.id))),
-        last_activity=max(earlier) if earlier else None,
-        last_fired=dict(session.execute(select(RuleFiring.rule_id, func.max(RuleFiring.fired_at)).where(
-            RuleFiring.user_id == user_id).group_by(RuleFiring.rule_id)).all()),
+            .order_by(Goal.week_start, Goal.id))) if "goal_results" in want else (),
+        last_activity=store.last_activity(event.get("data", {}).get("application_id"))
+        if "last_activity" in want else None,
+        last_fired=_last_fired(session, user_id, rules),
         disabled=frozenset(profile.disabled_rules or ()),
         nudge_threshold=profile.nudge_threshold or 3,
-        weekly_target=current_target(session, user_id, profile),
+        weekly_target=current_target(session, user_id, profile) if "weekly_target" in want else None,
+        store=store,
     )
+
+
+def _last_fired(session: Session, user_id: str, rules) -> dict[str, datetime]:
+    """When each rule last acted; only rules with a cooldown look at it."""
+    query = select(RuleFiring.rule_id, func.max(RuleFiring.fired_at)).where(RuleFiring.user_id == user_id)
+    if rules is not None:
+        cooling = [r.id for r in rules if r.cooldown_hours]
+        if not cooling:
+            return {}
+        query = query.where(RuleFiring.rule_id.in_(cooling))
+    return dict(session.execute(query.group_by(RuleFiring.rule_id)).all())
 
 
 def current_target(session: Session, user_id: str, profile: Profile | None = None) -> int | None:
@@ -55,13 +91,6 @@ def current_target(session: Session, user_id: str, profile: Profile | None = Non
         Goal.user_id == user_id, Goal.kind == "applications", Goal.status.in_(("active", "met", "missed")))
         .order_by(Goal.id.desc()).limit(1))
     return target or (profile.weekly_target if profile else None)
-
-
-def app_of(f: ApplicationFact) -> App:
-    return App(application_id=f.application_id, company=f.company, role=f.role, source=f.source,
-               category=f.role_category, furthest=f.furthest_stage, created_at=f.created_at,
-               rejected_on=f.rejected_on, stage_reached=f.furthest_stage if f.rejected_on else None,
-               reason=f.reason)
 
 
 def moods_of(session: Session, user_id: str) -> tuple[Mood, ...]:

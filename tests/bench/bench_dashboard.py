@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import subprocess
 import sys
 import time
@@ -14,9 +16,9 @@ from tests.e2e.harness import ROOT, free_port
 from . import load, seed
 from .infra import PASSWORD, browser_session, database_url
 
-# Where the dashboard's unread badge may poll, first that answers wins; the
-# notifications panel poll (204 when nothing changed) stands in otherwise.
-BADGE_PATHS = ("/notifications/unread_count", "/notifications/badge", "/api/v1/notifications/unread_count")
+# The header's unread badge: htmx polls it with the notifier's ETag in `seen` (204 while unchanged).
+BADGE_PATH = "/inbox/badge"
+_SEEN = re.compile(r'hx-get="[^"]*[?&]seen=([^"&]+)"')
 
 
 @contextlib.contextmanager
@@ -49,12 +51,13 @@ def seed_today(stack, user_id: str, applications: int, reflections: int, notific
 
 
 def badge_url(stack, session: requests.Session) -> tuple[str, dict]:
-    """(url, headers) of the badge poll this frontend offers."""
-    for path in BADGE_PATHS:
-        reply = session.get(stack.base_url + path, timeout=10)
-        if reply.status_code == 200 and reply.headers.get("Content-Type", "").startswith(("application/json", "text/html")):
-            return stack.base_url + path, {}
+    """(url, headers) of the badge poll as the browser sends it once it shows a count."""
     headers = {"HX-Request": "true"}
+    first = session.get(stack.base_url + BADGE_PATH, headers=headers, timeout=10)
+    if first.status_code == 200:
+        seen = _SEEN.search(html.unescape(first.text))
+        if seen:
+            return f"{stack.base_url}{BADGE_PATH}?seen={seen.group(1)}", headers  # already URL-encoded
     panel = session.get(stack.base_url + "/notifications", headers=headers, timeout=10)
     assert panel.status_code == 200, panel.status_code
     digest = _digest(panel.text)
@@ -62,9 +65,8 @@ def badge_url(stack, session: requests.Session) -> tuple[str, dict]:
     return f"{stack.base_url}/notifications{suffix}", headers
 
 
-def _digest(html: str) -> str | None:
-    import re
-    match = re.search(r"seen=([0-9a-f]{16})", html)
+def _digest(page: str) -> str | None:
+    match = re.search(r"seen=([0-9a-f]{16})", page)
     return match.group(1) if match else None
 
 

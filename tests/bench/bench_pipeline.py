@@ -14,9 +14,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import requests
-
-from shared.auth import HEADER, sign_user_token
 
 from .infra import database_url, scalar
 from .stats import percentile, rate
@@ -24,19 +21,17 @@ from .stats import percentile, rate
 LINK = re.compile(r"reflection-(\d+)$")
 
 
-def import_csv(stack, user_id: str, rows: int, seed: int) -> float:
-    """Import `rows` applied-stage applications through the tracker's import; the seconds it took."""
+def import_csv(api, rows: int, seed: int) -> float:
+    """Import `rows` applied-stage applications through the public API's import; the seconds it took."""
     rng = random.Random(seed)
     lines = ["Company,Role,Status,Date Applied,Source"]
     for i in range(rows):
         lines.append(f"Bench {seed} Co {i},Engineer {rng.randint(1, 99)},Applied,"
                      f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},LinkedIn")
     body = ("\n".join(lines) + "\n").encode()
-    token = sign_user_token(stack.env["REBOUND_INTERNAL_SECRET"], user_id)
     started = time.perf_counter()
-    reply = requests.post(f"{stack.env['REBOUND_TRACKER_URL']}/applications/import",
-                          headers={HEADER: token}, files={"file": ("bench.csv", body, "text/csv")},
-                          timeout=120)
+    reply = api.http.post(f"{api.base}/applications/import", files={"file": ("bench.csv", body, "text/csv")},
+                          timeout=300)
     seconds = time.perf_counter() - started
     assert reply.status_code == 200, reply.text[:500]
     return seconds
@@ -67,11 +62,12 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> float | None:
     return None
 
 
-def import_and_settle(stack, user_id: str, rows: int, seed: int) -> tuple[float, float | None]:
-    """(6): seconds the import took, then seconds until the coach has noted every row."""
+def import_and_settle(stack, api, user_id: str, rows: int, seed: int,
+                      timeout: float = 180) -> tuple[float, float | None]:
+    """(6): seconds the import took, then seconds until the coach has noted every row (None at `timeout`)."""
     before = coach_facts(stack, user_id)
-    seconds = import_csv(stack, user_id, rows, seed)
-    settled = wait_for(lambda: coach_facts(stack, user_id) >= before + rows, timeout=120, interval=0.25)
+    seconds = import_csv(api, rows, seed)
+    settled = wait_for(lambda: coach_facts(stack, user_id) >= before + rows, timeout=timeout, interval=0.25)
     return seconds, settled
 
 
@@ -117,7 +113,7 @@ def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
 
 
 def latency(stack, api, user_id: str, app_ids: list[int], per_second: float,
-            seconds: float) -> tuple[list[float], list[float]]:
+            seconds: float, wait_s: float = 60) -> tuple[list[float], list[float]]:
     """(3): open-loop rejections at a steady rate; ms from the API answer to the inbox item via the API.
 
     Also returns how long each poll of the inbox took (ms): the resolution of the measurement.
@@ -140,7 +136,7 @@ def latency(stack, api, user_id: str, app_ids: list[int], per_second: float,
     with ThreadPoolExecutor(32) as pool:
         for i, app_id in enumerate(app_ids[:count]):
             pool.submit(reject, app_id, start + i / per_second)
-    wait_for(lambda: set(answered) <= set(seen_at), timeout=60, interval=0.1)
+    wait_for(lambda: set(answered) <= set(seen_at), timeout=wait_s, interval=0.1)
     stop.set()
     watcher.join(10)
     # A notification that never showed up within the wait counts as infinitely late.

@@ -7,10 +7,9 @@ parameters it takes (and their types) so the loader can check a playbook.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from services.coach.playbook.snapshot import INTERVIEW_STAGES, Snapshot, rank
+from services.coach.playbook.snapshot import INTERVIEW_STAGES, Snapshot, local
 
 Facts = dict | None
 
@@ -35,16 +34,13 @@ def first_time_at(event, snap: Snapshot, now, *, stage: str) -> Facts:
     """The event moved an application to `stage`, and no other application had got that far."""
     if _data(event).get("to_stage") != stage:
         return None
-    this = _data(event).get("application_id")
-    others = [a for a in snap.apps if a.application_id != this and rank(a.furthest) >= rank(stage)]
-    return None if others else {}
+    return None if snap.reached_count(stage, excluding=_data(event).get("application_id")) else {}
 
 
 def rejections_within(event, snap: Snapshot, now, *, days: int, at_least: int | None = None,
                       at_least_setting: bool = False) -> Facts:
     need = snap.nudge_threshold if at_least_setting else (at_least or 1)
-    since = now.date() - timedelta(days=days)
-    count = sum(1 for a in snap.rejections if a.rejected_on > since)
+    count = snap.rejections_since(now.date() - timedelta(days=days))
     return {"rejections": count, "days": days} if count >= need else None
 
 
@@ -77,7 +73,7 @@ def self_blame_words(event, snap: Snapshot, now) -> Facts:
 
 def applications_count(event, snap: Snapshot, now, *, equals: int | None = None,
                        every: int | None = None) -> Facts:
-    n = len(snap.apps)
+    n = snap.app_count()
     if equals is not None and n == equals:
         return {"count": n}
     if every and n and n % every == 0:
@@ -87,23 +83,23 @@ def applications_count(event, snap: Snapshot, now, *, equals: int | None = None,
 
 def source_share(event, snap: Snapshot, now, *, last: int, at_least: float, min_apps: int = 10) -> Facts:
     """One source carries most recent applications and answers less often than the rest."""
-    recent = [a for a in snap.apps if a.source][-last:]
-    if len(recent) < min_apps:
+    sources = snap.recent_sources(last)
+    if len(sources) < min_apps:
         return None
-    sources = [a.source for a in recent]
     top = max(set(sources), key=sources.count)
-    share = sources.count(top) / len(recent)
+    share = sources.count(top) / len(sources)
     if share < at_least:
         return None
-    mine = [a for a in snap.apps if a.source == top]
-    rest = [a for a in snap.apps if a.source and a.source != top]
+    by_source = snap.responses_by_source()
+    mine = by_source.get(top, (0, 0))
+    rest = [counts for source, counts in by_source.items() if source != top]
     if not rest:
         return None
-    rate_top = sum(a.responded for a in mine) / len(mine)
-    rate_rest = sum(a.responded for a in rest) / len(rest)
+    rate_top = mine[1] / mine[0]
+    rate_rest = sum(answered for _, answered in rest) / sum(total for total, _ in rest)
     if rate_top >= rate_rest:
         return None
-    return {"source": top, "share_pct": round(share * 100), "recent": len(recent),
+    return {"source": top, "share_pct": round(share * 100), "recent": len(sources),
             "top_count": sources.count(top), "rate_top_pct": round(rate_top * 100),
             "rate_rest_pct": round(rate_rest * 100)}
 
@@ -113,16 +109,14 @@ def category_stuck(event, snap: Snapshot, now, *, at_least: int) -> Facts:
     app = snap.app(_data(event).get("application_id"))
     if app is None or not app.category:
         return None
-    same = [a for a in snap.apps if a.category == app.category]
-    rejected = [a for a in same if a.rejected_on is not None]
-    reached_interview = any(rank(a.furthest) >= rank("interview") for a in same)
-    if len(rejected) >= at_least and not reached_interview:
-        return {"category": app.category, "rejections": len(rejected)}
+    rejected, reached_interview = snap.category_record(app.category)
+    if rejected >= at_least and not reached_interview:
+        return {"category": app.category, "rejections": rejected}
     return None
 
 
 def interview_rejections(event, snap: Snapshot, now, *, at_least: int) -> Facts:
-    count = sum(1 for a in snap.rejections if a.stage_reached in INTERVIEW_STAGES)
+    count = snap.rejections_at(INTERVIEW_STAGES)
     return {"count": count} if count >= at_least else None
 
 
@@ -131,10 +125,10 @@ def repeated_reason(event, snap: Snapshot, now, *, at_least: int) -> Facts:
     data = _data(event)
     reason = data.get("reason")
     if reason and reason not in ("other", "no_response", "position_filled"):
-        if sum(1 for a in snap.rejections if a.reason == reason) >= at_least:
+        if snap.rejections_for(reason) >= at_least:
             return {"theme": reason}
-    latest = snap.feedback_tags[-1] if snap.feedback_tags else ()
     if event.get("type") == "application.feedback_received":
+        latest = snap.feedback_tags[-1] if snap.feedback_tags else ()
         for tag in latest:
             if tag != "other" and sum(tag in tags for tags in snap.feedback_tags) >= at_least:
                 return {"theme": tag}
@@ -143,22 +137,12 @@ def repeated_reason(event, snap: Snapshot, now, *, at_least: int) -> Facts:
 
 def late_night_applications(event, snap: Snapshot, now, *, start_hour: int, end_hour: int,
                             at_least: int, days: int) -> Facts:
-    zone = ZoneInfo(snap.timezone)
-    since = now - timedelta(days=days)
-
-    def late(at: datetime) -> bool:
-        hour = at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).hour
-        return hour >= start_hour or hour < end_hour
-
-    count = sum(1 for a in snap.apps if a.created_at and a.created_at >= since and late(a.created_at))
+    count = snap.late_count(now - timedelta(days=days), now, start_hour, end_hour)
     return {"late": count} if count >= at_least else None
 
 
 def applications_in_a_day(event, snap: Snapshot, now, *, more_than: int) -> Facts:
-    zone = ZoneInfo(snap.timezone)
-    today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
-    count = sum(1 for a in snap.apps if a.created_at
-                and a.created_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date() == today)
+    count = snap.made_on(local(now, snap.timezone).date())
     return {"today": count} if count > more_than else None
 
 
@@ -191,10 +175,10 @@ def feedback_was_given(event, snap: Snapshot, now) -> Facts:
 
 def journey(event, snap: Snapshot, now) -> Facts:
     """Always holds: the road so far, for a look back."""
-    started = [a.created_at for a in snap.apps if a.created_at]
-    weeks = max(1, -(-(now - min(started)).days // 7)) if started else 1
-    interviews = sum(1 for a in snap.apps if rank(a.furthest) >= rank("interview"))
-    return {"applications": len(snap.apps), "weeks": weeks, "interviews": interviews,
+    started = snap.first_created()
+    weeks = max(1, -(-(now - started).days // 7)) if started else 1
+    interviews = snap.reached_count("interview")
+    return {"applications": snap.app_count(), "weeks": weeks, "interviews": interviews,
             "wins": snap.wins_count + 1}
 
 

@@ -44,7 +44,8 @@ def _cooling_down(rule: Rule, snap: Snapshot, now: datetime) -> bool:
 
 def _facts(rule: Rule, event: dict, snap: Snapshot, now: datetime) -> dict | None:
     data = event.get("data", {})
-    app = snap.app(data.get("application_id"))
+    # Most events name the company and role: the history is asked only when they don't.
+    app = None if data.get("company") and data.get("role") else snap.app(data.get("application_id"))
     facts = {"company": data.get("company") or (app.company if app else ""),
              "role": data.get("role") or (app.role if app else "")}
     facts.update({k: v for k, v in data.items() if isinstance(v, (str, int)) and k not in facts})

@@ -1,11 +1,17 @@
 """What the evaluator may know about a person: a plain, frozen picture of their history.
 
 Built from the database by services/coach/history.py, or by hand in tests.
+Conditions ask about applications through the methods below, never by walking
+`apps` themselves: a hand-made snapshot answers from `apps`, one built from the
+database hands the question to its `store`, which asks the database with one
+small indexed query, so an event costs the same with 10 or 10,000 applications.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 STAGE_RANK = {"saved": 0, "applied": 1, "screening": 2, "interview": 3, "final_interview": 4,
               "offer": 5, "accepted": 6}
@@ -56,10 +62,93 @@ class Snapshot:
     disabled: frozenset[str] = frozenset()
     nudge_threshold: int = 3
     weekly_target: int | None = None  # the active weekly application goal
+    # Answers the questions below from the database instead of `apps` (see history.FactStore).
+    store: Any = field(default=None, compare=False, repr=False)
 
     def app(self, application_id: int | None) -> App | None:
+        if self.store is not None:
+            return self.store.app(application_id)
         return next((a for a in self.apps if a.application_id == application_id), None)
 
     @property
     def rejections(self) -> tuple[App, ...]:
         return tuple(a for a in self.apps if a.rejected_on is not None)
+
+    def app_count(self) -> int:
+        return self.store.app_count() if self.store is not None else len(self.apps)
+
+    def reached_count(self, stage: str, excluding: int | None = None) -> int:
+        """Applications (other than `excluding`) that got at least as far as `stage`."""
+        if self.store is not None:
+            return self.store.reached_count(stage, excluding)
+        return sum(1 for a in self.apps if a.application_id != excluding and rank(a.furthest) >= rank(stage))
+
+    def first_created(self) -> datetime | None:
+        if self.store is not None:
+            return self.store.first_created()
+        return min((a.created_at for a in self.apps if a.created_at), default=None)
+
+    def rejections_since(self, since: date) -> int:
+        """Rejections received after `since`."""
+        if self.store is not None:
+            return self.store.rejections_since(since)
+        return sum(1 for a in self.rejections if a.rejected_on > since)
+
+    def rejections_at(self, stages: tuple[str, ...]) -> int:
+        """Rejections that came at one of these stages."""
+        if self.store is not None:
+            return self.store.rejections_at(stages)
+        return sum(1 for a in self.rejections if a.stage_reached in stages)
+
+    def rejections_for(self, reason: str) -> int:
+        if self.store is not None:
+            return self.store.rejections_for(reason)
+        return sum(1 for a in self.rejections if a.reason == reason)
+
+    def category_record(self, category: str) -> tuple[int, bool]:
+        """(rejections in the role category, whether any application there reached an interview)."""
+        if self.store is not None:
+            return self.store.category_record(category)
+        same = [a for a in self.apps if a.category == category]
+        return (sum(1 for a in same if a.rejected_on is not None),
+                any(rank(a.furthest) >= rank("interview") for a in same))
+
+    def recent_sources(self, last: int) -> list[str]:
+        """The sources of the newest `last` applications that have one, oldest first."""
+        if self.store is not None:
+            return self.store.recent_sources(last)
+        return [a.source for a in self.apps if a.source][-last:]
+
+    def responses_by_source(self) -> dict[str, tuple[int, int]]:
+        """source -> (applications, how many got an answer), for applications with a source."""
+        if self.store is not None:
+            return self.store.responses_by_source()
+        found: dict[str, tuple[int, int]] = {}
+        for a in self.apps:
+            if a.source:
+                total, answered = found.get(a.source, (0, 0))
+                found[a.source] = (total + 1, answered + a.responded)
+        return found
+
+    def late_count(self, since: datetime, now: datetime, start_hour: int, end_hour: int) -> int:
+        """Applications made since `since` at a late local hour (from start_hour until end_hour)."""
+        if self.store is not None:
+            return self.store.late_count(since, now, self.timezone, start_hour, end_hour)
+        return sum(1 for a in self.apps if a.created_at and a.created_at >= since
+                   and is_late(a.created_at, self.timezone, start_hour, end_hour))
+
+    def made_on(self, day: date) -> int:
+        """Applications made on this local day."""
+        if self.store is not None:
+            return self.store.made_on(day, self.timezone)
+        return sum(1 for a in self.apps if a.created_at and local(a.created_at, self.timezone).date() == day)
+
+
+def local(at: datetime, tz: str) -> datetime:
+    """A naive UTC time in the person's time zone."""
+    return at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(tz))
+
+
+def is_late(at: datetime, tz: str, start_hour: int, end_hour: int) -> bool:
+    hour = local(at, tz).hour
+    return hour >= start_hour or hour < end_hour
