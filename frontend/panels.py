@@ -24,9 +24,10 @@ from shared.events import STAGES
 
 # Enough for a whole search on the board; the services cap a page at 1000.
 APPLICATION_PAGE = 1000
-# Today shows the newest few and links to the board; its counts come from the tracker's /stats.
+# Today shows the newest few and links to the board; its counts come from the tracker's /stats/stages.
 TODAY_APPLICATIONS = 20
 NOTIFICATION_PAGE = 5  # the Today panel shows the latest few; the inbox has the rest
+TODAY_REFLECTIONS = 3  # Today asks the newest few open questions; the journal holds them all
 # A panel waits this long for its service before saying it is unavailable.
 PANEL_TIMEOUT = 2.0
 
@@ -129,7 +130,7 @@ def today_applications(user_id: str) -> dict:
     except ServiceUnavailable:
         return {"applications": [], "pipeline": [], "tracker_down": True, "applications_more": False}
     try:
-        by_stage = document("tracker", "/stats", user_id).get("by_stage") or {}
+        by_stage = document("tracker", "/stats/stages", user_id).get("by_stage") or {}
         pipeline, total = stage_counts(by_stage), sum(by_stage.values())
     except ServiceUnavailable:  # the list still shows; its own counts stand in
         pipeline, total = pipeline_counts(found), len(found)
@@ -137,12 +138,16 @@ def today_applications(user_id: str) -> dict:
             "applications_more": total > len(found)}
 
 
-def reflections_panel(user_id: str) -> dict:
+def reflections_panel(user_id: str, few: bool = False) -> dict:
+    """Open reflections: a page of them, or with `few` the newest few and whether more are waiting."""
+    params = {"status": "open", **({"limit": TODAY_REFLECTIONS} if few else {})}
     try:
-        found = items("coach", "/reflections", user_id, {"status": "open"})
+        answer = document("coach", "/reflections", user_id, params)
     except ServiceUnavailable:
-        return {"reflections": [], "coach_down": True, "reflections_digest": "down"}
-    return {"reflections": found, "coach_down": False, "reflections_digest": digest(found)}
+        return {"reflections": [], "coach_down": True, "reflections_digest": "down", "reflections_few": few}
+    found, more = list(answer.get("items") or []), bool(answer.get("next_cursor"))
+    return {"reflections": found, "coach_down": False, "reflections_digest": digest([found, more]),
+            "reflections_few": few, "reflections_more": few and more}
 
 
 def notifications_panel(user_id: str) -> dict:

@@ -17,6 +17,11 @@ from frontend.views.render import (
 bp = Blueprint("dashboard", __name__)
 
 
+def _few() -> bool:
+    """Today's copy of the reflections panel shows only the newest few; its polls and forms say so."""
+    return request.args.get("few") == "1"
+
+
 def _unchanged(digest: str) -> bool:
     """A poll that already shows this state: answer 204 and htmx leaves it alone."""
     return is_fragment_request() and request.args.get("seen") == digest
@@ -33,7 +38,7 @@ def index():
 @login_required
 def reflections():
     """Open reflections: the live panel for htmx, a page of its own otherwise."""
-    context = panels.reflections_panel(current_user_id())
+    context = panels.reflections_panel(current_user_id(), _few())
     if _unchanged(context["reflections_digest"]):
         return "", 204
     return fragment_or_page("reflections", "reflections", context)
@@ -53,11 +58,11 @@ def answer_reflection(reflection_id: int):
         errors = {"_schema": [panels.service_message(reply)], **panels.service_fields(reply)}
         return _reflections_with_errors(user_id, reflection_id, errors)
     return after_change("Thank you for taking a moment with that. It's saved.", "reflections",
-                        lambda: panels.reflections_panel(user_id))
+                        lambda: panels.reflections_panel(user_id, _few()))
 
 
 def _reflections_with_errors(user_id: str, reflection_id: int, errors: dict):
-    context = panels.reflections_panel(user_id)
+    context = panels.reflections_panel(user_id, _few())
     context.update(errors={reflection_id: errors}, drafts={reflection_id: request.form})
     return fragment_or_page("reflections", "reflections", context, 422)
 

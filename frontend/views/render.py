@@ -26,7 +26,7 @@ def dashboard_context(user_id: str) -> dict:
     today = upcoming.local_today(user.get("timezone"))
     context = panels.gather(
         lambda: panels.applications_panel(user_id),
-        lambda: panels.reflections_panel(user_id),
+        lambda: panels.reflections_panel(user_id, few=True),
         lambda: panels.notifications_panel(user_id),
         lambda: panels.goals_panel(user_id),
         lambda: panels.mood_panel(user_id),

@@ -89,6 +89,13 @@ def tracker_stats():
         return stats.compute(session, g.user_id)
 
 
+@bp.get("/stats/stages")
+def tracker_stage_counts():
+    """Counts by current stage alone: what the dashboard's pipeline shows, without the full stats."""
+    with g.runtime.sessions() as session:
+        return stats.stage_counts(session, g.user_id)
+
+
 @bp.get("/ghost-candidates")
 def ghost_candidates():
     """Applications the daily pass thinks went quiet, waiting for the user's word."""

@@ -68,6 +68,7 @@ def _paths() -> dict[str, dict]:
                                               content="text/html")},
         "/ghost-candidates": {"get": _op("Applications that may have gone quiet", answer=app_list)},
         "/stats": {"get": _op("Numbers for the dashboard", answer={"type": "object"})},
+        "/stats/stages": {"get": _op("How many applications sit in each stage", answer={"type": "object"})},
         "/settings": {"get": _op("Tracker settings", answer="SettingsOut"),
                       "patch": _op("Change tracker settings", "SettingsIn", answer="SettingsOut")},
     }

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.tracker.history import ORDER, furthest_of
@@ -47,6 +47,14 @@ def compute(session: Session, user_id: str) -> dict:
         "applications_per_week": _per_week(applied),
         "stages": list(STAGES),
     }
+
+
+def stage_counts(session: Session, user_id: str) -> dict:
+    """Only how many applications sit in each stage: one grouped count, for pages that need no more."""
+    rows = session.execute(select(Application.stage, func.count()).where(Application.user_id == user_id)
+                           .group_by(Application.stage)).all()
+    by_stage = {stage: n for stage, n in rows}
+    return {"total": sum(by_stage.values()), "by_stage": by_stage}
 
 
 def _funnel(furthest) -> dict[str, int]:

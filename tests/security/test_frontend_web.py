@@ -113,6 +113,7 @@ def test_signing_in_starts_a_new_session(app, client, auth):
 
 def test_every_page_carries_a_strict_content_security_policy(app, client, signed_in, services):
     services.reply("tracker", "GET", "/stats", {})
+    services.reply("tracker", "GET", "/stats/stages", {})
     pages = 0
     for _, path, endpoint in _routes(app, ("GET",), api=False):
         response = client.get(path)

@@ -61,6 +61,28 @@ def test_reflections_panel_is_a_fragment_for_htmx_and_a_page_otherwise(client, s
     assert services.calls_to("coach")[-1].args == {"status": "open"}
 
 
+def test_today_shows_the_newest_few_reflections_and_points_to_the_journal(client, services, signed_in):
+    services.reply("coach", "GET", "/reflections", {"items": [REFLECTION], "next_cursor": "more"})
+    page = text(client.get("/"))
+    [asked] = [c for c in services.calls_to("coach", "GET") if c.path == "/reflections"]
+    assert asked.args == {"status": "open", "limit": "3"}
+    assert "More questions are waiting in your journal" in page
+    poll_url = re.search(r'<div id="reflections" hx-get="([^"]+)"', page).group(1)
+    form_url = re.search(r'<form action="(/reflections/5[^"]*)"', page).group(1)
+    assert "few=1" in poll_url and "few=1" in form_url
+    services.reply("coach", "POST", "/reflections/5", {**REFLECTION, "status": "done"})
+    client.post(form_url, data={"answer": "Calm.", "csrf_token": signed_in.csrf()}, headers=HTMX)
+    assert services.calls_to("coach", "GET")[-1].args == {"status": "open", "limit": "3"}
+
+
+def test_the_reflections_page_lists_a_whole_page_without_the_journal_pointer(client, services, signed_in):
+    services.reply("coach", "GET", "/reflections", {"items": [REFLECTION], "next_cursor": "more"})
+    page = text(client.get("/reflections"))
+    assert services.calls_to("coach", "GET")[-1].args == {"status": "open"}
+    assert "More questions are waiting in your journal" not in page
+    assert "few=" not in page
+
+
 def test_a_poll_that_changes_nothing_gets_204(client, services, signed_in):
     services.reply("coach", "GET", "/reflections", {"items": [REFLECTION], "next_cursor": None})
     first = text(client.get("/reflections", headers=HTMX))

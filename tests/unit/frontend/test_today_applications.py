@@ -1,4 +1,4 @@
-"""Today's applications panel: the newest few from the tracker, the counts from its /stats."""
+"""Today's applications panel: the newest few from the tracker, the counts from its /stats/stages."""
 from __future__ import annotations
 
 import html
@@ -16,10 +16,10 @@ def counts_of(page) -> dict:
     return {label: int(n) for n, label in re.findall(r'<span class="count">(\d+)</span> ([^<]+)</li>', text)}
 
 
-def test_today_asks_for_the_newest_few_and_counts_everything_from_stats(client, services, signed_in):
+def test_today_asks_for_the_newest_few_and_counts_everything_from_stage_counts(client, services, signed_in):
     services.reply("tracker", "GET", "/applications", {"items": [
         application(1, "applied"), application(2, "interview", "Initech")], "next_cursor": "more"})
-    services.reply("tracker", "GET", "/stats", {"total": 1500, "by_stage": {
+    services.reply("tracker", "GET", "/stats/stages", {"total": 1500, "by_stage": {
         "applied": 1200, "interview": 280, "rejected": 20}})
     page = client.get("/")
     assert page.status_code == 200
@@ -29,10 +29,10 @@ def test_today_asks_for_the_newest_few_and_counts_everything_from_stats(client, 
     assert 'href="/applications"' in page.get_data(as_text=True)
 
 
-def test_today_without_stats_counts_what_it_lists_and_offers_no_board_link(client, services, signed_in):
+def test_today_without_stage_counts_counts_what_it_lists_and_offers_no_board_link(client, services, signed_in):
     services.reply("tracker", "GET", "/applications", {"items": [
         application(1, "applied"), application(2, "applied", "Globex")], "next_cursor": None})
-    page = client.get("/")  # /stats answers 404 here
+    page = client.get("/")  # /stats/stages answers 404 here
     assert counts_of(page) == {"Applied": 2}
     assert "See all your applications on the board" not in page.get_data(as_text=True)
 
@@ -42,4 +42,4 @@ def test_the_board_still_asks_for_a_whole_page(client, services, signed_in):
     client.get("/applications")
     asked = [c for c in services.calls_to("tracker", "GET") if c.path == "/applications"]
     assert asked and all(c.args.get("limit") == str(panels.APPLICATION_PAGE) for c in asked)
-    assert not [c for c in services.calls_to("tracker", "GET") if c.path == "/stats"]
+    assert not [c for c in services.calls_to("tracker", "GET") if c.path.startswith("/stats")]

@@ -70,6 +70,7 @@ def test_lists_exports_and_stats_never_include_another_users_rows(tracker):
     assert tracker.get("/applications/export.json", user="bob").json["applications"] == []
     assert "Secretive" not in tracker.get("/applications/log.html", user="bob").get_data(as_text=True)
     assert tracker.get("/stats", user="bob").json["total"] == 0
+    assert tracker.get("/stats/stages", user="bob").json == {"total": 0, "by_stage": {}}
 
 
 def test_sub_resource_of_one_application_is_not_reachable_through_another(tracker):

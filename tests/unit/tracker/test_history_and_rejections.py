@@ -77,3 +77,4 @@ def test_stats_count_the_furthest_stage_reached(tracker):
     assert stats["response_rate_by_channel"]["job_board"]["responded"] == 0
     assert stats["median_days_to_first_response"] == 7  # 10 days and 4 days
     assert stats["applications_per_week"] == [{"week_start": "2026-01-05", "count": 4}]
+    assert tracker.get("/stats/stages").json == {"total": 4, "by_stage": stats["by_stage"]}
