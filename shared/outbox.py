@@ -58,27 +58,28 @@ class Relay:
         self.broker_failures = 0
 
     def claim(self) -> list[tuple[int, dict]]:
-        """Lease a batch of due, unsent rows to this relay."""
+        """Lease a batch of due, unsent rows to this relay, in one statement."""
         now = self.clock()
+        due = (
+            select(outbox.c.id)
+            .where(
+                outbox.c.sent_at.is_(None),
+                or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+                or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+            )
+            .order_by(outbox.c.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        )
         with self.session_factory.begin() as session:
             rows = session.execute(
-                select(outbox.c.id, outbox.c.payload)
-                .where(
-                    outbox.c.sent_at.is_(None),
-                    or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
-                    or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-                )
-                .order_by(outbox.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
+                update(outbox)
+                .where(outbox.c.id.in_(due.scalar_subquery()))
+                .values(claimed_by=self.name, claimed_until=now + self.lease)
+                .returning(outbox.c.id, outbox.c.payload)
             ).all()
-            if rows:
-                session.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([r.id for r in rows]))
-                    .values(claimed_by=self.name, claimed_until=now + self.lease)
-                )
-        return [(r.id, r.payload) for r in rows]
+        # RETURNING follows no order: publish in the order the events were written.
+        return sorted((r.id, r.payload) for r in rows)
 
     def run_once(self) -> int:
         """Publish one claimed batch; return how many rows were marked sent."""

@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from kombu import Producer
 from kombu.mixins import ConsumerMixin
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import insert
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared import topology
 from shared.bus import close_within, drop
@@ -77,15 +77,30 @@ def parse_body(message) -> dict:
     return validate_event(payload)
 
 
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def mark_processed(session: Session, event: dict) -> bool:
+    """Note the event id in this transaction; False if it was noted before (a duplicate).
+
+    ON CONFLICT DO NOTHING answers in one statement what a savepoint and a
+    caught IntegrityError took three round trips for, on every message.
+    """
+    insert = _INSERTS[session.get_bind().dialect.name]
+    statement = (
+        insert(processed_events)
+        .values(event_id=event["id"], event_type=event["type"], processed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+        .returning(processed_events.c.event_id)
+    )
+    return session.execute(statement).scalar() is not None
+
+
 def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: dict) -> bool:
     """Apply the handlers in one transaction; False if this event was seen before."""
     with session_factory() as session:
         with session.begin():
-            try:
-                with session.begin_nested():
-                    session.execute(insert(processed_events).values(
-                        event_id=event["id"], event_type=event["type"], processed_at=utcnow()))
-            except sa_exc.IntegrityError:
+            if not mark_processed(session, event):
                 return False
             for handler in handlers:
                 handler(session, event)

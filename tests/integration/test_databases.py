@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from shared.db import make_engine, migration_lock
 from shared.outbox import Relay
-from support import FakePublisher, claim_in_lockstep, datas, sqlite_url, wait_for
+from shared.worker import run_handlers
+from support import FakePublisher, claim_in_lockstep, datas, record_effect, sqlite_url, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -88,3 +89,29 @@ def test_relays_on_postgres_claim_disjoint_rows(pg_service_db, event_type):
     owners = {r.id: r.claimed_by for r in db.outbox_rows()}
     for relay, rows in zip(relays, claimed):
         assert {owners[i] for i in rows} == {relay.name}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_an_event_is_applied_once_however_often_it_arrives(make_service_db, event_type, kind):
+    db = make_service_db(kind)
+    [event] = db.emit(event_type, datas(event_type, 1))
+    applied = [run_handlers(db.sessions, [record_effect], event) for _ in range(3)]
+    assert applied == [True, False, False]
+    assert db.effect_counts()[event["id"]] == 1
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM processed_events")).scalar_one() == 1
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_failing_handler_leaves_no_processed_mark_behind(make_service_db, event_type, kind):
+    db = make_service_db(kind)
+    [event] = db.emit(event_type, datas(event_type, 1))
+
+    def broken(session, event):
+        record_effect(session, event)
+        raise RuntimeError("handler bug")
+
+    with pytest.raises(RuntimeError):
+        run_handlers(db.sessions, [broken], event)
+    assert run_handlers(db.sessions, [record_effect], event) is True  # the retry is not taken for a duplicate
+    assert db.effect_counts()[event["id"]] == 1
