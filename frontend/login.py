@@ -33,22 +33,39 @@ def current_user() -> dict | None:
 
 
 def current_user_id() -> str:
-    """The signed-in user's id; only for views behind login_required."""
-    return current_user()["id"]
+    """The signed-in user's id; only for views behind login_required or session_required."""
+    return session[_USER_KEY]
+
+
+def _to_sign_in():
+    """Signed-out visitors go to the sign-in page (htmx follows with HX-Redirect)."""
+    target = url_for("auth.login")
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 def login_required(view):
-    """Send signed-out visitors to the sign-in page (htmx follows with HX-Redirect)."""
+    """Only for signed-in users whose account still exists (read once per request)."""
 
     @functools.wraps(view)
     def guarded(*args, **kwargs):
-        if current_user() is None:
-            target = url_for("auth.login")
-            if request.headers.get("HX-Request") == "true":
-                response = make_response("", 401)
-                response.headers["HX-Redirect"] = target
-                return response
-            return redirect(target)
-        return view(*args, **kwargs)
+        return _to_sign_in() if current_user() is None else view(*args, **kwargs)
+
+    return guarded
+
+
+def session_required(view):
+    """For frequent polls that need only who is asking: the signed session cookie, no database read.
+
+    An account deleted meanwhile gets nothing from such a poll (every service
+    has erased its rows), and its next page load ends the session.
+    """
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        return _to_sign_in() if session.get(_USER_KEY) is None else view(*args, **kwargs)
 
     return guarded

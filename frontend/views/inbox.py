@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from frontend import panels, services
-from frontend.login import current_user_id, login_required
+from frontend.login import current_user_id, login_required, session_required
 from frontend.views.actions import act
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -26,7 +26,7 @@ def index():
 
 
 @bp.get("/badge")
-@login_required
+@session_required
 def badge():
     """The unread count; the notifier's ETag rides in `seen` and an unchanged count answers 204."""
     seen = request.args.get("seen", "")

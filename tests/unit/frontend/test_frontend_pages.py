@@ -234,6 +234,19 @@ def test_badge_answers_204_on_304(client, signed_in, monkeypatch):
     assert client.get("/inbox/badge?seen=W/%221-1%22", headers=HTMX).status_code == 204
 
 
+def test_the_badge_poll_reads_no_account_row(client, full, signed_in, monkeypatch):
+    full.reply("notifier", "GET", "/notifications/unread_count", {"count": 2})
+    monkeypatch.setattr("frontend.accounts.get_user", lambda *a: pytest.fail("the poll read the account"))
+    assert ">2<" in text(client.get("/inbox/badge", headers=HTMX))
+    assert full.calls_to("notifier", "GET")[-1].path == "/notifications/unread_count"
+
+
+def test_a_signed_out_badge_poll_is_sent_to_sign_in(client):
+    response = client.get("/inbox/badge", headers=HTMX)
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/login"
+
+
 def test_import_preview_then_confirm(client, full, signed_in, monkeypatch):
     sent = []
 
