@@ -12,10 +12,9 @@ import json
 import logging
 import zipfile
 
-from frontend import accounts
+from frontend import accounts, services
 from frontend.runtime import sessions
 from frontend.services import ServiceUnavailable
-from frontend.views.api_proxy import send
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ README = ("Your Rebound data, one file per part of Rebound.\n"
 
 
 def _service_part(user_id: str, service: str, path: str) -> bytes:
-    answer = send(service, "GET", path, user_id, timeout=60)
+    answer = services.raw(service, "GET", path, user_id, timeout=60)
     if answer.status_code != 200:
         log.warning("export part failed", extra={"service": service, "status": answer.status_code})
         raise ServiceUnavailable(service)

@@ -61,24 +61,17 @@ class ServiceClient:
 
     def call(self, service: str, method: str, path: str, user_id: str,
              json: dict | None = None, params: dict | None = None, timeout: float = 3) -> Reply:
-        url = self.settings.service_urls[service] + path
-        headers = {HEADER: sign_user_token(self.settings.internal_secret, user_id)}
-        try:
-            response = self._session().request(method, url, json=json, params=params,
-                                               headers=headers, timeout=timeout)
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            log.warning("service unavailable", extra={"service": service, "error": type(exc).__name__})
-            raise ServiceUnavailable(service) from None
+        response = self.raw(service, method, path, user_id, json=json, params=params, timeout=timeout)
         return Reply(response.status_code, _json_of(response))
 
-    def raw(self, service: str, method: str, path: str, user_id: str, *, params: dict | None = None,
-            files: dict | None = None, headers: dict | None = None,
+    def raw(self, service: str, method: str, path: str, user_id: str, *, params=None,
+            json=None, files: dict | None = None, data=None, headers: dict | None = None,
             timeout: float = 10) -> requests.Response:
         """The service's answer as it came: uploads, downloads, and conditional (ETag) requests."""
         url = self.settings.service_urls[service] + path
         sent = {**(headers or {}), HEADER: sign_user_token(self.settings.internal_secret, user_id)}
         try:
-            return self._session().request(method, url, params=params, files=files,
+            return self._session().request(method, url, params=params, json=json, files=files, data=data,
                                            headers=sent, timeout=timeout)
         except (requests.ConnectionError, requests.Timeout) as exc:
             log.warning("service unavailable", extra={"service": service, "error": type(exc).__name__})

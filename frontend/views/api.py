@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, g, jsonify, request
 from marshmallow import Schema
 
-from frontend import accounts
+from frontend import accounts, services
 from frontend.csrf import SAFE_METHODS, csrf_ok
 from frontend.login import current_user
 from frontend.runtime import runtime, sessions
-from frontend.views.api_proxy import FORWARDED_REQUEST_HEADERS, relay, send
+from frontend.views.api_proxy import FORWARDED_REQUEST_HEADERS, relay
 from shared.web import ApiError, error_response, json_body
 
 PREFIX = "/api/v1"
@@ -128,7 +128,7 @@ def forward(route: Route, ids: dict):
         extra["timeout"] = 60
     headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
     target = (route.target or route.path).format(**ids)
-    answer = send(route.service, route.method, target, g.api_user_id, params=_params(route),
+    answer = services.raw(route.service, route.method, target, g.api_user_id, params=_params(route),
                   headers=headers, **extra)
     return relay(answer, listing=route.kind == "list", download=route.kind == "download")
 

@@ -1,21 +1,17 @@
 """Forwarding one public API request to a service and its answer back, as unchanged as is safe.
 
-The JSON calls pages make go through frontend.services; the public API needs
-more of HTTP than that: uploads, downloads with their file names, and
-conditional requests (ETag / If-None-Match → 304). A service that does not
-answer raises ServiceUnavailable (the app answers 503 JSON).
+The public API asks the services with frontend.services.raw, which keeps more
+of HTTP than the JSON calls pages make: uploads, downloads with their file
+names, and conditional requests (ETag / If-None-Match → 304). A service that
+does not answer raises ServiceUnavailable (the app answers 503 JSON).
 """
 from __future__ import annotations
 
 import logging
-import threading
 
 import requests
 from flask import Response, jsonify
 
-from frontend.runtime import runtime
-from frontend.services import ServiceUnavailable
-from shared.auth import HEADER, sign_user_token
 from shared.web import error_response
 
 log = logging.getLogger(__name__)
@@ -24,29 +20,6 @@ log = logging.getLogger(__name__)
 FORWARDED_REQUEST_HEADERS = ("If-None-Match", "If-Modified-Since")
 RETURNED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Content-Disposition", "Retry-After")
 JSON = "application/json"
-_local = threading.local()
-
-
-def _session() -> requests.Session:
-    # requests sessions pool connections but are not thread-safe: one per thread.
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = _local.session = requests.Session()
-        session.trust_env = False  # straight to the service, never through a proxy from the environment
-    return session
-
-
-def send(service: str, method: str, path: str, user_id: str, *, params=None, json=None,
-         files=None, data=None, headers: dict | None = None, timeout: float = 10) -> requests.Response:
-    """The service's raw answer to one call made as `user_id`."""
-    settings = runtime().settings
-    sent = {**(headers or {}), HEADER: sign_user_token(settings.internal_secret, user_id)}
-    try:
-        return _session().request(method, settings.service_urls[service] + path, params=params,
-                                  json=json, files=files, data=data, headers=sent, timeout=timeout)
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        log.warning("service unavailable", extra={"service": service, "error": type(exc).__name__})
-        raise ServiceUnavailable(service) from None
 
 
 def _is_json(answer: requests.Response) -> bool:
