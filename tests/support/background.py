@@ -71,10 +71,10 @@ class RelayHandle:
 
 
 @contextlib.contextmanager
-def running_relay(relay, poll_s: float = 0.02) -> Iterator[RelayHandle]:
-    """Run `relay.run(stop, wake, poll_s)` in a thread until the block ends."""
+def running_relay(relay, poll_s: float = 0.02, idle_max_s: float = 0.5) -> Iterator[RelayHandle]:
+    """Run `relay.run(stop, wake, poll_s, idle_max_s)` in a thread until the block ends."""
     stop, wake = threading.Event(), threading.Event()
-    thread = _Thread(relay.run, "relay", args=(stop, wake, poll_s))
+    thread = _Thread(relay.run, "relay", args=(stop, wake, poll_s, idle_max_s))
     handle = RelayHandle(relay, stop, wake, thread)
     thread.start()
     failing = True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -217,3 +218,20 @@ def test_the_loop_outlasts_an_outage_and_closes_the_publisher(sqlite_service_db)
     assert relay.broker_failures == 0
     assert publisher.closed == 1
     assert len(publisher.published) == 10
+
+
+def test_an_idle_relay_asks_less_and_less_often_and_a_wake_brings_it_back(sqlite_service_db):
+    db = sqlite_service_db
+    relay = Relay(db.sessions, FakePublisher())
+    claims: list[float] = []
+    claim = relay.claim
+    relay.claim = lambda: claims.append(time.monotonic()) or claim()
+    with running_relay(relay, poll_s=0.01, idle_max_s=0.3) as handle:
+        wait_for(lambda: len(claims) >= 8, timeout=10, message="the relay stopped asking")
+        gaps = [b - a for a, b in zip(claims, claims[1:])]
+        assert gaps[0] < 0.3, "the first idle wait was already the longest"
+        assert gaps[-1] >= 0.3 * 0.9, f"an idle relay kept asking every {gaps[-1]:.3f} s"
+        db.emit("application.created", created_data(2))
+        handle.poke()
+        wait_for(lambda: db.unsent() == 0, message="a poked relay did not publish")
+    assert len(relay.publisher.published) == 2
