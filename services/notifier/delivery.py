@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifier import clock as default_clock, inbox
 from services.notifier.channels import DeliveryFailed, Sender, default_senders
-from services.notifier.models import Channel, Delivery
+from services.notifier.models import Channel, Delivery, Notification, Recipient
 from services.notifier.outgoing import NotSendable, resolve
 from services.notifier.secrets_at_rest import SecretUnreadable
 
@@ -29,6 +29,21 @@ MAX_ATTEMPTS = 6
 PAUSE_AFTER = 5  # consecutive failed attempts on one channel
 BACKOFF_BASE_S, BACKOFF_CAP_S = 30, 3600
 SENDABLE = ("pending", "retry")
+
+# Built once, run for every delivery (twice): values come as parameters.
+_THIS_DELIVERY = Delivery.id == bindparam("delivery_id")
+# The delivery with what `outgoing.resolve` looks up by key for the user's own
+# channels, None where there is none. Messages to supporters are rare: they look theirs up.
+_WITH_DESTINATION = (
+    select(Delivery, Channel, Notification, Recipient)
+    .outerjoin(Channel, Channel.id == Delivery.channel_id)
+    .outerjoin(Notification, Notification.id == Delivery.notification_id)
+    .outerjoin(Recipient, Recipient.user_id == Delivery.user_id)
+    .where(_THIS_DELIVERY)
+)
+_WITH_CHANNEL = (
+    select(Delivery, Channel).outerjoin(Channel, Channel.id == Delivery.channel_id).where(_THIS_DELIVERY)
+)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -45,30 +60,30 @@ class Dispatcher:
 
     def run_once(self) -> int:
         """Reconcile stale sends, then try every due delivery once; how many were tried."""
-        self.reconcile()
-        due = self.due_ids()
+        # One transaction for both: this runs every second even when nothing is due.
+        with self.sessions.begin() as session:
+            self.reconcile(session)
+            due = self.due_ids(session)
         for delivery_id in due:
             self.deliver(delivery_id)
         return len(due)
 
-    def reconcile(self) -> int:
-        with self.sessions.begin() as session:
-            stale = list(session.scalars(select(Delivery).where(
-                Delivery.state == "sending", Delivery.lease_until < self.clock())))
-            for delivery in stale:
-                delivery.state = "unknown"
-                delivery.last_error = "interrupted while sending; not resent to avoid a duplicate"
-                log.warning("delivery outcome unknown", extra={"delivery_id": delivery.id})
-            return len(stale)
+    def reconcile(self, session: Session) -> int:
+        stale = list(session.scalars(select(Delivery).where(
+            Delivery.state == "sending", Delivery.lease_until < self.clock())))
+        for delivery in stale:
+            delivery.state = "unknown"
+            delivery.last_error = "interrupted while sending; not resent to avoid a duplicate"
+            log.warning("delivery outcome unknown", extra={"delivery_id": delivery.id})
+        return len(stale)
 
-    def due_ids(self) -> list[int]:
+    def due_ids(self, session: Session) -> list[int]:
         paused = select(Channel.id).where(Channel.paused_at.is_not(None))
-        with self.sessions() as session:
-            return list(session.scalars(
-                select(Delivery.id).where(
-                    Delivery.state.in_(SENDABLE), Delivery.not_before <= self.clock(),
-                    (Delivery.channel_id.is_(None)) | (Delivery.channel_id.not_in(paused)))
-                .order_by(Delivery.not_before, Delivery.id).limit(self.batch)))
+        return list(session.scalars(
+            select(Delivery.id).where(
+                Delivery.state.in_(SENDABLE), Delivery.not_before <= self.clock(),
+                (Delivery.channel_id.is_(None)) | (Delivery.channel_id.not_in(paused)))
+            .order_by(Delivery.not_before, Delivery.id).limit(self.batch)))
 
     def deliver(self, delivery_id: int) -> str:
         """One attempt at one delivery; returns its new state."""
@@ -94,7 +109,10 @@ class Dispatcher:
                 .values(state="sending", attempts=Delivery.attempts + 1, lease_until=now + LEASE))
             if taken.rowcount != 1:
                 return None  # another worker has it, or it changed meanwhile
-            delivery = session.get(Delivery, delivery_id)
+            # Held in `loaded` while resolving: the identity map keeps unchanged objects only
+            # while something refers to them.
+            loaded = _load_with_destination(session, delivery_id)
+            delivery = loaded[0]
             try:
                 target, message = resolve(session, self.settings, delivery, now)
             except (NotSendable, SecretUnreadable) as exc:
@@ -105,10 +123,10 @@ class Dispatcher:
     def _record(self, delivery_id: int, error: str | None) -> str:
         now = self.clock()
         with self.sessions.begin() as session:
-            delivery = session.get(Delivery, delivery_id)
-            if delivery is None:  # erased while sending (the user deleted their account)
+            row = session.execute(_WITH_CHANNEL, {"delivery_id": delivery_id}).first()
+            if row is None:  # erased while sending (the user deleted their account)
                 return "gone"
-            channel = session.get(Channel, delivery.channel_id) if delivery.channel_id else None
+            delivery, channel = row
             delivery.lease_until = None
             if error is None:
                 delivery.state, delivery.sent_at, delivery.last_error = "sent", now, None
@@ -140,3 +158,12 @@ class Dispatcher:
                   f"(last answer: {error[:200]}). We've paused it so nothing piles up. "
                   "Check its settings, send a test, and resume it when it works again."),
             link="/settings/channels", source_event_id=f"pause:{channel.id}:{uuid.uuid4().hex[:16]}")
+
+
+def _load_with_destination(session: Session, delivery_id: int) -> tuple:
+    """(delivery, channel, inbox item, account), None where there is none, in one query.
+
+    They land in the session's identity map, so the lookups by key in
+    `outgoing.resolve` are answered without a query each (four became one).
+    """
+    return session.execute(_WITH_DESTINATION, {"delivery_id": delivery_id}).one()

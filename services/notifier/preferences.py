@@ -15,11 +15,19 @@ DEFAULT_MODES = {"goal": "digest", "insight": "digest", "nudge_sent": "digest"}
 
 def get(session: Session, user_id: str) -> Preferences:
     """The user's preferences row, made with defaults on first use (not yet flushed)."""
-    prefs = session.get(Preferences, user_id)
-    if prefs is None:
-        prefs = Preferences(user_id=user_id, kinds={}, digest_time="18:00",
-                            nudges_enabled=True, share_good_news=False)
-        session.add(prefs)
+    return session.get(Preferences, user_id) or add_defaults(session, user_id)
+
+
+def defaults(user_id: str) -> Preferences:
+    """What a user who never chose anything has; not in any session."""
+    return Preferences(user_id=user_id, kinds={}, digest_time="18:00",
+                       nudges_enabled=True, share_good_news=False)
+
+
+def add_defaults(session: Session, user_id: str) -> Preferences:
+    """A new preferences row with the defaults, for a user who has none yet (not yet flushed)."""
+    prefs = defaults(user_id)
+    session.add(prefs)
     return prefs
 
 
