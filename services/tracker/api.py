@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from services.tracker import commands, listing, memory, rejections
-from services.tracker.list_items import list_item
+from services.tracker import commands, listing, loading, memory, rejections
 from services.tracker.models import Application
 from services.tracker.schemas import (
     application_in, application_out, application_patch, rejection_in, rejection_patch, stage_in,
@@ -18,12 +15,10 @@ from shared.web import ApiError, create_service_app, json_body
 bp = Blueprint("applications", __name__)
 
 
-def get_application_or_404(session, app_id: int) -> Application:
-    app = session.scalar(
-        select(Application)
-        .where(Application.id == app_id, Application.user_id == g.user_id)
-        .options(*(selectinload(r) for r in listing.LOADED))
-    )
+def get_application_or_404(session, app_id: int, only: tuple | None = None) -> Application:
+    """The caller's application: in full, or with `only` the relationships a route needs (loading.py)."""
+    mine = (Application.id == app_id, Application.user_id == g.user_id)
+    app = loading.one_in_full(session, mine) if only is None else loading.one_with(session, mine, only)
     if app is None:
         raise ApiError(404, "not_found", "We couldn't find that application.")
     return app
@@ -46,7 +41,7 @@ def list_applications():
     """The caller's applications, filtered, sorted and paginated."""
     query = listing.filtered(g.user_id, request.args)
     with g.runtime.sessions() as session:
-        return listing.page(session, query, request.args, list_item)
+        return listing.page(session, query, request.args)
 
 
 @bp.get("/applications/<int:app_id>")
@@ -69,7 +64,7 @@ def patch(app_id: int):
 def delete(app_id: int):
     """Delete an application for good."""
     with g.runtime.sessions.begin() as session:
-        commands.delete_application(session, get_application_or_404(session, app_id))
+        commands.delete_application(session, get_application_or_404(session, app_id, only=loading.NOTHING))
     return "", 204
 
 

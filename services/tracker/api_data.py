@@ -8,9 +8,8 @@ from functools import cache
 from flask import Blueprint, Response, g, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from services.tracker import commands, exporter, importer, listing, stats
+from services.tracker import commands, exporter, importer, listing, loading, stats
 from services.tracker.api import get_application_or_404
 from services.tracker.models import Application, TrackerSettings
 from services.tracker.openapi import build_spec
@@ -103,7 +102,7 @@ def ghost_candidates():
         Application.user_id == g.user_id, Application.stage == "applied",
         Application.ghost_offered_at.is_not(None), Application.ghost_dismissed_at.is_(None),
         Application.archived.is_(False))
-        .options(*(selectinload(r) for r in listing.LOADED)).order_by(Application.stage_since))
+        .options(*loading.EVERYTHING).order_by(Application.stage_since))
     with g.runtime.sessions() as session:
         return {"items": application_out.dump(session.scalars(query), many=True), "next_cursor": None}
 

@@ -7,7 +7,7 @@ from flask import Blueprint, g, request
 from marshmallow import ValidationError, validate
 from sqlalchemy import select
 
-from services.tracker import details
+from services.tracker import details, loading
 from services.tracker.api import get_application_or_404
 from services.tracker.models import Application, InterviewRound
 from services.tracker.schemas import (
@@ -20,11 +20,16 @@ SCHEMAS = {"notes": (note_in, note_out), "contacts": (contact_in, contact_out), 
 KIND = "<any(notes, contacts, rounds):kind>"
 
 
+def _application(session, app_id: int, kind: str):
+    """The caller's application with only the list these routes read and change."""
+    return get_application_or_404(session, app_id, only=loading.one_list(details.KINDS[kind][1]))
+
+
 @bp.get(f"/applications/<int:app_id>/{KIND}")
 def list_items(app_id: int, kind: str):
     """An application's notes, contacts or rounds."""
     with g.runtime.sessions() as session:
-        app = get_application_or_404(session, app_id)
+        app = _application(session, app_id, kind)
         items = getattr(app, details.KINDS[kind][1])
         return {"items": SCHEMAS[kind][1].dump(items, many=True), "next_cursor": None}
 
@@ -34,7 +39,7 @@ def add_item(app_id: int, kind: str):
     """Add a note, contact or interview round."""
     fields = json_body(SCHEMAS[kind][0])
     with g.runtime.sessions.begin() as session:
-        app = get_application_or_404(session, app_id)
+        app = _application(session, app_id, kind)
         return SCHEMAS[kind][1].dump(details.add(session, app, kind, fields)), 201
 
 
@@ -42,7 +47,7 @@ def add_item(app_id: int, kind: str):
 def get_item(app_id: int, kind: str, item_id: int):
     """One note, contact or round."""
     with g.runtime.sessions() as session:
-        app = get_application_or_404(session, app_id)
+        app = _application(session, app_id, kind)
         return SCHEMAS[kind][1].dump(details.find(app, kind, item_id))
 
 
@@ -51,7 +56,7 @@ def patch_item(app_id: int, kind: str, item_id: int):
     """Change a note, contact or round."""
     fields = json_body(SCHEMAS[kind][0], partial=True)
     with g.runtime.sessions.begin() as session:
-        app = get_application_or_404(session, app_id)
+        app = _application(session, app_id, kind)
         item = details.find(app, kind, item_id)
         return SCHEMAS[kind][1].dump(details.update(session, app, kind, item, fields))
 
@@ -60,7 +65,7 @@ def patch_item(app_id: int, kind: str, item_id: int):
 def delete_item(app_id: int, kind: str, item_id: int):
     """Remove a note, contact or round."""
     with g.runtime.sessions.begin() as session:
-        app = get_application_or_404(session, app_id)
+        app = _application(session, app_id, kind)
         details.remove(session, app, kind, details.find(app, kind, item_id))
     return "", 204
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from services.tracker.listing import LOADED
+from services.tracker.loading import EVERYTHING
 from services.tracker.models import Application
 
 COLUMNS = ("id", "company", "role", "url", "location", "work_mode", "salary_min", "salary_max",
@@ -29,7 +29,7 @@ def applications(session: Session, user_id: str, start: date | None, end: date |
         query = query.where(Application.applied_on >= start)
     if end:
         query = query.where(Application.applied_on <= end)
-    query = query.options(*(selectinload(r) for r in LOADED)).order_by(Application.applied_on, Application.id)
+    query = query.options(*EVERYTHING).order_by(Application.applied_on, Application.id)
     return list(session.scalars(query))
 
 

@@ -4,30 +4,36 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
+from services.tracker import list_items
 from services.tracker.matching import CHANNELS, company_key
 from services.tracker.models import Application, Note
 from shared.events import STAGES
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.web import ApiError
 
-_FLOOR_DATE = date(1900, 1, 1)
-# sort name -> (expression with no NULLs, how to read a cursor value back)
+
+@dataclass(frozen=True)
+class Sort:
+    column: ColumnElement
+    parse: Callable  # a cursor's JSON value back to the column's type
+    # A missing value counts as the lowest: first going up, last going down. Sorting on the bare
+    # column (not coalesce(column, floor)) lets the (user_id, column, id) indexes serve the order.
+    nullable: bool = False
+
+
 SORTS = {
-    "id": (Application.id, int),
-    "applied_on": (func.coalesce(Application.applied_on, _FLOOR_DATE), date.fromisoformat),
-    "company": (Application.company_key, str),
-    "updated_at": (Application.updated_at, datetime.fromisoformat),
-    "excitement": (func.coalesce(Application.excitement, 0), int),
+    "id": Sort(Application.id, int),
+    "applied_on": Sort(Application.applied_on, date.fromisoformat, nullable=True),
+    "company": Sort(Application.company_key, str),
+    "updated_at": Sort(Application.updated_at, datetime.fromisoformat),
+    "excitement": Sort(Application.excitement, int, nullable=True),
 }
-LOADED = (Application.history, Application.rejection, Application.note_entries,
-          Application.contacts, Application.rounds)
-# A list item carries its history and rejection; notes, contacts and rounds come with GET /applications/<id>.
-LISTED = (Application.history, Application.rejection)
 
 
 def _bad(field: str, message: str) -> ApiError:
@@ -45,8 +51,8 @@ def _date_arg(args, name: str) -> date | None:
 
 
 def filtered(user_id: str, args) -> Select:
-    """The caller's applications matching the query-string filters."""
-    query = select(Application).where(Application.user_id == user_id)
+    """The ids of the caller's applications matching the query-string filters."""
+    query = select(Application.id).where(Application.user_id == user_id)
     if stages := [s for s in args.get("stage", "").split(",") if s]:
         if unknown := [s for s in stages if s not in STAGES]:
             raise _bad("stage", f"Unknown stage: {', '.join(unknown)}.")
@@ -75,31 +81,49 @@ def filtered(user_id: str, args) -> Select:
     return query
 
 
-def page(session, query: Select, args, dump) -> dict:
-    """One page in the requested order, with a cursor for the next."""
-    sort = args.get("sort", "-id")
-    name, descending = sort.lstrip("-"), sort.startswith("-")
+def page(session, query: Select, args) -> dict:
+    """One page in the requested order, with a cursor for the next; one query for the lot."""
+    sort_arg = args.get("sort", "-id")
+    name, descending = sort_arg.lstrip("-"), sort_arg.startswith("-")
     if name not in SORTS:
         raise _bad("sort", f"Sort by one of: {', '.join(SORTS)} (prefix - for descending).")
-    expr, parse = SORTS[name]
-    limit = _limit(args)
+    sort, limit = SORTS[name], _limit(args)
     if cursor := args.get("cursor"):
-        value, last_id = _decode(cursor, sort, parse)
-        if descending:
-            query = query.where(or_(expr < value, and_(expr == value, Application.id < last_id)))
-        else:
-            query = query.where(or_(expr > value, and_(expr == value, Application.id > last_id)))
-    order = (expr.desc(), Application.id.desc()) if descending else (expr.asc(), Application.id.asc())
-    query = query.add_columns(expr.label("sort_value") if name != "id" else literal(None).label("sort_value"))
-    rows = session.execute(query.options(*(selectinload(r) for r in LISTED))
-                           .order_by(*order).limit(limit + 1)).all()
-    items = rows[:limit]
+        query = query.where(_after(sort, descending, *_decode(cursor, sort_arg, sort)))
+    # The page is picked on applications alone, so an index in the sort's order serves it and the
+    # limit counts applications; then its rows are read with their history and rejection.
+    listed = (query.add_columns(sort.column.label("sort_value"))
+              .order_by(*_order(sort, descending, sort.column, Application.id))
+              .limit(limit + 1).subquery("listed"))
+    order = _order(sort, descending, listed.c.sort_value, listed.c.id)
+    # plain rows, no ORM objects: through the connection, Core skips the ORM's per-statement work
+    rows = session.connection().execute(list_items.with_details(listed, order)).mappings()
+    found = list_items.from_rows(rows)
     next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        value = last.Application.id if name == "id" else last.sort_value
-        next_cursor = _encode(sort, value, last.Application.id)
-    return {"items": [dump(row.Application) for row in items], "next_cursor": next_cursor}
+    if len(found) > limit:
+        last, value = found[limit - 1]
+        next_cursor = _encode(sort_arg, value, last["id"])
+    return {"items": [item for item, _ in found[:limit]], "next_cursor": next_cursor}
+
+
+def _order(sort: Sort, descending: bool, value, row_id) -> tuple:
+    """ORDER BY terms, ties broken by id; a missing value is the lowest."""
+    if descending:
+        return (value.desc().nulls_last() if sort.nullable else value.desc(), row_id.desc())
+    return (value.asc().nulls_first() if sort.nullable else value.asc(), row_id.asc())
+
+
+def _after(sort: Sort, descending: bool, value, last_id: int) -> ColumnElement[bool]:
+    """The rows that come after (value, last_id) in the sort order."""
+    column, row_id = sort.column, Application.id
+    if value is None:  # only a nullable sort gives out such a cursor; missing values are lowest
+        if descending:
+            return and_(column.is_(None), row_id < last_id)
+        return or_(column.is_not(None), and_(column.is_(None), row_id > last_id))
+    if descending:
+        later = or_(column < value, and_(column == value, row_id < last_id))
+        return or_(later, column.is_(None)) if sort.nullable else later
+    return or_(column > value, and_(column == value, row_id > last_id))
 
 
 def _limit(args) -> int:
@@ -116,12 +140,12 @@ def _encode(sort: str, value, last_id: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str, sort: str, parse):
+def _decode(cursor: str, sort_arg: str, sort: Sort):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_sort, value, last_id = json.loads(raw)
-        if cursor_sort != sort or not isinstance(last_id, int):
+        if cursor_sort != sort_arg or not isinstance(last_id, int):
             raise ValueError(cursor_sort)
-        return parse(value), last_id
+        return (None if value is None and sort.nullable else sort.parse(value)), last_id
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise _bad("cursor", "That cursor is not one we gave out (or was made for another sort).") from None

@@ -50,3 +50,8 @@ def tags_text(tags: list[str] | None) -> str:
         if tag and tag not in seen:
             seen.append(tag)
     return f",{','.join(seen)}," if seen else ""
+
+
+def tags_of(text: str) -> list[str]:
+    """The tags stored by tags_text, in order."""
+    return [t for t in text.split(",") if t]

@@ -9,6 +9,7 @@ from sqlalchemy import (
 from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from services.tracker.matching import tags_of
 from shared.tables import Id, utcnow
 
 
@@ -25,7 +26,8 @@ class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
         Index("ix_applications_user", "user_id", "id"),
-        Index("ix_applications_user_company", "user_id", "company_key"),
+        # with id last, the list's sort by company (ties by id) reads straight off the index
+        Index("ix_applications_user_company", "user_id", "company_key", "id"),
         Index("ix_applications_user_stage", "user_id", "stage"),
         UniqueConstraint("user_id", "fingerprint", name="uq_applications_user_fingerprint"),
     )
@@ -73,7 +75,14 @@ class Application(Base):
 
     @property
     def tags(self) -> list[str]:
-        return [t for t in self.tags_text.split(",") if t]
+        return tags_of(self.tags_text)
+
+
+# The list's sort by date applied, ties by id; a missing date sorts lowest (services/tracker/listing.py),
+# which PostgreSQL's index must be told. SQLite puts NULLs first anyway and refuses a NULLS clause in an
+# index: migration 0003 creates it there without one, and create_all leaves it out.
+Index("ix_applications_user_applied", Application.user_id, Application.applied_on.asc().nulls_first(),
+      Application.id).ddl_if(dialect="postgresql")
 
 
 class StageChange(Base):

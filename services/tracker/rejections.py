@@ -20,16 +20,15 @@ def record_rejection(session: Session, app: Application, fields: dict) -> Applic
     received_on = fields.get("received_on") or date.today()
     stage_reached = fields.get("stage_reached") or history.furthest_stage(app)
     history.place(app, "rejected", received_on)
-    rejection = Rejection(user_id=app.user_id, stage_reached=stage_reached, reason=fields.get("reason"),
-                          feedback=fields.get("feedback"), received_on=received_on)
-    app.rejection = rejection
-    session.flush()
     event = application_emit(session, "application.rejected", app, {
         "company": app.company, "role": app.role, "source": app.source,
-        "stage_reached": stage_reached, "reason": rejection.reason,
-        "feedback": rejection.feedback, "received_on": received_on.isoformat(),
+        "stage_reached": stage_reached, "reason": fields.get("reason"),
+        "feedback": fields.get("feedback"), "received_on": received_on.isoformat(),
     })
-    rejection.event_id = event["id"]
+    # Made after the event, the row is written once, already naming it (a retraction cites it).
+    app.rejection = Rejection(user_id=app.user_id, stage_reached=stage_reached, reason=fields.get("reason"),
+                              feedback=fields.get("feedback"), received_on=received_on, event_id=event["id"])
+    session.flush()
     return app
 
 

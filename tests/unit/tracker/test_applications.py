@@ -2,6 +2,9 @@
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
+
+from services.tracker.models import Contact, InterviewRound, Note, Rejection, StageChange
 
 FULL = {
     "company": "Globex, Inc.", "role": "Data Analyst", "url": "https://globex.example/jobs/7",
@@ -78,10 +81,16 @@ def test_archive_hides_from_the_default_list_and_emits(tracker):
 def test_delete_removes_everything_and_emits(tracker):
     app = tracker.create()
     tracker.post(f"/applications/{app['id']}/notes", {"body": "call back"})
+    tracker.post(f"/applications/{app['id']}/contacts", {"name": "Sam"})
+    tracker.post(f"/applications/{app['id']}/rounds", {"scheduled_on": "2026-01-20", "kind": "phone"})
     tracker.post(f"/applications/{app['id']}/rejection", {"reason": "skills"})
     assert tracker.delete(f"/applications/{app['id']}").status_code == 204
     assert tracker.get(f"/applications/{app['id']}").status_code == 404
     assert tracker.events("application.deleted")[0]["data"] == {"application_id": app["id"]}
+    with tracker.runtime.sessions() as session:  # the children go by the foreign keys' cascade
+        for child in (StageChange, Rejection, Note, Contact, InterviewRound):
+            left = select(func.count()).where(child.application_id == app["id"])
+            assert session.scalar(left) == 0, child.__tablename__
 
 
 def test_offer_and_ghosted_stages_emit_their_own_events(tracker):

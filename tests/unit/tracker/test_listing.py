@@ -70,3 +70,31 @@ def test_list_items_match_the_schema_without_the_detail_lists(tracker, seeded):
         for key in ("note_entries", "contacts", "rounds"):
             detail.pop(key)
         assert listed[app_id] == detail
+
+
+@pytest.fixture
+def with_gaps(tracker):
+    rows = [("2026-01-03", 3), (None, None), ("2026-01-01", None), (None, 5), ("2026-01-03", 3)]
+    ids = []
+    for applied_on, excitement in rows:
+        app = tracker.create(applied_on="2026-01-02", excitement=excitement)
+        tracker.patch(f"/applications/{app['id']}", {"applied_on": applied_on})
+        ids.append(app["id"])
+    return ids
+
+
+@pytest.mark.parametrize("sort, expected", [
+    ("applied_on", [1, 3, 2, 0, 4]), ("-applied_on", [4, 0, 2, 3, 1]),
+    ("excitement", [1, 2, 0, 4, 3]), ("-excitement", [3, 4, 0, 2, 1]),
+])
+@pytest.mark.parametrize("limit", [1, 2])
+def test_missing_values_sort_lowest_on_every_page(tracker, with_gaps, sort, expected, limit):
+    seen, cursor = [], None
+    while True:
+        query = f"sort={sort}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        page = tracker.get(f"/applications?{query}").json
+        seen += [a["id"] for a in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [with_gaps[i] for i in expected]
