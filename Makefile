@@ -51,5 +51,8 @@ soak: $(TEST_OK)
 bench: $(TEST_OK)
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
+lint: $(TEST_OK)
+	$(BIN)/ruff check .
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

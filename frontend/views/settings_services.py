@@ -8,7 +8,7 @@ from flask import request, url_for
 from marshmallow import Schema, fields, validate
 
 from frontend import panels, services
-from frontend.login import current_user_id, login_required
+from frontend.login import login_required
 from frontend.schemas import REQUIRED
 from frontend.views.actions import act, form_payload
 from frontend.views.settings import bp

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from werkzeug.routing import IntegerConverter
 
 from tests.unit.frontend.conftest import (  # noqa: F401  (fixtures)
