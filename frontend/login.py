@@ -1,4 +1,4 @@
-"""Who is signed in: the cookie session and the `login_required` guard for pages."""
+"""Who is signed in: the cookie session, `login_required` for pages and `session_required` for polls."""
 from __future__ import annotations
 
 import functools

@@ -5,12 +5,13 @@ import contextlib
 import fcntl
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,20 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def on_each_dialect(build: Callable) -> dict[str, object]:
+    """`build(insert)` once per database we run on, each with its own INSERT construct.
+
+    ON CONFLICT is spelled per dialect in SQLAlchemy; statements built once at
+    import and picked per session (`for_session`) save building them per call.
+    """
+    return {"postgresql": build(postgresql.insert), "sqlite": build(sqlite.insert)}
+
+
+def for_session(statements: dict[str, object], session: Session):
+    """The statement of `on_each_dialect` for the session's database."""
+    return statements[session.get_bind().dialect.name]
 
 
 @contextlib.contextmanager

@@ -134,15 +134,16 @@ class Relay:
                 )
 
     def run(self, stop: threading.Event, wake: threading.Event | None = None,
-            poll_s: float = 0.05, idle_max_s: float = 0.5) -> None:
+            poll_s: float = 0.05, idle_max_s: float = 0.2) -> None:
         """Relay until `stop` is set; `wake` cuts a wait short.
 
         A relay that keeps finding nothing asks less often, doubling its wait up
-        to `idle_max_s`, so a quiet installation costs next to nothing; a wake or
-        a published batch brings it back to `poll_s`.
+        to `idle_max_s`: a quiet installation costs a quarter as much, and an
+        event written by another process waits at most that long. A wake or a
+        published batch brings it back to `poll_s`.
         """
         wake = wake or threading.Event()
-        self.next_wait = poll_s
+        idle_wait = poll_s
         while not stop.is_set():
             try:
                 published = self.run_once()
@@ -151,11 +152,11 @@ class Relay:
                 published = 0
                 self.broker_failures += 1
             if published:
-                self.next_wait = poll_s
+                idle_wait = poll_s
                 continue
-            delay = backoff_seconds(self.broker_failures, base=poll_s) if self.broker_failures else self.next_wait
-            self.next_wait = min(idle_max_s, max(poll_s, self.next_wait * 2))
+            delay = backoff_seconds(self.broker_failures, base=poll_s) if self.broker_failures else idle_wait
+            idle_wait = min(idle_max_s, max(poll_s, idle_wait * 2))
             if wake.wait(delay):
-                self.next_wait = poll_s
+                idle_wait = poll_s
             wake.clear()
         self.publisher.close()

@@ -20,11 +20,11 @@ from datetime import datetime, timezone
 from kombu import Producer
 from kombu.mixins import ConsumerMixin
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import topology
 from shared.bus import close_within, drop
+from shared.db import for_session, on_each_dialect
 from shared.events import InvalidEvent, validate_event
 from shared.outbox import backoff_seconds
 from shared.tables import processed_events, utcnow
@@ -77,23 +77,18 @@ def parse_body(message) -> dict:
     return validate_event(payload)
 
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# ON CONFLICT DO NOTHING answers in one statement what a savepoint and a caught
+# IntegrityError took three round trips for, on every message.
+_MARK_PROCESSED = on_each_dialect(
+    lambda insert: insert(processed_events)
+    .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+    .returning(processed_events.c.event_id))
 
 
 def mark_processed(session: Session, event: dict) -> bool:
-    """Note the event id in this transaction; False if it was noted before (a duplicate).
-
-    ON CONFLICT DO NOTHING answers in one statement what a savepoint and a
-    caught IntegrityError took three round trips for, on every message.
-    """
-    insert = _INSERTS[session.get_bind().dialect.name]
-    statement = (
-        insert(processed_events)
-        .values(event_id=event["id"], event_type=event["type"], processed_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
-        .returning(processed_events.c.event_id)
-    )
-    return session.execute(statement).scalar() is not None
+    """Note the event id in this transaction; False if it was noted before (a duplicate)."""
+    values = {"event_id": event["id"], "event_type": event["type"], "processed_at": utcnow()}
+    return session.scalar(for_session(_MARK_PROCESSED, session), values) is not None
 
 
 def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: dict) -> bool:

@@ -9,21 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String, and_, bindparam, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.notifier import clock, preferences
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import release_at
+from shared.db import for_session, on_each_dialect
 
 # The two statements every notification runs, built once: making and cache-keying
 # a statement cost about as much CPU as running it. Values come as parameters.
-_INSERT_UNLESS_SEEN = {
-    dialect: insert(Notification).on_conflict_do_nothing(index_elements=["source_event_id"])
-    .returning(Notification)
-    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+_INSERT_UNLESS_SEEN = on_each_dialect(
+    lambda dialect_insert: dialect_insert(Notification)
+    .on_conflict_do_nothing(index_elements=["source_event_id"]).returning(Notification))
 _USER = select(bindparam("user_id", type_=String).label("user_id")).subquery("u")
 # Each part outer-joined to the user id, so a missing one is None, not a missing row.
 # Only the columns fan-out needs: every column costs CPU in the driver on every row.
@@ -58,7 +55,7 @@ def _insert_unless_seen(session: Session, values: dict) -> Notification | None:
     One statement instead of a SELECT then an INSERT: a handler makes one item per
     event, so this round trip is paid for every event the notifier handles.
     """
-    return session.scalar(_INSERT_UNLESS_SEEN[session.get_bind().dialect.name], values)
+    return session.scalar(for_session(_INSERT_UNLESS_SEEN, session), values)
 
 
 def fan_out_deliveries(session: Session, notification: Notification) -> int:

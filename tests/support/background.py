@@ -71,7 +71,7 @@ class RelayHandle:
 
 
 @contextlib.contextmanager
-def running_relay(relay, poll_s: float = 0.02, idle_max_s: float = 0.5) -> Iterator[RelayHandle]:
+def running_relay(relay, poll_s: float = 0.02, idle_max_s: float = 0.2) -> Iterator[RelayHandle]:
     """Run `relay.run(stop, wake, poll_s, idle_max_s)` in a thread until the block ends."""
     stop, wake = threading.Event(), threading.Event()
     thread = _Thread(relay.run, "relay", args=(stop, wake, poll_s, idle_max_s))
