@@ -3,29 +3,42 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from services.coach.fact_store import known_fact
 from services.coach.models import (
-    ApplicationFact, DueItem, FeedbackRequest, Goal, Insight, Profile, Reflection, RuleFiring,
-    Suggestion, Win,
+    DueItem, FeedbackRequest, Goal, Insight, Reflection, RuleFiring, Suggestion, Win, insert_once,
 )
 from services.coach.playbook.engine import Action
+from services.coach.profiles import settings_of
 from services.coach.prompts import reflection_for
 from services.coach.voice import FEEDBACK_BODY, FEEDBACK_SUBJECT, fill
 from shared.outbox import emit
 
 PRODUCER = "coach"
 
+# Rows are written with Core inserts built once: an ORM object, flushed to learn
+# its id, costs several times as much, and nothing here reads the row back.
+_G = Goal.__table__.c
+FIRINGS = insert(RuleFiring.__table__)
+SUGGESTION = insert(Suggestion.__table__).returning(Suggestion.__table__.c.id)
+GOAL = insert(Goal.__table__).returning(_G.id, _G.user_id, _G.kind, _G.title, _G.progress, _G.target, _G.period,
+                                        _G.status)
+FEEDBACK_REQUEST = insert(FeedbackRequest.__table__).returning(FeedbackRequest.__table__.c.id)
+DUE_ITEM = insert(DueItem.__table__)
+INSIGHT = insert(Insight.__table__).returning(Insight.__table__.c.id)
+
 
 def apply_actions(session: Session, event: dict, actions: list[Action], now: datetime) -> None:
-    fired: set[str] = set()
+    fired: list[str] = []
     for action in actions:
         APPLY[action.type](session, event, action, now)
         if action.rule_id not in fired:
-            fired.add(action.rule_id)
-            session.add(RuleFiring(user_id=event["user_id"], rule_id=action.rule_id,
-                                   source_event_id=_source(event), fired_at=now))
+            fired.append(action.rule_id)
+    if fired:  # one statement for every rule that acted: cooldowns and retractions read these
+        session.execute(FIRINGS, [{"user_id": event["user_id"], "rule_id": rule_id, "source_event_id": _source(event),
+                                   "fired_at": now} for rule_id in fired])
 
 
 def _source(event: dict) -> str | None:
@@ -38,31 +51,28 @@ def _app_id(event: dict) -> int | None:
 
 def reflect(session: Session, event: dict, action: Action, now: datetime) -> None:
     data = event["data"]
-    exists = session.scalar(select(Reflection.id).where(Reflection.source_event_id == event["id"]))
-    if exists:
-        return
     kind, prompt = reflection_for(data.get("stage_reached", "applied"), action.facts["company"],
                                   action.facts["role"], seed=event["id"])
-    reflection = Reflection(user_id=event["user_id"], application_id=_app_id(event), kind=kind,
-                            prompt=prompt, source_event_id=event["id"], rule_id=action.rule_id, created_at=now)
-    session.add(reflection)
-    session.flush()
+    reflection_id = session.execute(insert_once(session, Reflection, "source_event_id"), {
+        "user_id": event["user_id"], "application_id": _app_id(event), "kind": kind, "prompt": prompt,
+        "source_event_id": event["id"], "rule_id": action.rule_id, "created_at": now}).scalar()
+    if reflection_id is None:  # this event has prompted its reflection already
+        return
     emit(session, "reflection.prompted", user_id=event["user_id"], producer=PRODUCER, cause=event, data={
-        "reflection_id": reflection.id, "application_id": _app_id(event), "kind": kind, "prompt": prompt,
+        "reflection_id": reflection_id, "application_id": _app_id(event), "kind": kind, "prompt": prompt,
         "urgency": action.params.get("urgency", "normal")})
 
 
-def suggest(session: Session, event: dict, action: Action, now: datetime) -> Suggestion:
-    suggestion = Suggestion(user_id=event["user_id"], kind=action.params["kind"], title=action.title,
-                            body=action.body, application_id=_app_id(event),
-                            urgency=action.params.get("urgency", "normal"),
-                            source_event_id=_source(event), rule_id=action.rule_id, created_at=now)
-    session.add(suggestion)
-    session.flush()
-    emit(session, "suggestion.offered", user_id=event["user_id"], producer=PRODUCER, cause=event, data={
-        "suggestion_id": suggestion.id, "kind": suggestion.kind, "title": suggestion.title,
-        "body": suggestion.body, "application_id": suggestion.application_id, "urgency": suggestion.urgency})
-    return suggestion
+def suggest(session: Session, event: dict, action: Action, now: datetime) -> int:
+    """Record a suggestion and offer it; returns its id."""
+    data = {"kind": action.params["kind"], "title": action.title, "body": action.body,
+            "application_id": _app_id(event), "urgency": action.params.get("urgency", "normal")}
+    suggestion_id = session.execute(SUGGESTION, {
+        **data, "user_id": event["user_id"], "source_event_id": _source(event), "rule_id": action.rule_id,
+        "created_at": now}).scalar_one()
+    emit(session, "suggestion.offered", user_id=event["user_id"], producer=PRODUCER, cause=event,
+         data={"suggestion_id": suggestion_id, **data})
+    return suggestion_id
 
 
 def win(session: Session, event: dict, action: Action, now: datetime) -> None:
@@ -73,28 +83,23 @@ def win(session: Session, event: dict, action: Action, now: datetime) -> None:
 
 
 def celebrate(session: Session, cause: dict, kind: str, key: str, title: str, *, rule_id: str | None = None,
-              urgency: str = "normal", now: datetime | None = None) -> Win | None:
-    """Record a win once per (user, kind, key) and announce it."""
-    exists = session.scalar(select(Win.id).where(
-        Win.user_id == cause["user_id"], Win.kind == kind, Win.key == key))
-    if exists:
+              urgency: str = "normal", now: datetime | None = None) -> int | None:
+    """Record a win once per (user, kind, key) and announce it; its id, or None if it was there already."""
+    row = {"user_id": cause["user_id"], "kind": kind, "key": key, "title": title, "rule_id": rule_id,
+           "source_event_id": cause.get("id"), **({"created_at": now} if now else {})}
+    win_id = session.execute(insert_once(session, Win, "user_id", "kind", "key"), row).scalar()
+    if win_id is None:
         return None
-    row = Win(user_id=cause["user_id"], kind=kind, key=key, title=title, rule_id=rule_id,
-              source_event_id=cause.get("id"), **({"created_at": now} if now else {}))
-    session.add(row)
-    session.flush()
     emit(session, "win.celebrated", user_id=cause["user_id"], producer=PRODUCER, cause=cause,
-         data={"win_id": row.id, "kind": kind, "title": title, "urgency": urgency})
-    return row
+         data={"win_id": win_id, "kind": kind, "title": title, "urgency": urgency})
+    return win_id
 
 
 def propose_goal(session: Session, event: dict, action: Action, now: datetime) -> None:
-    kind = action.params.get("kind", "applications")
-    goal = Goal(user_id=event["user_id"], kind=kind, title=action.title, target=action.facts["target"],
-                status="proposed", period="week", source_event_id=_source(event), rule_id=action.rule_id,
-                created_at=now)
-    session.add(goal)
-    session.flush()
+    goal = session.execute(GOAL, {
+        "user_id": event["user_id"], "kind": action.params.get("kind", "applications"), "title": action.title,
+        "target": action.facts["target"], "status": "proposed", "period": "week", "source_event_id": _source(event),
+        "rule_id": action.rule_id, "created_at": now}).one()
     emit_goal(session, goal, cause=event, body=action.body)
 
 
@@ -113,34 +118,31 @@ def nudge(session: Session, event: dict, action: Action, now: datetime) -> None:
 def request_feedback(session: Session, event: dict, action: Action, now: datetime) -> None:
     """A draft to the application's contact, an offer to send it, a reminder later."""
     user_id, app_id = event["user_id"], _app_id(event)
-    fact = session.scalar(select(ApplicationFact).where(
-        ApplicationFact.user_id == user_id, ApplicationFact.application_id == app_id))
-    profile = session.get(Profile, user_id)
+    fact = known_fact(session, user_id, app_id)
+    profile = settings_of(session, user_id)
     to_name = fact.contact_name if fact else None
     facts = {**action.facts, "greeting": to_name or "there",
              "sender": (profile.display_name if profile and profile.display_name else "")}
-    draft = FeedbackRequest(user_id=user_id, application_id=app_id, to_name=to_name,
-                            to_email=fact.contact_email if fact else None,
-                            subject=fill(FEEDBACK_SUBJECT, facts), body=fill(FEEDBACK_BODY, facts).strip(),
-                            source_event_id=event["id"], created_at=now)
-    session.add(draft)
-    session.flush()
+    draft_id = session.execute(FEEDBACK_REQUEST, {
+        "user_id": user_id, "application_id": app_id, "to_name": to_name,
+        "to_email": fact.contact_email if fact else None, "subject": fill(FEEDBACK_SUBJECT, facts),
+        "body": fill(FEEDBACK_BODY, facts).strip(), "source_event_id": event["id"], "created_at": now}).scalar_one()
     suggest(session, event, Action(action.rule_id, "suggestion", {"kind": "feedback_request"},
                                    action.facts, action.title, action.body), now)
     days = action.params.get("remind_after_days", 2)
-    session.add(DueItem(user_id=user_id, kind="feedback_request", due_at=now + timedelta(days=days),
-                        key=f"feedback_request:{draft.id}", ref_id=draft.id, application_id=app_id,
-                        source_event_id=event["id"]))
+    session.execute(DUE_ITEM, {"user_id": user_id, "kind": "feedback_request", "due_at": now + timedelta(days=days),
+                               "key": f"feedback_request:{draft_id}", "ref_id": draft_id, "application_id": app_id,
+                               "source_event_id": event["id"]})
 
 
 def insight(session: Session, event: dict, action: Action, now: datetime) -> None:
     numbers = {k: v for k, v in action.facts.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    row = Insight(user_id=event["user_id"], kind=action.params["kind"], title=action.title, body=action.body,
-                  numbers=numbers, source_event_id=_source(event), rule_id=action.rule_id, created_at=now)
-    session.add(row)
-    session.flush()
+    insight_id = session.execute(INSIGHT, {
+        "user_id": event["user_id"], "kind": action.params["kind"], "title": action.title, "body": action.body,
+        "numbers": numbers, "source_event_id": _source(event), "rule_id": action.rule_id,
+        "created_at": now}).scalar_one()
     emit(session, "insight.generated", user_id=event["user_id"], producer=PRODUCER, cause=event, data={
-        "insight_id": row.id, "kind": row.kind, "title": row.title, "body": row.body,
+        "insight_id": insight_id, "kind": action.params["kind"], "title": action.title, "body": action.body,
         "urgency": action.params.get("urgency", "low")})
 
 

@@ -1,30 +1,86 @@
-"""The applications part of a Snapshot built from the database: each question one small query.
+"""The database-backed part of a Snapshot: each question one small query, asked once per event.
 
 Counts and groupings run in the database on indexed columns, so an event costs
 the same with 10 or 10,000 applications behind it; each answer is kept for the
-rest of the event.
+rest of the event. The statements are built once, at import, with bound
+parameters: building a statement costs more Python time than running it.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    DateTime, Integer, and_, bindparam, case, cast, func, literal, null, or_, select, union_all,
+)
 from sqlalchemy.orm import Session
 
-from services.coach.models import ApplicationFact
+from services.coach.models import ApplicationFact, Goal
 from services.coach.playbook.snapshot import STAGE_RANK, App, is_late, rank
 
 RESPONDED = tuple(s for s, r in STAGE_RANK.items() if r >= rank("screening"))
+INTERVIEWED = tuple(s for s, r in STAGE_RANK.items() if r >= rank("interview"))
+
+_F = ApplicationFact.__table__.c
+_G = Goal.__table__.c
+MINE = and_(_F.user_id == bindparam("user_id"), _F.hidden.is_(False))  # the person's facts still shown
+APP = select(_F.application_id, _F.company, _F.role, _F.source, _F.role_category, _F.furthest_stage,
+             _F.created_at, _F.rejected_on, _F.reason).where(MINE, _F.application_id == bindparam("application_id"))
+APP_COUNT = select(func.count()).where(MINE)
+MADE_BETWEEN = select(func.count()).where(MINE, _F.created_at >= bindparam("start"), _F.created_at < bindparam("end"))
+REJECTIONS = (select(_F.rejected_on, _F.furthest_stage, _F.reason, func.count())
+              .where(MINE, _F.rejected_on.is_not(None)).group_by(_F.rejected_on, _F.furthest_stage, _F.reason))
+CATEGORY_RECORD = select(func.count(_F.rejected_on), func.count(case((_F.furthest_stage.in_(INTERVIEWED), 1)))).where(
+    MINE, _F.role_category == bindparam("category"))
+RECENT_SOURCES = (select(_F.source).where(MINE, _F.source.is_not(None), _F.source != "")
+                  .order_by(_F.id.desc()).limit(bindparam("last", type_=Integer)))
+BY_SOURCE = select(_F.source, func.count(), func.count(case((or_(_F.rejected_on.is_not(None),
+                                                                 _F.furthest_stage.in_(RESPONDED)), 1)))
+                   ).where(MINE).group_by(_F.source)
+WEEKLY_TARGET = (select(_G.target).where(_G.user_id == bindparam("user_id"), _G.kind == "applications",
+                                         _G.status.in_(("active", "met", "missed")))
+                 .order_by(_G.id.desc()).limit(1))
+FACT = select(ApplicationFact).where(ApplicationFact.user_id == bindparam("user_id"),
+                                     ApplicationFact.application_id == bindparam("application_id"))
+_KNOWN = "coach.facts"
+
+
+def remember_fact(session: Session, fact: ApplicationFact) -> ApplicationFact:
+    """Keep a fact a handler read or added at hand for the rest of the session (one event).
+
+    The session's identity map holds objects weakly: once flushed, a fact no
+    one refers to is dropped, and the playbook would read it again.
+    """
+    session.info.setdefault(_KNOWN, {})[(fact.user_id, fact.application_id)] = fact
+    return fact
+
+
+def known_fact(session: Session, user_id: str, application_id: int) -> ApplicationFact | None:
+    """The fact of this application, from this session if it has it, else from the database."""
+    fact = session.info.get(_KNOWN, {}).get((user_id, application_id))
+    if fact is None:
+        fact = session.scalar(FACT, {"user_id": user_id, "application_id": application_id})
+        if fact is not None:
+            remember_fact(session, fact)
+    return fact
 
 
 class FactStore:
-    """The Snapshot's questions about applications, answered by the database (each asked once)."""
+    """The Snapshot's questions about applications (and the weekly target), answered by the database."""
 
-    def __init__(self, session: Session, user_id: str):
+    def __init__(self, session: Session, user_id: str, profile_target: int | None = None):
         self.session = session
         self.user_id = user_id
+        self.profile_target = profile_target  # the settings' weekly target, used while no goal has one
         self._answers: dict = {}
+
+    def _ask(self, key, statement, one_value: bool = True, **params):
+        """The statement's answer for this person, read once per event."""
+        if key not in self._answers:
+            result = self.session.execute(statement, {"user_id": self.user_id, **params})
+            self._answers[key] = result.scalar() if one_value else result.all()
+        return self._answers[key]
 
     def _where(self, *more):
         return (ApplicationFact.user_id == self.user_id, ApplicationFact.hidden.is_(False), *more)
@@ -40,19 +96,19 @@ class FactStore:
     def app(self, application_id: int | None) -> App | None:
         key = ("app", application_id)
         if key not in self._answers:
-            # The event's own fact is usually in the session already: its handler just wrote it.
-            fact = next((f for f in self.session.identity_map.values() if isinstance(f, ApplicationFact)
-                         and f.user_id == self.user_id and f.application_id == application_id), None)
+            # The event's own fact is usually at hand already: its handler just read or wrote it.
+            fact = self.session.info.get(_KNOWN, {}).get((self.user_id, application_id))
             if fact is None:
-                fact = self.session.scalar(select(ApplicationFact).where(
-                    *self._where(ApplicationFact.application_id == application_id)))
+                fact = self.session.execute(APP, {"user_id": self.user_id, "application_id": application_id}).first()
             elif fact.hidden:
                 fact = None
             self._answers[key] = app_of(fact) if fact is not None else None
         return self._answers[key]
 
     def app_count(self) -> int:
-        return sum(total for total, _ in self._by_source().values())
+        if "sources" in self._answers:  # already grouped by source: the total is there
+            return sum(total for total, _ in self._by_source().values())
+        return self._ask("apps", APP_COUNT) or 0
 
     def reached_count(self, stage: str, excluding: int | None) -> int:
         where = [] if excluding is None else [ApplicationFact.application_id != excluding]
@@ -67,14 +123,13 @@ class FactStore:
         where = [] if excluding is None else [ApplicationFact.application_id != excluding]
         return self._scalar("last", select(func.max(ApplicationFact.created_at)).where(*self._where(*where)))
 
+    def weekly_target(self) -> int | None:
+        """The weekly application target in force: the newest active goal's, else the setting."""
+        return self._ask("target", WEEKLY_TARGET) or self.profile_target
+
     def _rejections(self) -> list[tuple]:
         """(received on, stage reached, reason, how many): one grouped query for every rejection question."""
-        if "rejections" not in self._answers:
-            self._answers["rejections"] = self.session.execute(select(
-                ApplicationFact.rejected_on, ApplicationFact.furthest_stage, ApplicationFact.reason, func.count())
-                .where(*self._where(ApplicationFact.rejected_on.is_not(None)))
-                .group_by(ApplicationFact.rejected_on, ApplicationFact.furthest_stage, ApplicationFact.reason)).all()
-        return self._answers["rejections"]
+        return self._ask("rejections", REJECTIONS, one_value=False)
 
     def rejections_since(self, since: date) -> int:
         return sum(n for on, _, _, n in self._rejections() if on > since)
@@ -86,26 +141,18 @@ class FactStore:
         return sum(n for _, _, why, n in self._rejections() if why == reason)
 
     def category_record(self, category: str) -> tuple[int, bool]:
-        interview = [s for s, r in STAGE_RANK.items() if r >= rank("interview")]
-        rejected, interviewed = self.session.execute(select(
-            func.count(ApplicationFact.rejected_on),
-            func.count(case((ApplicationFact.furthest_stage.in_(interview), 1))),
-        ).where(*self._where(ApplicationFact.role_category == category))).one()
+        rejected, interviewed = self.session.execute(
+            CATEGORY_RECORD, {"user_id": self.user_id, "category": category}).one()
         return rejected or 0, bool(interviewed)
 
     def recent_sources(self, last: int) -> list[str]:
-        newest = self.session.scalars(select(ApplicationFact.source).where(*self._where(
-            ApplicationFact.source.is_not(None), ApplicationFact.source != ""))
-            .order_by(ApplicationFact.id.desc()).limit(last)).all()
+        newest = self.session.scalars(RECENT_SOURCES, {"user_id": self.user_id, "last": last}).all()
         return list(reversed(newest))
 
     def _by_source(self) -> dict:
         """source (None and "" included) -> (applications, answered): the total and the source mix in one query."""
         if "sources" not in self._answers:
-            answered = or_(ApplicationFact.rejected_on.is_not(None), ApplicationFact.furthest_stage.in_(RESPONDED))
-            rows = self.session.execute(select(
-                ApplicationFact.source, func.count(), func.count(case((answered, 1))))
-                .where(*self._where()).group_by(ApplicationFact.source)).all()
+            rows = self._ask("source rows", BY_SOURCE, one_value=False)
             self._answers["sources"] = {source: (total, responded) for source, total, responded in rows}
         return self._answers["sources"]
 
@@ -115,17 +162,30 @@ class FactStore:
     def late_count(self, since: datetime, now: datetime, tz: str, start_hour: int, end_hour: int) -> int:
         """Counted in SQL over the late hours of each local night up to tomorrow; any later rows in Python."""
         bound = max(since, now) + timedelta(days=1)
-        nights = [and_(ApplicationFact.created_at >= start, ApplicationFact.created_at < end)
-                  for start, end in _late_windows(since, bound, tz, start_hour, end_hour)]
-        counted = select(cast(null(), DateTime).label("at"), func.count().label("n")).where(*self._where(
-            ApplicationFact.created_at >= since, ApplicationFact.created_at < bound, or_(*nights)))
-        later = select(ApplicationFact.created_at, literal(1)).where(*self._where(ApplicationFact.created_at >= bound))
-        rows = self.session.execute(union_all(counted, later)).all()
+        windows = list(_late_windows(since, bound, tz, start_hour, end_hour))
+        params = {"user_id": self.user_id, "since": since, "bound": bound}
+        for i, (start, end) in enumerate(windows):
+            params[f"start_{i}"], params[f"end_{i}"] = start, end
+        rows = self.session.execute(_late_statement(len(windows)), params).all()
         return sum(n if at is None else is_late(at, tz, start_hour, end_hour) for at, n in rows)
 
     def made_on(self, day: date, tz: str) -> int:
         start, end = _utc(day, time(0), tz), _utc(day + timedelta(days=1), time(0), tz)
-        return self._count(("day", day, tz), ApplicationFact.created_at >= start, ApplicationFact.created_at < end)
+        return self._ask(("day", day, tz), MADE_BETWEEN, start=start, end=end) or 0
+
+
+@lru_cache(maxsize=8)
+def _late_statement(windows: int):
+    """Applications in `windows` [start_i, end_i) ranges before `bound`, counted; those from `bound` on, listed.
+
+    Built once per number of windows (the same for every event of a rule).
+    """
+    nights = [and_(_F.created_at >= bindparam(f"start_{i}"), _F.created_at < bindparam(f"end_{i}"))
+              for i in range(windows)]
+    counted = select(cast(null(), DateTime).label("at"), func.count().label("n")).where(
+        MINE, _F.created_at >= bindparam("since"), _F.created_at < bindparam("bound"), or_(*nights))
+    later = select(_F.created_at, literal(1)).where(MINE, _F.created_at >= bindparam("bound"))
+    return union_all(counted, later)
 
 
 def _utc(day: date, at: time, tz: str) -> datetime:

@@ -5,11 +5,12 @@ import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from services.coach.effects import emit_goal
-from services.coach.models import Goal, Profile
+from services.coach.models import Goal
+from services.coach.profiles import settings_of
 
 TITLES = {
     "applications": "Send {target} applications this week",
@@ -19,6 +20,17 @@ TITLES = {
 }
 EFFORT_GOALS = {"outreach": "outreach", "learning": "learning_hours", "rest": "rest_days"}
 NAMESPACE = uuid.UUID("6f1c1d1e-8b0e-4c2a-9a57-0f7d3f0c0a11")
+
+_G = Goal.__table__.c
+# (bound names differ from the columns': an UPDATE keeps those for its SET clause)
+_THIS_WEEKS = (select(_G.id).where(_G.user_id == bindparam("for_user"), _G.kind == bindparam("of_kind"),
+                                   _G.week_start == bindparam("in_week"), _G.status.in_(("active", "met")))
+               .order_by(_G.id.desc()).limit(1).scalar_subquery())
+_MOVED = _G.progress + bindparam("amount")
+MOVE_THIS_WEEKS_GOAL = (update(Goal.__table__).where(_G.id == _THIS_WEEKS)
+                        .values(progress=case((_MOVED < 0, 0), else_=_MOVED))
+                        .returning(_G.id, _G.user_id, _G.kind, _G.title, _G.progress, _G.target, _G.period,
+                                   _G.status))
 
 
 def local_now(now: datetime, tz: str) -> datetime:
@@ -46,7 +58,7 @@ def weekly_streak(results: list[str]) -> int:
 
 def this_weeks_goal(session: Session, user_id: str, kind: str, now: datetime) -> Goal | None:
     """This week's active goal of a kind; started from last week's target if there was one."""
-    profile = session.get(Profile, user_id)
+    profile = settings_of(session, user_id)
     start = week_start(now, profile.timezone if profile else "UTC")
     # One query for both: this week's active goal if there is one, else the newest to copy the target from.
     this_week = and_(Goal.week_start == start, Goal.status.in_(("active", "met")))
@@ -66,13 +78,35 @@ def this_weeks_goal(session: Session, user_id: str, kind: str, now: datetime) ->
 
 
 def add_progress(session: Session, user_id: str, kind: str, amount: int, now: datetime,
-                 cause: dict | None = None) -> Goal | None:
+                 cause: dict | None = None) -> None:
+    """Move this week's goal of a kind (starting it if need be) and announce it."""
+    if amount:
+        moved = _move_this_weeks_goal(session, user_id, kind, amount, now)
+        if moved is not None:
+            emit_goal(session, moved, cause=cause)
+            return
     goal = this_weeks_goal(session, user_id, kind, now)
     if goal is None or amount == 0:
-        return goal
+        return
     goal.progress = max(0, goal.progress + amount)
     emit_goal(session, goal, cause=cause)
-    return goal
+
+
+def _move_this_weeks_goal(session: Session, user_id: str, kind: str, amount: int, now: datetime):
+    """The usual case in one statement: this week's goal exists; add to it and read it back (None if none).
+
+    Every application moves the goal, so an import of thousands does this thousands of times.
+    """
+    profile = settings_of(session, user_id)
+    start = week_start(now, profile.timezone if profile else "UTC")
+    moved = session.execute(MOVE_THIS_WEEKS_GOAL, {
+        "for_user": user_id, "of_kind": kind, "in_week": start, "amount": amount}).first()
+    if moved is not None:
+        # A Goal object of this row loaded earlier in the session would now hold an old progress.
+        loaded = session.identity_map.get(session.identity_key(Goal, moved.id))
+        if loaded is not None:
+            session.expire(loaded, ["progress"])
+    return moved
 
 
 def close_week(session: Session, user_id: str, start: date, now: datetime) -> list[Goal]:

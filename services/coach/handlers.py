@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.coach import scheduler
 from services.coach.effects import apply_actions
+from services.coach.fact_store import known_fact, remember_fact
 from services.coach.feedback_tags import tag_feedback
 from services.coach.goals import add_progress
 from services.coach.history import load_snapshot, occurred_at
-from services.coach.models import ApplicationFact, Feedback, Profile, metadata
+from services.coach.models import ApplicationFact, Feedback, Profile, insert_once, metadata
 from services.coach.playbook.engine import evaluate
 from services.coach.playbook.loader import Playbook, load_playbook
 from services.coach.playbook.snapshot import rank
@@ -63,13 +61,12 @@ def note_application(session: Session, event: dict) -> None:
     """Remember the application and count it towards this week's goal."""
     data, user_id = event["data"], event["user_id"]
     # One round trip: insert unless a fact exists already (a rejection may have arrived first).
-    insert = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(ApplicationFact)
-    added = session.execute(insert.values(
-        user_id=user_id, application_id=data["application_id"], company=data["company"],
-        role=data["role"], source=data["source"], role_category=data["role_category"],
-        stage="applied", furthest_stage="applied", created_at=occurred_at(event),
-        applied_on=data["applied_on"] and date.fromisoformat(data["applied_on"]),
-    ).on_conflict_do_nothing(index_elements=["user_id", "application_id"]).returning(ApplicationFact.id)).first()
+    added = session.execute(insert_once(session, ApplicationFact, "user_id", "application_id"), {
+        "user_id": user_id, "application_id": data["application_id"], "company": data["company"],
+        "role": data["role"], "source": data["source"], "role_category": data["role_category"],
+        "stage": "applied", "furthest_stage": "applied", "created_at": occurred_at(event),
+        "applied_on": data["applied_on"] and date.fromisoformat(data["applied_on"]),
+    }).first()
     if added is None:
         return
     add_progress(session, user_id, "applications", 1, occurred_at(event), cause=event)
@@ -104,9 +101,9 @@ def note_rejection(session: Session, event: dict) -> None:
     data, user_id = event["data"], event["user_id"]
     fact = _fact(session, user_id, data["application_id"])
     if fact is None:
-        fact = ApplicationFact(user_id=user_id, application_id=data["application_id"], company=data["company"],
-                               role=data["role"], source=data["source"], stage="applied",
-                               furthest_stage="applied", created_at=occurred_at(event))
+        fact = remember_fact(session, ApplicationFact(
+            user_id=user_id, application_id=data["application_id"], company=data["company"], role=data["role"],
+            source=data["source"], stage="applied", furthest_stage="applied", created_at=occurred_at(event)))
         session.add(fact)
     _advance(fact, data["stage_reached"])
     fact.stage, fact.reason, fact.rejection_event_id = "rejected", data["reason"], event["id"]
@@ -139,9 +136,10 @@ def hide_application(session: Session, event: dict) -> None:
 
 
 def _store_feedback(session: Session, event: dict, text: str) -> None:
-    if session.scalar(select(Feedback.id).where(Feedback.source_event_id == event["id"])) is None:
-        session.add(Feedback(user_id=event["user_id"], application_id=event["data"]["application_id"],
-                             text=text, tags=tag_feedback(text), source_event_id=event["id"]))
+    """Once per event: a redelivered event finds its feedback there already."""
+    session.execute(insert_once(session, Feedback, "source_event_id"), {
+        "user_id": event["user_id"], "application_id": event["data"]["application_id"], "text": text,
+        "tags": tag_feedback(text), "source_event_id": event["id"]})
 
 
 def _advance(fact: ApplicationFact, stage: str) -> None:
@@ -151,8 +149,8 @@ def _advance(fact: ApplicationFact, stage: str) -> None:
 
 
 def _fact(session: Session, user_id: str, application_id: int) -> ApplicationFact | None:
-    return session.scalar(select(ApplicationFact).where(
-        ApplicationFact.user_id == user_id, ApplicationFact.application_id == application_id))
+    # Kept for the rest of the event: the playbook and the feedback draft ask for it again.
+    return known_fact(session, user_id, application_id)
 
 
 def erase_user(session: Session, event: dict) -> None:

@@ -6,13 +6,17 @@ applications go to a FactStore (services/coach/fact_store.py).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from services.coach.fact_store import FactStore, app_of  # noqa: F401  (app_of: used by api_insights)
-from services.coach.models import Checkin, Feedback, Goal, Profile, Reflection, RuleFiring, Win
+from services.coach.models import Checkin, Feedback, Goal, Reflection, RuleFiring, Win
 from services.coach.playbook.snapshot import Mood, Snapshot
+from services.coach.profiles import settings_of
+
+_R = RuleFiring.__table__.c
 
 # Snapshot fields a condition reads; a field no rule of the event asks for is not loaded.
 NEEDS = {
@@ -22,7 +26,7 @@ NEEDS = {
     "goal_results": {"goal_results"}, "journey": {"wins_count"}, "days_since_activity": {"last_activity"},
 }
 EVERYTHING = frozenset({"moods", "current_text", "feedback_tags", "reflections_done", "goal_results",
-                        "wins_count", "last_activity", "weekly_target"})
+                        "wins_count", "last_activity"})
 
 
 def occurred_at(event: dict) -> datetime:
@@ -35,24 +39,20 @@ def needed(rules) -> frozenset[str]:
     """The snapshot fields these rules can read (every field when the rules are not known)."""
     if rules is None:
         return EVERYTHING
-    fields = {f for rule in rules for name in rule.when for f in NEEDS.get(name, ())
-              # feedback themes are read only for feedback events (see conditions.repeated_reason)
-              if not (f == "feedback_tags" and rule.on != "application.feedback_received")}
-    if any(action["type"] == "goal_proposal" for rule in rules for action in rule.do):
-        fields.add("weekly_target")
-    return frozenset(fields)
+    return frozenset(f for rule in rules for name in rule.when for f in NEEDS.get(name, ())
+                     # feedback themes are read only for feedback events (see conditions.repeated_reason)
+                     if not (f == "feedback_tags" and rule.on != "application.feedback_received"))
 
 
 def load_snapshot(session: Session, event: dict, rules=None) -> Snapshot:
     """The person's history as the given rules (all rules by default) may ask about it."""
     user_id = event["user_id"]
     want = needed(rules)
-    profile = session.get(Profile, user_id) or Profile(user_id=user_id, timezone="UTC",
-                                                       disabled_rules=[], nudge_threshold=3)
-    store = FactStore(session, user_id)
+    profile = settings_of(session, user_id)
+    store = FactStore(session, user_id, profile.weekly_target if profile else None)
     return Snapshot(
         user_id=user_id,
-        timezone=profile.timezone or "UTC",
+        timezone=(profile.timezone if profile else None) or "UTC",
         moods=moods_of(session, user_id) if "moods" in want else (),
         feedback_tags=tuple(tuple(tags) for tags in session.scalars(
             select(Feedback.tags).where(Feedback.user_id == user_id).order_by(Feedback.id)))
@@ -67,30 +67,27 @@ def load_snapshot(session: Session, event: dict, rules=None) -> Snapshot:
         last_activity=store.last_activity(event.get("data", {}).get("application_id"))
         if "last_activity" in want else None,
         last_fired=_last_fired(session, user_id, rules),
-        disabled=frozenset(profile.disabled_rules or ()),
-        nudge_threshold=profile.nudge_threshold or 3,
-        weekly_target=current_target(session, user_id, profile) if "weekly_target" in want else None,
-        store=store,
+        disabled=frozenset((profile.disabled_rules if profile else None) or ()),
+        nudge_threshold=(profile.nudge_threshold if profile else None) or 3,
+        store=store,  # answers the weekly target too, asked only when a goal is to be proposed
     )
 
 
 def _last_fired(session: Session, user_id: str, rules) -> dict[str, datetime]:
     """When each rule last acted; only rules with a cooldown look at it."""
-    query = select(RuleFiring.rule_id, func.max(RuleFiring.fired_at)).where(RuleFiring.user_id == user_id)
-    if rules is not None:
-        cooling = [r.id for r in rules if r.cooldown_hours]
-        if not cooling:
-            return {}
-        query = query.where(RuleFiring.rule_id.in_(cooling))
-    return dict(session.execute(query.group_by(RuleFiring.rule_id)).all())
+    cooling = None if rules is None else tuple(r.id for r in rules if r.cooldown_hours)
+    if cooling == ():
+        return {}
+    return dict(session.execute(_last_fired_statement(cooling), {"user_id": user_id}).all())
 
 
-def current_target(session: Session, user_id: str, profile: Profile | None = None) -> int | None:
-    """The weekly application target in force: the newest active goal's, else the setting."""
-    target = session.scalar(select(Goal.target).where(
-        Goal.user_id == user_id, Goal.kind == "applications", Goal.status.in_(("active", "met", "missed")))
-        .order_by(Goal.id.desc()).limit(1))
-    return target or (profile.weekly_target if profile else None)
+@lru_cache(maxsize=32)
+def _last_fired_statement(rule_ids: tuple[str, ...] | None):
+    """Built once per set of rules (one per event type): building costs more than running it."""
+    query = select(_R.rule_id, func.max(_R.fired_at)).where(_R.user_id == bindparam("user_id"))
+    if rule_ids is not None:
+        query = query.where(_R.rule_id.in_(rule_ids))
+    return query.group_by(_R.rule_id)
 
 
 def moods_of(session: Session, user_id: str) -> tuple[Mood, ...]:

@@ -6,11 +6,14 @@ it) and `rule_id`, so a retracted rejection can take back exactly what it set of
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, false,
+    JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from shared.tables import Id, utcnow
 
@@ -36,7 +39,11 @@ class Profile(Base):
 class ApplicationFact(Base):
     """The coach's own copy of the facts events told it about an application."""
     __tablename__ = "application_facts"
-    __table_args__ = (UniqueConstraint("user_id", "application_id"),)
+    # One index per kind of question the playbook asks (fact_store.py); migration 0003.
+    __table_args__ = (UniqueConstraint("user_id", "application_id"),
+                      Index("ix_application_facts_user_created", "user_id", "hidden", "created_at"),
+                      Index("ix_application_facts_user_rejected", "user_id", "rejected_on"),
+                      Index("ix_application_facts_user_category", "user_id", "role_category"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -232,3 +239,18 @@ class RuleFiring(Base):
 
 
 metadata = Base.metadata
+
+
+def insert_once(session: Session, model, *unique: str):
+    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING id, for this session's database.
+
+    One round trip where a look-up and then an insert took two; the id comes
+    back only when the row is new.
+    """
+    return _insert_once(session.get_bind().dialect.name, model.__table__, unique)
+
+
+@lru_cache(maxsize=32)
+def _insert_once(dialect: str, table: Table, unique: tuple[str, ...]):
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.coach.models import DueItem, FeedbackRequest, Profile, Reflection
@@ -24,6 +24,9 @@ from shared.tables import utcnow
 log = logging.getLogger(__name__)
 PRODUCER = "coach"
 NAMESPACE = uuid.UUID("0b8a3c55-2f4e-4d8e-bc1e-6a1f0d9e7c22")
+_D = DueItem.__table__.c
+PENDING = (select(_D.id, _D.status, _D.due_at).where(_D.status == "pending", _D.due_at <= bindparam("now"))
+           .order_by(_D.due_at).limit(bindparam("batch", type_=Integer)))
 
 
 def due(now: datetime, items: list[DueItem]) -> list[DueItem]:
@@ -80,8 +83,9 @@ def _plan(session: Session, user_id: str, kind: str, at: datetime) -> None:
 def tick(sessions: sessionmaker, now: datetime, batch: int = 100) -> int:
     """Handle every due item once, each in its own transaction; return how many."""
     with sessions() as session:
-        ids = [i.id for i in due(now, list(session.scalars(select(DueItem).where(
-            DueItem.status == "pending", DueItem.due_at <= now).order_by(DueItem.due_at).limit(batch))))]
+        # Three columns, not DueItem objects: this runs every few seconds, mostly to find nothing.
+        pending = session.execute(PENDING, {"now": now, "batch": batch}).all()
+    ids = [i.id for i in due(now, pending)]
     handled = 0
     for item_id in ids:
         try:
@@ -140,7 +144,8 @@ def close_week(session: Session, item: DueItem, now: datetime) -> None:
     if applications is not None:
         session.flush()
         event = goals.week_closed_event(item.user_id, start, applications, now)
-        actions = evaluate(event, load_snapshot(session, event), now, handlers.playbook())
+        rules = handlers.playbook().rules_for(event["type"])
+        actions = evaluate(event, load_snapshot(session, event, rules), now, handlers.playbook())
         apply_actions(session, event, actions, now)
     goals.this_weeks_goal(session, item.user_id, "applications", now)
     _reschedule(session, item, now)

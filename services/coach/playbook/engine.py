@@ -63,7 +63,7 @@ def _render(rule: Rule, action: dict, event: dict, snap: Snapshot, facts: dict) 
     kind = action["type"]
     facts = dict(facts)
     if kind == "goal_proposal":
-        targets = _target(action["target"], snap.weekly_target)
+        targets = _target(action["target"], snap.current_target())
         if targets is None:
             return None
         facts.update(targets)

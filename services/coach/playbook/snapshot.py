@@ -65,6 +65,12 @@ class Snapshot:
     # Answers the questions below from the database instead of `apps` (see history.FactStore).
     store: Any = field(default=None, compare=False, repr=False)
 
+    def current_target(self) -> int | None:
+        """The weekly application target in force (read from the database only when a goal is proposed)."""
+        if self.store is not None:
+            return self.store.weekly_target()
+        return self.weekly_target
+
     def app(self, application_id: int | None) -> App | None:
         if self.store is not None:
             return self.store.app(application_id)

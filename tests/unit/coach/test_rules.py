@@ -1,7 +1,7 @@
 """Each playbook rule, evaluated purely: a fixed clock, a hand-made history, no database."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 

@@ -1,0 +1,126 @@
+"""What one event costs the coach in statements: the coach-worker pays this for every event.
+
+Imports bring thousands of application.created events, bursts of rejections
+bring application.rejected: each reads the person's settings and its own fact
+once, and only the history its rules ask about.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+from services.coach import handlers as coach
+from services.coach.effects import celebrate
+from services.coach.goals import add_progress, this_weeks_goal
+from services.coach.models import Goal, Win
+from shared.events import make_event
+from shared.worker import run_handlers
+
+NOW = datetime(2026, 3, 11, 12, 0)
+SQL = ("SELECT", "INSERT", "UPDATE", "DELETE")  # not BEGIN, SAVEPOINT and the like
+
+
+@contextmanager
+def statements(engine) -> Iterator[list[str]]:
+    """The data statements run on `engine` inside the block, in order."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(SQL):
+            seen.append(" ".join(statement.split()))
+
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+
+
+def _event(type_, data, at=NOW):
+    event = make_event(type_, user_id="alice", data=data, producer="test")
+    event["occurred_at"] = at.isoformat() + "+00:00"
+    return event
+
+
+def _deliver(svc, event) -> None:
+    assert run_handlers(svc.runtime.sessions, coach.HANDLERS[event["type"]], event)
+
+
+def _created(app_id, at=NOW):
+    return _event("application.created", {
+        "application_id": app_id, "company": f"Co{app_id}", "role": "Engineer", "source": "job_board",
+        "role_category": "backend", "applied_on": at.date().isoformat()}, at=at)
+
+
+def _rejected(app_id, at=NOW):
+    return _event("application.rejected", {
+        "application_id": app_id, "company": f"Co{app_id}", "role": "Engineer", "source": "job_board",
+        "stage_reached": "interview", "reason": "experience", "feedback": None,
+        "received_on": at.date().isoformat()}, at=at)
+
+
+def _with_history(svc, applications: int) -> None:
+    _deliver(svc, _event("user.registered", {"display_name": "Alice", "email": "alice@example.org",
+                                             "timezone": "Europe/Berlin"}, at=NOW - timedelta(days=30)))
+    svc.patch("/settings", {"weekly_target": 10})
+    for i in range(1, applications + 1):
+        _deliver(svc, _created(i, at=NOW - timedelta(minutes=applications - i)))
+
+
+def _reads(seen: list[str], table: str) -> int:
+    return sum(s.startswith("SELECT") and f" FROM {table} " in f"{s} " for s in seen)
+
+
+def test_an_application_reads_the_settings_once_and_moves_the_goal_in_one_statement(make_service):
+    svc = make_service()
+    _with_history(svc, 5)
+    with statements(svc.runtime.engine) as seen:
+        _deliver(svc, _created(6))
+    assert _reads(seen, "profiles") == 1
+    assert _reads(seen, "goals") == 0 and sum(s.startswith("UPDATE goals") for s in seen) == 1
+    assert _reads(seen, "rule_firings") == 1
+    assert len(seen) <= 11, seen
+    [goal] = [g for g in svc.get("/goals").json["items"] if g["kind"] == "applications"]
+    assert goal["progress"] == 6 and svc.outbox("goal.updated")[-1]["progress"] == 6
+
+
+def test_a_rejection_reads_its_fact_and_the_settings_once(make_service):
+    svc = make_service()
+    _with_history(svc, 5)
+    with statements(svc.runtime.engine) as seen:
+        _deliver(svc, _rejected(3))
+    fact_reads = [s for s in seen if s.startswith("SELECT application_facts.id")]
+    assert len(fact_reads) == 1  # note_rejection's; the playbook and the feedback draft reuse it
+    assert _reads(seen, "profiles") == 1
+    assert not [s for s in seen if s.startswith("SELECT") and " FROM reflections " in f"{s} "]
+    assert len(seen) <= 24, seen
+    kinds = sorted(s["kind"] for s in svc.outbox("suggestion.offered"))
+    assert kinds == ["checkin", "feedback_request", "next_step", "small_win"]
+
+
+def test_moving_the_goal_leaves_no_stale_goal_in_the_session(make_service):
+    svc = make_service()
+    _with_history(svc, 1)
+    with svc.runtime.sessions.begin() as session:
+        goal = this_weeks_goal(session, "alice", "applications", NOW)
+        before = goal.progress
+        add_progress(session, "alice", "applications", 2, NOW)
+        assert goal.progress == before + 2
+    with svc.runtime.sessions() as session:
+        assert session.scalar(select(Goal.progress).where(Goal.id == goal.id)) == before + 2
+
+
+def test_a_win_is_recorded_and_announced_once_per_key(make_service):
+    svc = make_service()
+    cause = _created(1)
+    with svc.runtime.sessions.begin() as session:
+        first = celebrate(session, cause, "first_application", "", "First one out!", now=NOW)
+        again = celebrate(session, cause, "first_application", "", "First one out!", now=NOW)
+    assert first is not None and again is None
+    with svc.runtime.sessions() as session:
+        assert session.scalar(select(Win.id)) == first
+    assert [w["win_id"] for w in svc.outbox("win.celebrated")] == [first]
