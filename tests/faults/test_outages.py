@@ -62,6 +62,8 @@ def test_postgres_unreachable_for_the_coach_worker_and_the_tracker_api(pipeline)
         assert queue_depth(pipeline.bus_url, "coach.dead") == 0
         assert not pipeline.log_has("coach-worker", action="dead")
         assert pipeline.scalar("tracker", "SELECT count(*) FROM applications WHERE company = 'Unsaved Co'") == 0
+        # Internal tokens live a minute: a long outage outlasts the first one.
+        token = sign_user_token(pipeline.stack.env["REBOUND_INTERNAL_SECRET"], "fault-user-0")
         ok = requests.post(f"{api}/applications", json={"company": "Saved Co", "role": "Analyst"},
                            headers={HEADER: token}, timeout=30)
         assert ok.status_code == 201, ok.text
