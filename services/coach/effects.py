@@ -14,6 +14,7 @@ from services.coach.playbook.engine import Action
 from services.coach.profiles import settings_of
 from services.coach.prompts import reflection_for
 from services.coach.voice import FEEDBACK_BODY, FEEDBACK_SUBJECT, fill
+from shared.db import for_session
 from shared.outbox import emit
 
 PRODUCER = "coach"
@@ -28,6 +29,8 @@ GOAL = insert(Goal.__table__).returning(_G.id, _G.user_id, _G.kind, _G.title, _G
 FEEDBACK_REQUEST = insert(FeedbackRequest.__table__).returning(FeedbackRequest.__table__.c.id)
 DUE_ITEM = insert(DueItem.__table__)
 INSIGHT = insert(Insight.__table__).returning(Insight.__table__.c.id)
+NEW_REFLECTION = insert_once(Reflection, "source_event_id")  # one per event
+NEW_WIN = insert_once(Win, "user_id", "kind", "key")  # one per (user, kind, key)
 
 
 def apply_actions(session: Session, event: dict, actions: list[Action], now: datetime) -> None:
@@ -53,7 +56,7 @@ def reflect(session: Session, event: dict, action: Action, now: datetime) -> Non
     data = event["data"]
     kind, prompt = reflection_for(data.get("stage_reached", "applied"), action.facts["company"],
                                   action.facts["role"], seed=event["id"])
-    reflection_id = session.execute(insert_once(session, Reflection, "source_event_id"), {
+    reflection_id = session.execute(for_session(NEW_REFLECTION, session), {
         "user_id": event["user_id"], "application_id": _app_id(event), "kind": kind, "prompt": prompt,
         "source_event_id": event["id"], "rule_id": action.rule_id, "created_at": now}).scalar()
     if reflection_id is None:  # this event has prompted its reflection already
@@ -87,7 +90,7 @@ def celebrate(session: Session, cause: dict, kind: str, key: str, title: str, *,
     """Record a win once per (user, kind, key) and announce it; its id, or None if it was there already."""
     row = {"user_id": cause["user_id"], "kind": kind, "key": key, "title": title, "rule_id": rule_id,
            "source_event_id": cause.get("id"), **({"created_at": now} if now else {})}
-    win_id = session.execute(insert_once(session, Win, "user_id", "kind", "key"), row).scalar()
+    win_id = session.execute(for_session(NEW_WIN, session), row).scalar()
     if win_id is None:
         return None
     emit(session, "win.celebrated", user_id=cause["user_id"], producer=PRODUCER, cause=cause,

@@ -12,7 +12,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    DateTime, Integer, and_, bindparam, case, cast, func, literal, null, or_, select, union_all,
+    DateTime, Integer, and_, bindparam, case, cast, false, func, literal, null, or_, select, union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -162,11 +162,15 @@ class FactStore:
     def late_count(self, since: datetime, now: datetime, tz: str, start_hour: int, end_hour: int) -> int:
         """Counted in SQL over the late hours of each local night up to tomorrow; any later rows in Python."""
         bound = max(since, now) + timedelta(days=1)
-        windows = list(_late_windows(since, bound, tz, start_hour, end_hour))
-        params = {"user_id": self.user_id, "since": since, "bound": bound}
-        for i, (start, end) in enumerate(windows):
+        # Each night cut to [since, bound): the database then reads the late rows only, through the
+        # (user, created_at) index, however many applications were made in the daytime.
+        nights = [(max(start, since), min(end, bound))
+                  for start, end in _late_windows(since, bound, tz, start_hour, end_hour)]
+        nights = [(start, end) for start, end in nights if start < end]
+        params = {"user_id": self.user_id, "bound": bound}
+        for i, (start, end) in enumerate(nights):
             params[f"start_{i}"], params[f"end_{i}"] = start, end
-        rows = self.session.execute(_late_statement(len(windows)), params).all()
+        rows = self.session.execute(_late_statement(len(nights)), params).all()
         return sum(n if at is None else is_late(at, tz, start_hour, end_hour) for at, n in rows)
 
     def made_on(self, day: date, tz: str) -> int:
@@ -175,15 +179,15 @@ class FactStore:
 
 
 @lru_cache(maxsize=8)
-def _late_statement(windows: int):
-    """Applications in `windows` [start_i, end_i) ranges before `bound`, counted; those from `bound` on, listed.
+def _late_statement(nights: int):
+    """Applications in `nights` [start_i, end_i) ranges, counted; those from `bound` on, listed.
 
-    Built once per number of windows (the same for every event of a rule).
+    Built once per number of nights (the same for nearly every event of a rule).
     """
-    nights = [and_(_F.created_at >= bindparam(f"start_{i}"), _F.created_at < bindparam(f"end_{i}"))
-              for i in range(windows)]
+    ranges = [and_(_F.created_at >= bindparam(f"start_{i}"), _F.created_at < bindparam(f"end_{i}"))
+              for i in range(nights)]
     counted = select(cast(null(), DateTime).label("at"), func.count().label("n")).where(
-        MINE, _F.created_at >= bindparam("since"), _F.created_at < bindparam("bound"), or_(*nights))
+        MINE, or_(*ranges) if ranges else false())
     later = select(_F.created_at, literal(1)).where(MINE, _F.created_at >= bindparam("bound"))
     return union_all(counted, later)
 

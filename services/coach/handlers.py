@@ -23,9 +23,12 @@ from services.coach.playbook.loader import Playbook, load_playbook
 from services.coach.playbook.snapshot import rank
 from services.coach.retraction import withdraw_rejection
 from shared.config import load_settings
+from shared.db import for_session
 from shared.erasure import erase_user_rows
 
 ENDINGS = ("rejected", "withdrawn", "ghosted")
+NEW_FACT = insert_once(ApplicationFact, "user_id", "application_id")
+NEW_FEEDBACK = insert_once(Feedback, "source_event_id")
 UPDATABLE = {"company", "role", "source", "role_category", "contact_name", "contact_email"}
 
 
@@ -61,7 +64,7 @@ def note_application(session: Session, event: dict) -> None:
     """Remember the application and count it towards this week's goal."""
     data, user_id = event["data"], event["user_id"]
     # One round trip: insert unless a fact exists already (a rejection may have arrived first).
-    added = session.execute(insert_once(session, ApplicationFact, "user_id", "application_id"), {
+    added = session.execute(for_session(NEW_FACT, session), {
         "user_id": user_id, "application_id": data["application_id"], "company": data["company"],
         "role": data["role"], "source": data["source"], "role_category": data["role_category"],
         "stage": "applied", "furthest_stage": "applied", "created_at": occurred_at(event),
@@ -137,7 +140,7 @@ def hide_application(session: Session, event: dict) -> None:
 
 def _store_feedback(session: Session, event: dict, text: str) -> None:
     """Once per event: a redelivered event finds its feedback there already."""
-    session.execute(insert_once(session, Feedback, "source_event_id"), {
+    session.execute(for_session(NEW_FEEDBACK, session), {
         "user_id": event["user_id"], "application_id": event["data"]["application_id"], "text": text,
         "tags": tag_feedback(text), "source_event_id": event["id"]})
 

@@ -6,15 +6,13 @@ it) and `rule_id`, so a retracted rejection can take back exactly what it set of
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, false,
+    JSON, Boolean, Date, DateTime, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, false,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import on_each_dialect
 from shared.tables import Id, utcnow
 
 
@@ -241,16 +239,12 @@ class RuleFiring(Base):
 metadata = Base.metadata
 
 
-def insert_once(session: Session, model, *unique: str):
-    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING id, for this session's database.
+def insert_once(model, *unique: str) -> dict[str, object]:
+    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING id, per dialect (pick one with for_session).
 
     One round trip where a look-up and then an insert took two; the id comes
     back only when the row is new.
     """
-    return _insert_once(session.get_bind().dialect.name, model.__table__, unique)
-
-
-@lru_cache(maxsize=32)
-def _insert_once(dialect: str, table: Table, unique: tuple[str, ...]):
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
+    table = model.__table__
+    return on_each_dialect(lambda insert: insert(table).on_conflict_do_nothing(index_elements=list(unique))
+                           .returning(table.c.id))
