@@ -6,11 +6,8 @@ once, and only the history its rules ask about.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from services.coach import handlers as coach
@@ -19,25 +16,9 @@ from services.coach.goals import add_progress, this_weeks_goal
 from services.coach.models import Goal, Win
 from shared.events import make_event
 from shared.worker import run_handlers
+from support.statements import statements
 
 NOW = datetime(2026, 3, 11, 12, 0)
-SQL = ("SELECT", "INSERT", "UPDATE", "DELETE")  # not BEGIN, SAVEPOINT and the like
-
-
-@contextmanager
-def statements(engine) -> Iterator[list[str]]:
-    """The data statements run on `engine` inside the block, in order."""
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith(SQL):
-            seen.append(" ".join(statement.split()))
-
-    sa_event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", note)
 
 
 def _event(type_, data, at=NOW):

@@ -1,7 +1,7 @@
 """Which digests are due: one look at every user holding items, then a digest each, at their local time."""
 from datetime import datetime
 
-from notifier_counting import statements
+from support.statements import statements
 
 from services.notifier.digests import due_users, make_due_digests
 

@@ -1,5 +1,5 @@
 """What one notification costs in queries: the notifier-worker pays this for every event and send."""
-from notifier_counting import statements
+from support.statements import statements
 
 
 def _win(notifier, win_id):

@@ -1,4 +1,4 @@
-"""Counting the SQL statements a piece of notifier work sends, to keep its per-event cost in check."""
+"""Counting the SQL statements a piece of work sends, to keep its per-event cost in check."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -11,12 +11,12 @@ SQL = ("SELECT", "INSERT", "UPDATE", "DELETE")  # not BEGIN, SAVEPOINT and the l
 
 @contextmanager
 def statements(engine) -> Iterator[list[str]]:
-    """The data statements run on `engine` inside the block, in order."""
+    """The data statements run on `engine` inside the block, in order, white space folded."""
     seen: list[str] = []
 
     def note(_conn, _cursor, statement, *_args):
         if statement.lstrip().upper().startswith(SQL):
-            seen.append(statement.lstrip())
+            seen.append(" ".join(statement.split()))
 
     event.listen(engine, "before_cursor_execute", note)
     try:
