@@ -3,6 +3,11 @@
 `decide` holds the policy as a pure function; `Worker` applies it to kombu
 messages. A handler is `handler(session, event)`: it writes rows (and emits
 events through the outbox) in the session it is given; the worker commits.
+
+Messages that arrive together are handled together: every message already
+delivered (up to the prefetch) goes through one transaction, and each is
+acked after that commit. If the batch fails, each message is tried again on
+its own, so a failure is retried or dead-lettered for the one message at fault.
 """
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import heapq
 import itertools
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -102,6 +108,19 @@ def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: 
     return True
 
 
+def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handler]]]) -> list[bool]:
+    """Apply several events' handlers in one transaction, in order; per event, False if seen before."""
+    fresh = []
+    with session_factory() as session:
+        with session.begin():
+            for event, handlers in batch:
+                fresh.append(mark_processed(session, event))
+                if fresh[-1]:
+                    for handler in handlers:
+                        handler(session, event)
+    return fresh
+
+
 class _Stopping(Exception):
     """Raised inside kombu's connection retries once the worker is asked to stop."""
 
@@ -124,6 +143,7 @@ class Worker(ConsumerMixin):
         # delay (up to 30 s) without counting towards the attempt limit.
         self.transient_streaks: dict[str, int] = {}
         self._held: list[tuple[float, int, object]] = []
+        self._pending: list = []  # delivered, not yet handled: the next batch
         self._seq = itertools.count()
         self._producer: Producer | None = None
         self.ready = threading.Event()
@@ -139,7 +159,7 @@ class Worker(ConsumerMixin):
                          prefetch_count=self.prefetch, no_ack=False)]
 
     def _on_raw_message(self, message) -> None:
-        self.on_message(None, message)
+        self._pending.append(message)
 
     @contextmanager
     def establish_connection(self):
@@ -173,10 +193,39 @@ class Worker(ConsumerMixin):
         except _Stopping:
             log.info("stopped while waiting for the bus", extra={"service": self.service})
 
+    def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
+        """ConsumerMixin's loop, but a delivery first collects whatever else has arrived.
+
+        Once one message is in, the worker reads on without waiting
+        (timeout 0) until nothing more is buffered or a prefetch's worth is
+        in, then handles them all in one transaction.
+        """
+        with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
+            while not self.should_stop:
+                self.on_iteration()
+                try:
+                    conn.drain_events(timeout=0 if self._pending else safety_interval)
+                except socket.timeout:
+                    if self._pending:
+                        self._flush()
+                    else:
+                        conn.heartbeat_check()
+                except OSError:
+                    if not self.should_stop:
+                        raise
+                else:
+                    if len(self._pending) >= self.prefetch:
+                        self._flush()
+                yield
+            if self._pending:
+                self._flush()
+
     def on_connection_revived(self):
-        # Messages held for a retry belonged to the old channel; the broker
-        # gives them back to us (or another worker) by itself.
+        # Messages held for a retry (or delivered and not yet handled)
+        # belonged to the old channel; the broker gives them back to us (or
+        # another worker) by itself.
         self._held.clear()
+        self._pending.clear()
         self._producer = None
 
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
@@ -194,7 +243,48 @@ class Worker(ConsumerMixin):
             _, _, message = heapq.heappop(self._held)
             self.on_message(None, message)
 
+    def _flush(self) -> None:
+        """Handle the pending messages: together if they can be, else one by one."""
+        messages, self._pending = self._pending, []
+        started = time.perf_counter()
+        batch, alone = [], []
+        for message in messages:
+            try:
+                event = parse_body(message)
+            except InvalidEvent:
+                alone.append(message)  # dead-lettered by the one-by-one path, with its reason
+                continue
+            handlers = self.handlers.get(event["type"])
+            if handlers:
+                batch.append((message, event, handlers))
+            else:
+                self._settle(message, event, "unhandled", "", started)
+        if len(batch) == 1:
+            alone.append(batch.pop()[0])
+        if batch:
+            try:
+                fresh = run_batch(self.session_factory, [(event, handlers) for _, event, handlers in batch])
+            except Exception:  # each message is tried again on its own below, under the full policy
+                log.info("batch failed; handling its messages one by one",
+                         extra={"service": self.service, "messages": len(batch)}, exc_info=True)
+                alone.extend(message for message, _, _ in batch)
+            else:
+                for (message, event, _), new in zip(batch, fresh):
+                    self._settle(message, event, "done" if new else "duplicate", "", started)
+                if any(fresh):
+                    self.on_committed()
+        for message in alone:
+            self.on_message(None, message)
+
+    def _settle(self, message, event: dict, outcome: str, error: str, started: float) -> None:
+        decision = decide(outcome, 1, self.settings.max_attempts)
+        self.attempts.pop(event["id"], None)
+        self.transient_streaks.pop(event["id"], None)
+        self._apply(decision, message, event["id"], 1)
+        self._log(event, outcome, decision, error, started)
+
     def on_message(self, _body, message) -> None:
+        """Handle one message on its own, in its own transaction."""
         started = time.perf_counter()
         event, outcome, error = None, "done", ""
         try:

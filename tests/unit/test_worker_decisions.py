@@ -279,3 +279,70 @@ def test_a_transient_database_error_is_retried_without_limit(make_worker, sqlite
     assert message.acks == 1
     assert sqlite_service_db.effect_counts()[event["id"]] == 1
     assert worker._producer.published == []
+
+
+# --- batches: messages delivered together -------------------------------------
+
+class FailsFor(Handler):
+    """Records its calls; raises for one event id, however often it is tried."""
+
+    def __init__(self, bad_id: str):
+        super().__init__()
+        self.bad_id = bad_id
+
+    def __call__(self, session, event):
+        self.calls += 1
+        record_effect(session, event)
+        if event["id"] == self.bad_id:
+            raise RuntimeError("this one is broken")
+
+
+def deliver(worker, *messages) -> None:
+    """What the consume loop does: collect the delivered messages, then handle them."""
+    for message in messages:
+        worker._on_raw_message(message)
+    worker._flush()
+
+
+def test_a_batch_is_applied_in_one_transaction_and_each_message_acked(make_worker, sqlite_service_db, clock):
+    handler = Handler()
+    worker = make_worker(handler)
+    events = [sample_event() for _ in range(4)]
+    messages = [FakeMessage(e) for e in events]
+    deliver(worker, *messages)
+    assert [m.acks for m in messages] == [1, 1, 1, 1]
+    assert handler.calls == 4
+    assert all(sqlite_service_db.effect_counts()[e["id"]] == 1 for e in events)
+    assert processed_count(sqlite_service_db) == 4
+    assert worker.committed == [True], "one commit for the batch"
+    assert worker._pending == []
+
+
+def test_a_failing_event_in_a_batch_is_retried_alone_and_the_rest_are_kept(make_worker, sqlite_service_db, clock):
+    events = [sample_event() for _ in range(3)]
+    handler = FailsFor(events[1]["id"])
+    worker = make_worker(handler)
+    messages = [FakeMessage(e) for e in events]
+    deliver(worker, *messages)
+    assert [m.acks for m in messages] == [1, 0, 1]
+    counts = sqlite_service_db.effect_counts()
+    assert (counts[events[0]["id"]], counts[events[1]["id"]], counts[events[2]["id"]]) == (1, 0, 1)
+    assert processed_count(sqlite_service_db) == 2
+    clock.advance(0.1)
+    worker.on_iteration()
+    assert messages[1].acks == 0, "still failing: held for its next try"
+    assert sqlite_service_db.effect_counts()[events[0]["id"]] == 1, "the good ones are not applied twice"
+
+
+def test_a_batch_with_a_duplicate_and_an_invalid_message(make_worker, sqlite_service_db, clock):
+    handler = Handler()
+    worker = make_worker(handler)
+    event, other = sample_event(), sample_event()
+    first, again, broken = FakeMessage(event), FakeMessage(event), FakeMessage(b"{not json")
+    second = FakeMessage(other)
+    deliver(worker, first, broken, again, second)
+    assert (first.acks, broken.acks, again.acks, second.acks) == (1, 1, 1, 1)
+    assert handler.calls == 2, "the duplicate inside the batch is dropped by its event id"
+    assert sqlite_service_db.effect_counts()[event["id"]] == 1
+    [dead] = worker._producer.published
+    assert dead["body"] == "{not json"

@@ -1,0 +1,96 @@
+"""Where the CPU goes: CPU milliseconds per recorded rejection, by process.
+
+Runs a burst of rejections through the public API of a real RabbitMQ +
+PostgreSQL stack, waits until every one is fully handled, and divides the CPU
+time each process used (its gunicorn workers included), PostgreSQL and
+RabbitMQ too, by the number of rejections. A diagnostic for (2) and (3) of
+`make bench`, not a figure of it.
+
+Run: .venv/bin/python -m tests.bench.cpu_per_rejection [--burst 400] [--clients 8]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def command_name(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
+def servers() -> dict[str, list[int]]:
+    """PostgreSQL's and RabbitMQ's processes on this machine."""
+    found: dict[str, list[int]] = {"postgresql": [], "rabbitmq": []}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        name = command_name(pid)
+        if name.startswith("postgres"):
+            found["postgresql"].append(int(pid))
+        elif name in ("beam.smp", "erl_child_setup"):
+            found["rabbitmq"].append(int(pid))
+    return found
+
+
+def snapshot(stack) -> dict[str, float]:
+    from .infra import children
+    used = {}
+    for name, proc in stack.procs.items():
+        used[name] = cpu_seconds(proc.pid) + sum(cpu_seconds(c) for c in children(proc.pid))
+    for name, pids in servers().items():
+        used[name] = sum(cpu_seconds(p) for p in pids)
+    used["this load generator"] = cpu_seconds(os.getpid())
+    return used
+
+
+def main(argv: list[str] | None = None) -> int:
+    from . import bench_pipeline as bp
+    from . import seed
+    from .infra import Infra, api_user, database_url
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--burst", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args(argv)
+    infra = Infra()
+    try:
+        with infra.stack("amqp") as stack:
+            api, user_id = api_user(stack, "cpu@bench.example")
+            seed.applications(database_url(stack, "tracker"), [user_id], args.burst, stage="applied")
+            ids = bp.application_ids(stack, user_id)
+            time.sleep(2)  # let start-up work settle before the CPU is counted
+            before, started = snapshot(stack), time.perf_counter()
+            result = bp.burst(stack, api, user_id, ids, clients=args.clients, timeout=600)
+            after, wall = snapshot(stack), time.perf_counter() - started
+    finally:
+        infra.close()
+    n = len(ids)
+    print(f"burst of {n}: recorded {result.recorded_per_s:.1f}/s, fully handled {result.handled_per_s:.1f}/s "
+          f"in {wall:.1f} s")
+    total = 0.0
+    for name in after:
+        ms = (after[name] - before.get(name, 0.0)) * 1000 / n
+        total += ms
+        print(f"  {name:24s} {ms:7.1f} ms CPU per rejection")
+    print(f"  {'all':24s} {total:7.1f} ms CPU per rejection")
+    return 0
+
+
+if __name__ == "__main__":
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path[:0] = [root, os.path.join(root, "tests")]
+    sys.exit(main())
