@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as exc_module
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,14 +26,40 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
         pool_timeout=5,
         connect_args={"connect_timeout": 5, "options": "-c statement_timeout=10000"},
     )
+    _ping_idle_connections(engine)
+    return engine
+
+
+# A connection back in use within this long was working a moment ago: pinging
+# it (a round trip on every checkout, as pool_pre_ping does) cost a busy
+# process one extra statement per transaction. One idle for longer may have
+# been cut by a server restart or a firewall, so it is pinged first.
+PING_AFTER_IDLE_S = 1.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise exc_module.DisconnectionError(f"a pooled connection failed its ping: {exc}") from exc
+        if not alive:
+            raise exc_module.DisconnectionError("a pooled connection failed its ping")
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -16,6 +16,7 @@ from shared.bus import Publisher, connect
 from shared.config import load_settings
 from shared.logs import setup_logging
 from shared.outbox import Relay
+from shared.outbox_wakeup import start_listener
 from shared.runtime import Runtime, migrate_service
 from shared.worker import Worker
 
@@ -77,12 +78,13 @@ def _stop_on_signals(on_stop) -> None:
 
 
 def start_relay_thread(runtime: Runtime) -> tuple[threading.Event, threading.Event, threading.Thread]:
-    """A relay in a daemon thread; returns (stop, wake, thread)."""
+    """A relay in a daemon thread, woken by commits in other processes on PostgreSQL; (stop, wake, thread)."""
     stop, wake = threading.Event(), threading.Event()
     relay = Relay(runtime.sessions, Publisher(runtime.settings))
     poll_s = runtime.settings.relay_poll_ms / 1000
     thread = threading.Thread(target=relay.run, args=(stop, wake, poll_s), name="relay", daemon=True)
     thread.start()
+    start_listener(runtime.settings.database_url(runtime.service), wake, stop)
     return stop, wake, thread
 
 

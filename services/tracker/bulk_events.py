@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from shared.events import make_event, validate_event
+from shared.outbox_wakeup import notify_on_commit
 from shared.tables import outbox, utcnow
 
 
@@ -41,6 +42,7 @@ def emit_many(session: Session, specs: list[tuple[str, str, dict]], producer: st
              "created_at": now, "attempts": 0}
             for e in events
         ])
+        notify_on_commit(session)
     return events
 
 

@@ -89,16 +89,22 @@ def handled_counts(stack, user_id: str, low: int, high: int) -> tuple[int, int]:
 
 
 def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
-          timeout: float = 240) -> Burst:
-    """(2): reject every application at once from `clients` threads; wait until all are handled."""
-    _, notes_before = handled_counts(stack, user_id, 0, 0)
+          timeout: float = 240, per_second: float | None = None) -> Burst:
+    """(2): reject every application at once from `clients` threads; wait until all are handled.
 
-    def reject(app_id: int) -> int:
+    With `per_second`, the rejections are sent at that steady rate instead (from up to 32 threads).
+    """
+    _, notes_before = handled_counts(stack, user_id, 0, 0)
+    started = time.perf_counter()
+
+    def reject(job: tuple[int, int]) -> int:
+        index, app_id = job
+        if per_second:
+            time.sleep(max(0.0, started + index / per_second - time.perf_counter()))
         return api.post(f"/applications/{app_id}/rejection", {"reason": "other"}).status_code
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        statuses = list(pool.map(reject, app_ids))
+    with ThreadPoolExecutor(32 if per_second else clients) as pool:
+        statuses = list(pool.map(reject, enumerate(app_ids)))
     recorded_s = time.perf_counter() - started
     bad = [s for s in statuses if s != 201]
     assert not bad, f"{len(bad)} rejections failed, e.g. {bad[0]}: " + api.post(f"/applications/{app_ids[0]}/rejection", {}).text[:300]

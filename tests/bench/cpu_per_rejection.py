@@ -6,7 +6,8 @@ time each process used (its gunicorn workers included), PostgreSQL and
 RabbitMQ too, by the number of rejections. A diagnostic for (2) and (3) of
 `make bench`, not a figure of it.
 
-Run: .venv/bin/python -m tests.bench.cpu_per_rejection [--burst 400] [--clients 8]
+Run: .venv/bin/python -m tests.bench.cpu_per_rejection [--burst 400] [--clients 8] [--rate 50]
+(--rate sends the rejections at a steady rate instead of all at once.)
 """
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--burst", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rate", type=float, help="rejections per second, steady (default: all at once)")
     args = parser.parse_args(argv)
     infra = Infra()
     try:
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             ids = bp.application_ids(stack, user_id)
             time.sleep(2)  # let start-up work settle before the CPU is counted
             before, started = snapshot(stack), time.perf_counter()
-            result = bp.burst(stack, api, user_id, ids, clients=args.clients, timeout=600)
+            result = bp.burst(stack, api, user_id, ids, clients=args.clients, timeout=600, per_second=args.rate)
             after, wall = snapshot(stack), time.perf_counter() - started
     finally:
         infra.close()
