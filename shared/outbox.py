@@ -1,6 +1,6 @@
 """The transactional outbox: events written with the change, relayed after.
 
-`emit` adds an event row in the caller's transaction. The `Relay` claims a
+`emit` adds an event row in the caller's transaction (written as it commits). The `Relay` claims a
 batch of unsent rows (a lease, so two relays never take the same row on the
 happy path), publishes each with a confirm, and marks them sent only then.
 A relay that dies after the confirm leaves its lease to expire; the row is
@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,13 +33,40 @@ def emit(session: Session, type: str, *, user_id: str, data: dict, producer: str
          cause: dict | None = None) -> dict:
     """Validate an event and add it to the outbox in the session's transaction."""
     event = make_event(type, user_id=user_id, data=data, producer=producer, cause=cause)
-    session.execute(
-        outbox.insert().values(
-            event_id=event["id"], event_type=type, user_id=user_id, payload=event, created_at=utcnow(),
-        )
-    )
-    notify_on_commit(session)
+    add_to_outbox(session, [event])
     return event
+
+
+_PENDING = "outbox_pending"
+
+
+def add_to_outbox(session: Session, events: list[dict]) -> None:
+    """Events for the outbox of this transaction: written, in order, as it commits.
+
+    A handler that emits five events would pay five INSERT round trips; held
+    until the commit, every event of the transaction (of a whole batch of
+    messages, in a worker) goes in one executemany. A rollback drops them with
+    the rest of the transaction.
+    """
+    now = utcnow()
+    session.info.setdefault(_PENDING, []).extend(
+        {"event_id": e["id"], "event_type": e["type"], "user_id": e["user_id"], "payload": e,
+         "created_at": now, "attempts": 0}
+        for e in events)
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.execute(outbox.insert(), rows)
+        notify_on_commit(session)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended: committed (written) or rolled back
+        session.info.pop(_PENDING, None)
 
 
 def backoff_seconds(attempts: int, base: float = 0.5, cap: float = 10.0) -> float:

@@ -6,8 +6,9 @@ events through the outbox) in the session it is given; the worker commits.
 
 Messages that arrive together are handled together: every message already
 delivered (up to the prefetch) goes through one transaction, and each is
-acked after that commit. If the batch fails, each message is tried again on
-its own, so a failure is retried or dead-lettered for the one message at fault.
+acked after that commit. When one message's handlers raise, that try counts
+as its attempt (retried or dead-lettered as if it had been alone) and the
+others go again without it.
 """
 from __future__ import annotations
 
@@ -108,17 +109,34 @@ def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: 
     return True
 
 
+class BatchFailed(Exception):
+    """Handling the event at `index` of a batch raised (the cause); nothing of the batch was kept."""
+
+    def __init__(self, index: int):
+        super().__init__(f"event {index} of the batch failed")
+        self.index = index
+
+
 def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handler]]]) -> list[bool]:
     """Apply several events' handlers in one transaction, in order; per event, False if seen before."""
     fresh = []
     with session_factory() as session:
         with session.begin():
-            for event, handlers in batch:
-                fresh.append(mark_processed(session, event))
-                if fresh[-1]:
-                    for handler in handlers:
-                        handler(session, event)
+            for index, (event, handlers) in enumerate(batch):
+                try:
+                    fresh.append(mark_processed(session, event))
+                    if fresh[-1]:
+                        for handler in handlers:
+                            handler(session, event)
+                except Exception as exc:
+                    raise BatchFailed(index) from exc
     return fresh
+
+
+def _classify(exc: BaseException) -> tuple[str, str]:
+    """(outcome, error) of a try that raised: the database or network failing, or the handler."""
+    outcome = "transient" if isinstance(exc, TRANSIENT) else "failed"
+    return outcome, f"{type(exc).__name__}: {exc}"
 
 
 class _Stopping(Exception):
@@ -244,7 +262,7 @@ class Worker(ConsumerMixin):
             self.on_message(None, message)
 
     def _flush(self) -> None:
-        """Handle the pending messages: together if they can be, else one by one."""
+        """Handle the pending messages: together where they can be, alone where they must."""
         messages, self._pending = self._pending, []
         started = time.perf_counter()
         batch, alone = [], []
@@ -258,30 +276,29 @@ class Worker(ConsumerMixin):
             if handlers:
                 batch.append((message, event, handlers))
             else:
-                self._settle(message, event, "unhandled", "", started)
-        if len(batch) == 1:
-            alone.append(batch.pop()[0])
-        if batch:
+                self._conclude(message, event, "unhandled", "", started)
+        while len(batch) > 1:
             try:
                 fresh = run_batch(self.session_factory, [(event, handlers) for _, event, handlers in batch])
-            except Exception:  # each message is tried again on its own below, under the full policy
+            except BatchFailed as failed:
+                # That message's try counts as one of its attempts; the others go again without it.
+                message, event, _ = batch.pop(failed.index)
+                outcome, error = _classify(failed.__cause__)
+                self._conclude(message, event, outcome, error, started)
+                continue
+            except Exception:  # the commit itself failed: each message is tried on its own
                 log.info("batch failed; handling its messages one by one",
                          extra={"service": self.service, "messages": len(batch)}, exc_info=True)
                 alone.extend(message for message, _, _ in batch)
             else:
                 for (message, event, _), new in zip(batch, fresh):
-                    self._settle(message, event, "done" if new else "duplicate", "", started)
+                    self._conclude(message, event, "done" if new else "duplicate", "", started, wake=False)
                 if any(fresh):
                     self.on_committed()
+            batch = []
+        alone.extend(message for message, _, _ in batch)
         for message in alone:
             self.on_message(None, message)
-
-    def _settle(self, message, event: dict, outcome: str, error: str, started: float) -> None:
-        decision = decide(outcome, 1, self.settings.max_attempts)
-        self.attempts.pop(event["id"], None)
-        self.transient_streaks.pop(event["id"], None)
-        self._apply(decision, message, event["id"], 1)
-        self._log(event, outcome, decision, error, started)
 
     def on_message(self, _body, message) -> None:
         """Handle one message on its own, in its own transaction."""
@@ -296,10 +313,13 @@ class Worker(ConsumerMixin):
                 outcome = "duplicate"
         except InvalidEvent as exc:
             outcome, error = "invalid", str(exc.errors)
-        except TRANSIENT as exc:
-            outcome, error = "transient", f"{type(exc).__name__}: {exc}"
-        except Exception as exc:  # a handler bug: retried, then dead-lettered
-            outcome, error = "failed", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            outcome, error = _classify(exc)
+        self._conclude(message, event, outcome, error, started)
+
+    def _conclude(self, message, event: dict | None, outcome: str, error: str, started: float,
+                  wake: bool = True) -> None:
+        """Count the try, then ack, hold for a retry, or dead-letter the message."""
         key = event["id"] if event else str(id(message))
         attempts = self.attempts.get(key, 0) + (0 if outcome == "transient" else 1)
         previous_streak = self.transient_streaks.pop(key, 0)
@@ -310,7 +330,7 @@ class Worker(ConsumerMixin):
             self.transient_streaks[key] = streak
         self._apply(decision, message, key, attempts)
         self._log(event, outcome, decision, error, started)
-        if outcome == "done":
+        if outcome == "done" and wake:
             self.on_committed()
 
     def _apply(self, decision: Decision, message, key: str, attempts: int) -> None:

@@ -7,8 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from shared.events import make_event, validate_event
-from shared.outbox_wakeup import notify_on_commit
-from shared.tables import outbox, utcnow
+from shared.outbox import add_to_outbox
 
 
 def build_events(specs: list[tuple[str, str, dict]], producer: str) -> list[dict]:
@@ -35,14 +34,7 @@ def build_events(specs: list[tuple[str, str, dict]], producer: str) -> list[dict
 def emit_many(session: Session, specs: list[tuple[str, str, dict]], producer: str) -> list[dict]:
     """Write (type, user_id, data) events in the session's transaction, in order, in one executemany."""
     events = build_events(specs, producer)
-    if events:
-        now = utcnow()
-        session.execute(outbox.insert(), [
-            {"event_id": e["id"], "event_type": e["type"], "user_id": e["user_id"], "payload": e,
-             "created_at": now, "attempts": 0}
-            for e in events
-        ])
-        notify_on_commit(session)
+    add_to_outbox(session, events)
     return events
 
 

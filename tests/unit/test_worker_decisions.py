@@ -346,3 +346,24 @@ def test_a_batch_with_a_duplicate_and_an_invalid_message(make_worker, sqlite_ser
     assert sqlite_service_db.effect_counts()[event["id"]] == 1
     [dead] = worker._producer.published
     assert dead["body"] == "{not json"
+
+
+def test_the_try_inside_a_batch_counts_as_an_attempt(make_worker, sqlite_service_db, clock):
+    events = [sample_event() for _ in range(3)]
+    bad_id = events[0]["id"]
+    tries = []
+    handler = FailsFor(bad_id)
+    worker = make_worker(lambda session, event: (tries.append(event["id"]), handler(session, event)),
+                         max_attempts=3)
+    messages = [FakeMessage(e) for e in events]
+    deliver(worker, *messages)
+    for _ in range(5):
+        clock.advance(10)
+        worker.on_iteration()
+    assert tries.count(bad_id) == 3, "one try in the batch, two alone"
+    [dead] = worker._producer.published
+    assert dead["message_id"] == bad_id
+    assert dead["headers"]["x-attempts"] == 3
+    assert [m.acks for m in messages] == [1, 1, 1]
+    counts = sqlite_service_db.effect_counts()
+    assert (counts[events[1]["id"]], counts[events[2]["id"]], counts[bad_id]) == (1, 1, 0)
