@@ -37,7 +37,7 @@ def emit(session: Session, type: str, *, user_id: str, data: dict, producer: str
     return event
 
 
-_PENDING = "outbox_pending"
+PENDING_KEY = "outbox_pending"  # in session.info: the rows to write as the transaction commits
 
 
 def add_to_outbox(session: Session, events: list[dict]) -> None:
@@ -49,7 +49,7 @@ def add_to_outbox(session: Session, events: list[dict]) -> None:
     the rest of the transaction.
     """
     now = utcnow()
-    session.info.setdefault(_PENDING, []).extend(
+    session.info.setdefault(PENDING_KEY, []).extend(
         {"event_id": e["id"], "event_type": e["type"], "user_id": e["user_id"], "payload": e,
          "created_at": now, "attempts": 0}
         for e in events)
@@ -57,7 +57,7 @@ def add_to_outbox(session: Session, events: list[dict]) -> None:
 
 @sa_event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    rows = session.info.pop(_PENDING, None)
+    rows = session.info.pop(PENDING_KEY, None)
     if rows:
         session.execute(outbox.insert(), rows)
         notify_on_commit(session)
@@ -66,7 +66,7 @@ def _write_pending(session: Session) -> None:
 @sa_event.listens_for(Session, "after_transaction_end")
 def _drop_pending(session: Session, transaction) -> None:
     if transaction.parent is None:  # the whole transaction ended: committed (written) or rolled back
-        session.info.pop(_PENDING, None)
+        session.info.pop(PENDING_KEY, None)
 
 
 def backoff_seconds(attempts: int, base: float = 0.5, cap: float = 10.0) -> float:

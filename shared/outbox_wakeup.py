@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "rebound_outbox"
 _NOTIFY = text(f"NOTIFY {CHANNEL}")
-_SENT_IN = "outbox_notify_sent_in"
+SENT_KEY = "outbox_notify_sent_in"  # in session.info: the transaction that already sent NOTIFY
 
 
 def notify_on_commit(session: Session) -> None:
@@ -28,10 +28,10 @@ def notify_on_commit(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     transaction = session.get_transaction()
-    if session.info.get(_SENT_IN) is transaction:
+    if session.info.get(SENT_KEY) is transaction:
         return
     session.execute(_NOTIFY)
-    session.info[_SENT_IN] = transaction
+    session.info[SENT_KEY] = transaction
 
 
 def libpq_url(database_url: str) -> str | None:

@@ -33,7 +33,8 @@ from shared import topology
 from shared.bus import close_within, drop
 from shared.db import for_session, on_each_dialect
 from shared.events import InvalidEvent, validate_event
-from shared.outbox import backoff_seconds
+from shared.outbox import PENDING_KEY, backoff_seconds
+from shared.outbox_wakeup import SENT_KEY
 from shared.tables import processed_events, utcnow
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,24 @@ class BatchFailed(Exception):
         self.index = index
 
 
+# What session.info holds for the whole transaction; everything else there is a
+# handler's cache for the event at hand (settings, facts), as good as one session per event.
+TRANSACTION_KEYS = frozenset({PENDING_KEY, SENT_KEY})
+
+
+def _between_events(session: Session) -> None:
+    """Make the next event of a batch see the session as if it were its own.
+
+    Handlers keep per-event caches in session.info and may change rows with Core
+    statements under ORM objects loaded earlier: flush, expire the objects so
+    they are read again, and drop the caches.
+    """
+    session.flush()
+    session.expire_all()
+    for key in [k for k in session.info if k not in TRANSACTION_KEYS]:
+        del session.info[key]
+
+
 def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handler]]]) -> list[bool]:
     """Apply several events' handlers in one transaction, in order; per event, False if seen before."""
     fresh = []
@@ -124,6 +143,8 @@ def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handle
         with session.begin():
             for index, (event, handlers) in enumerate(batch):
                 try:
+                    if index:
+                        _between_events(session)
                     fresh.append(mark_processed(session, event))
                     if fresh[-1]:
                         for handler in handlers:

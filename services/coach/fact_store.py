@@ -1,8 +1,8 @@
 """The database-backed part of a Snapshot: each question one small query, asked once per event.
 
-Counts and groupings run in the database on indexed columns, so an event costs
-the same with 10 or 10,000 applications behind it; each answer is kept for the
-rest of the event. The statements are built once, at import, with bound
+Counts and groupings run in the database on indexed columns, and groupings
+read a bounded window of the newest rows; each answer is kept for the rest of
+the event. The statements are built once, at import, with bound
 parameters: building a statement costs more Python time than running it.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from services.coach.models import ApplicationFact, Goal
-from services.coach.playbook.snapshot import STAGE_RANK, App, is_late, rank
+from services.coach.playbook.snapshot import SOURCE_WINDOW, STAGE_RANK, App, is_late, rank
 
 RESPONDED = tuple(s for s, r in STAGE_RANK.items() if r >= rank("screening"))
 INTERVIEWED = tuple(s for s, r in STAGE_RANK.items() if r >= rank("interview"))
@@ -35,9 +35,15 @@ CATEGORY_RECORD = select(func.count(_F.rejected_on), func.count(case((_F.furthes
     MINE, _F.role_category == bindparam("category"))
 RECENT_SOURCES = (select(_F.source).where(MINE, _F.source.is_not(None), _F.source != "")
                   .order_by(_F.id.desc()).limit(bindparam("last", type_=Integer)))
-BY_SOURCE = select(_F.source, func.count(), func.count(case((or_(_F.rejected_on.is_not(None),
-                                                                 _F.furthest_stage.in_(RESPONDED)), 1)))
-                   ).where(MINE).group_by(_F.source)
+# The source mix of the newest applications only: grouping the whole history made every
+# new application of a long search cost more than the one before (an import of 10,000, quadratic).
+_NEWEST_WITH_SOURCE = (select(_F.source, _F.rejected_on, _F.furthest_stage)
+                       .where(MINE, _F.source.is_not(None), _F.source != "")
+                       .order_by(_F.id.desc()).limit(SOURCE_WINDOW).subquery())
+_N = _NEWEST_WITH_SOURCE.c
+BY_SOURCE = (select(_N.source, func.count(), func.count(case((or_(_N.rejected_on.is_not(None),
+                                                                  _N.furthest_stage.in_(RESPONDED)), 1))))
+             .group_by(_N.source))
 WEEKLY_TARGET = (select(_G.target).where(_G.user_id == bindparam("user_id"), _G.kind == "applications",
                                          _G.status.in_(("active", "met", "missed")))
                  .order_by(_G.id.desc()).limit(1))
@@ -106,8 +112,6 @@ class FactStore:
         return self._answers[key]
 
     def app_count(self) -> int:
-        if "sources" in self._answers:  # already grouped by source: the total is there
-            return sum(total for total, _ in self._by_source().values())
         return self._ask("apps", APP_COUNT) or 0
 
     def reached_count(self, stage: str, excluding: int | None) -> int:
@@ -150,7 +154,7 @@ class FactStore:
         return list(reversed(newest))
 
     def _by_source(self) -> dict:
-        """source (None and "" included) -> (applications, answered): the total and the source mix in one query."""
+        """source -> (applications, answered) over the newest SOURCE_WINDOW applications with a source."""
         if "sources" not in self._answers:
             rows = self._ask("source rows", BY_SOURCE, one_value=False)
             self._answers["sources"] = {source: (total, responded) for source, total, responded in rows}

@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 STAGE_RANK = {"saved": 0, "applied": 1, "screening": 2, "interview": 3, "final_interview": 4,
               "offer": 5, "accepted": 6}
 INTERVIEW_STAGES = ("interview", "final_interview")
+# How many of the newest applications (with a source) the source mix is read over:
+# the channels someone uses now, and a cost that stays flat however long the search.
+SOURCE_WINDOW = 200
 
 
 def rank(stage: str | None) -> int:
@@ -126,11 +129,11 @@ class Snapshot:
         return [a.source for a in self.apps if a.source][-last:]
 
     def responses_by_source(self) -> dict[str, tuple[int, int]]:
-        """source -> (applications, how many got an answer), for applications with a source."""
+        """source -> (applications, how many got an answer), over the newest SOURCE_WINDOW with a source."""
         if self.store is not None:
             return self.store.responses_by_source()
         found: dict[str, tuple[int, int]] = {}
-        for a in self.apps:
+        for a in [a for a in self.apps if a.source][-SOURCE_WINDOW:]:
             if a.source:
                 total, answered = found.get(a.source, (0, 0))
                 found[a.source] = (total + 1, answered + a.responded)

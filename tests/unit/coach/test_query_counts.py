@@ -105,3 +105,16 @@ def test_a_win_is_recorded_and_announced_once_per_key(make_service):
     with svc.runtime.sessions() as session:
         assert session.scalar(select(Win.id)) == first
     assert [w["win_id"] for w in svc.outbox("win.celebrated")] == [first]
+
+
+def test_the_source_mix_reads_only_the_newest_applications(make_service):
+    from services.coach.fact_store import FactStore
+    from services.coach.playbook.snapshot import SOURCE_WINDOW
+    svc = make_service()
+    _with_history(svc, 5)  # job_board, the oldest
+    for i in range(6, 6 + SOURCE_WINDOW):
+        data = dict(_created(i)["data"], source="referral")
+        _deliver(svc, _event("application.created", data))
+    with svc.runtime.sessions() as session:
+        mix = FactStore(session, "alice").responses_by_source()
+    assert mix == {"referral": (SOURCE_WINDOW, 0)}, "the five older job-board applications are outside the window"
