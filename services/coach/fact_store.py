@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from services.coach.counts import application_count
 from services.coach.models import ApplicationFact, Goal
 from services.coach.playbook.snapshot import SOURCE_WINDOW, STAGE_RANK, App, is_late, rank
 
@@ -27,7 +28,6 @@ _G = Goal.__table__.c
 MINE = and_(_F.user_id == bindparam("user_id"), _F.hidden.is_(False))  # the person's facts still shown
 APP = select(_F.application_id, _F.company, _F.role, _F.source, _F.role_category, _F.furthest_stage,
              _F.created_at, _F.rejected_on, _F.reason).where(MINE, _F.application_id == bindparam("application_id"))
-APP_COUNT = select(func.count()).where(MINE)
 MADE_BETWEEN = select(func.count()).where(MINE, _F.created_at >= bindparam("start"), _F.created_at < bindparam("end"))
 REJECTIONS = (select(_F.rejected_on, _F.furthest_stage, _F.reason, func.count())
               .where(MINE, _F.rejected_on.is_not(None)).group_by(_F.rejected_on, _F.furthest_stage, _F.reason))
@@ -112,7 +112,9 @@ class FactStore:
         return self._answers[key]
 
     def app_count(self) -> int:
-        return self._ask("apps", APP_COUNT) or 0
+        if "apps" not in self._answers:
+            self._answers["apps"] = application_count(self.session, self.user_id)
+        return self._answers["apps"]
 
     def reached_count(self, stage: str, excluding: int | None) -> int:
         where = [] if excluding is None else [ApplicationFact.application_id != excluding]

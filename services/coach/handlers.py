@@ -12,6 +12,7 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from services.coach import scheduler
+from services.coach.counts import move_count
 from services.coach.effects import apply_actions
 from services.coach.fact_store import known_fact, remember_fact
 from services.coach.feedback_tags import tag_feedback
@@ -72,6 +73,7 @@ def note_application(session: Session, event: dict) -> None:
     }).first()
     if added is None:
         return
+    move_count(session, user_id, +1)
     add_progress(session, user_id, "applications", 1, occurred_at(event), cause=event)
 
 
@@ -108,6 +110,7 @@ def note_rejection(session: Session, event: dict) -> None:
             user_id=user_id, application_id=data["application_id"], company=data["company"], role=data["role"],
             source=data["source"], stage="applied", furthest_stage="applied", created_at=occurred_at(event)))
         session.add(fact)
+        move_count(session, user_id, +1)
     _advance(fact, data["stage_reached"])
     fact.stage, fact.reason, fact.rejection_event_id = "rejected", data["reason"], event["id"]
     fact.rejected_on = date.fromisoformat(data["received_on"])
@@ -135,7 +138,9 @@ def hide_application(session: Session, event: dict) -> None:
     """Deleted or archived applications leave the coach's counts (unarchiving brings them back)."""
     fact = _fact(session, event["user_id"], event["data"]["application_id"])
     if fact is not None:
-        fact.hidden = event["type"] == "application.deleted" or bool(event["data"].get("archived"))
+        hidden = event["type"] == "application.deleted" or bool(event["data"].get("archived"))
+        move_count(session, event["user_id"], int(fact.hidden) - int(hidden))
+        fact.hidden = hidden
 
 
 def _store_feedback(session: Session, event: dict, text: str) -> None:
