@@ -39,11 +39,12 @@ class Profile(Base):
 class ApplicationFact(Base):
     """The coach's own copy of the facts events told it about an application."""
     __tablename__ = "application_facts"
-    # One index per kind of question the playbook asks (fact_store.py); migration 0003.
+    # One index per kind of question the playbook asks (fact_store.py); migrations 0003 and 0004.
     __table_args__ = (UniqueConstraint("user_id", "application_id"),
                       Index("ix_application_facts_user_created", "user_id", "hidden", "created_at"),
                       Index("ix_application_facts_user_rejected", "user_id", "rejected_on"),
-                      Index("ix_application_facts_user_category", "user_id", "role_category"))
+                      Index("ix_application_facts_user_category", "user_id", "role_category"),
+                      Index("ix_application_facts_user_newest", "user_id", "hidden", "id"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(String(64), nullable=False)

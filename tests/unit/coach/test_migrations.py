@@ -39,10 +39,11 @@ def test_the_fact_indexes_migration_is_reversible(make_service):
     assert _differences(svc.runtime.engine) == []
 
 
-def test_the_application_count_migration_is_reversible(make_service):
+def test_the_count_and_newest_index_migration_is_reversible(make_service):
     svc = make_service()
     config = alembic_config(migrations_dir("coach"), svc.runtime.settings.database_url("coach"))
     command.downgrade(config, "0003")
     assert "application_count" not in {c["name"] for c in inspect(svc.runtime.engine).get_columns("profiles")}
+    assert "ix_application_facts_user_newest" not in _fact_indexes(svc.runtime.engine)
     command.upgrade(config, "head")
     assert _differences(svc.runtime.engine) == []
