@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kombu import Connection, Producer
@@ -27,14 +30,18 @@ class UnroutableError(PublishError):
     """No queue is bound for the event's routing key."""
 
 
-def connect(settings: Settings) -> Connection:
-    """A new (lazy) connection to the bus described by the settings."""
+def connect(settings: Settings, confirm_each: bool = True) -> Connection:
+    """A new (lazy) connection to the bus described by the settings.
+
+    On RabbitMQ every publish waits for its confirm unless `confirm_each` is
+    False: then the caller selects confirms and waits for them itself.
+    """
     if settings.bus_is_amqp:
         return Connection(
             settings.bus_url,
             heartbeat=settings.heartbeat_s,
             connect_timeout=5,
-            transport_options={"confirm_publish": True, "max_retries": 1},
+            transport_options={"confirm_publish": confirm_each, "max_retries": 1},
         )
     return Connection(transport=fs_transport.Transport,
                       transport_options=filesystem_options(settings.data_dir))
@@ -58,23 +65,39 @@ def declare_topology(connection: Connection, settings: Settings) -> None:
     topology.declare_all(connection.default_channel, settings.bus_is_amqp)
 
 
+@dataclass
+class Confirmed:
+    """What became of a batch of events handed to `Publisher.publish_many`."""
+    sent: list[str] = field(default_factory=list)  # ids the broker confirmed
+    unroutable: dict[str, str] = field(default_factory=dict)  # id -> why: no queue is bound for it
+    error: str | None = None  # the bus failed: the rest are still ours to publish
+
+
 class Publisher:
-    """Publishes JSON events with confirms; raises PublishError on failure."""
+    """Publishes JSON events with confirms; raises PublishError on failure.
+
+    On RabbitMQ a batch goes out in one go and its confirms are awaited
+    together (one round trip, not one per event); the embedded bus publishes
+    one by one.
+    """
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._connection: Connection | None = None
         self._producer: Producer | None = None
         self._last_used = 0.0
+        self._confirms: _Confirms | None = None
 
     def _ensure(self) -> Producer:
         if self._producer is not None and self._idle_too_long():
             self.close()
         if self._producer is None:
-            self._connection = connect(self.settings)
+            self._connection = connect(self.settings, confirm_each=False)
             self._connection.ensure_connection(max_retries=1, timeout=5)
             declare_topology(self._connection, self.settings)
             self._producer = Producer(self._connection.default_channel)
+            if self.settings.bus_is_amqp:
+                self._confirms = _Confirms(self._producer.channel)
             self._last_used = time.monotonic()
         return self._producer
 
@@ -90,21 +113,21 @@ class Publisher:
         routing_key = routing_key or event["type"]
         try:
             producer = self._ensure()
-            if not self.settings.bus_is_amqp:
+            if self._confirms is not None:
+                outcome = self._confirms.publish([(event, exchange, routing_key, headers, body)],
+                                                 self.settings.confirm_timeout_s)
+                if outcome.unroutable:
+                    raise UnroutableError(outcome.unroutable[event["id"]])
+                if outcome.error:
+                    raise RuntimeError(outcome.error)
+            else:
                 _check_routable(producer.channel, exchange.name, routing_key)
-            producer.publish(
-                body if body is not None else json.dumps(event),
-                exchange=exchange,
-                routing_key=routing_key,
-                content_type="application/json",
-                content_encoding="utf-8",
-                delivery_mode=2,
-                mandatory=True,
-                message_id=event.get("id"),
-                headers=headers or {},
-                timeout=self.settings.confirm_timeout_s,
-                confirm_timeout=self.settings.confirm_timeout_s,
-            )
+                producer.publish(
+                    body if body is not None else json.dumps(event),
+                    exchange=exchange, routing_key=routing_key,
+                    content_type="application/json", content_encoding="utf-8", delivery_mode=2,
+                    mandatory=True, message_id=event.get("id"), headers=headers or {},
+                )
             self._last_used = time.monotonic()
         except UnroutableError:
             raise
@@ -113,6 +136,29 @@ class Publisher:
                 raise UnroutableError(f"no queue is bound for {routing_key!r}") from exc
             self._discard()
             raise PublishError(f"{type(exc).__name__}: {exc}") from exc
+
+    def publish_many(self, events: list[dict]) -> Confirmed:
+        """Publish events (routed by type), in order; never raises."""
+        if not events:
+            return Confirmed()
+        try:
+            self._ensure()
+        except Exception as exc:
+            self._discard()
+            return Confirmed(error=f"{type(exc).__name__}: {exc}")
+        if self._confirms is None:
+            return publish_one_by_one(self.publish, events)
+        try:
+            outcome = self._confirms.publish([(e, topology.EVENTS, e["type"], None, None) for e in events],
+                                             self.settings.confirm_timeout_s)
+        except Exception as exc:
+            outcome = Confirmed(error=f"{type(exc).__name__}: {exc}")
+        if outcome.error:
+            self._discard()
+        else:
+            self._last_used = time.monotonic()
+        return outcome
+
 
     def close(self) -> None:
         """Close politely, waiting at most the confirm timeout for the broker's answer."""
@@ -129,8 +175,84 @@ class Publisher:
             drop(connection)
 
     def _forget(self) -> Connection | None:
-        connection, self._connection, self._producer = self._connection, None, None
+        connection, self._connection, self._producer, self._confirms = self._connection, None, None, None
         return connection
+
+
+def publish_one_by_one(publish: Callable[[dict], None], events: list[dict]) -> Confirmed:
+    """`publish_many` with one confirmed publish after another: stop at the first failure of the bus."""
+    outcome = Confirmed()
+    for event in events:
+        try:
+            publish(event)
+        except UnroutableError as exc:
+            outcome.unroutable[event["id"]] = str(exc)
+        except PublishError as exc:
+            outcome.error = str(exc)
+            break
+        else:
+            outcome.sent.append(event["id"])
+    return outcome
+
+
+class _Confirms:
+    """Publisher confirms on one RabbitMQ channel, awaited per batch.
+
+    The broker numbers the messages of a confirm-mode channel 1, 2, 3 ... and
+    acks (or nacks) them by that number, several at once with `multiple`. A
+    mandatory message no queue takes comes back first (basic.return), then
+    is acked: returned ones are unroutable, not sent.
+    """
+
+    def __init__(self, channel):
+        self.channel = channel
+        self.published = 0
+        self.settled: dict[int, bool] = {}  # tag -> acked (True) or nacked (False)
+        self.returned: dict[str, str] = {}  # message id -> the broker's reason
+        channel.confirm_select()
+        channel.events["basic_ack"].add(lambda tag, multiple: self._settle(tag, multiple, True))
+        channel.events["basic_nack"].add(lambda tag, multiple: self._settle(tag, multiple, False))
+        channel.events["basic_return"].add(self._on_return)
+
+    def _settle(self, tag: int, multiple: bool, acked: bool) -> None:
+        for pending in (range(1, tag + 1) if multiple else (tag,)):
+            self.settled.setdefault(pending, acked)
+
+    def _on_return(self, exc, _exchange, routing_key, message) -> None:
+        message_id = message.properties.get("message_id")
+        self.returned[message_id] = f"no queue is bound for {routing_key!r} ({exc})"
+
+    def publish(self, items, timeout: float) -> Confirmed:
+        """items: (event, exchange, routing key, headers, body); wait up to `timeout` s for every confirm."""
+        tags = {}
+        for event, exchange, routing_key, headers, body in items:
+            message = self.channel.prepare_message(
+                body if body is not None else json.dumps(event), priority=None,
+                content_type="application/json", content_encoding="utf-8", headers=headers or {},
+                properties={"delivery_mode": 2, "message_id": event["id"]})
+            self.channel.basic_publish(message, exchange=getattr(exchange, "name", exchange), routing_key=routing_key,
+                                       mandatory=True)
+            self.published += 1
+            tags[self.published] = event["id"]
+        deadline = time.monotonic() + timeout
+        while any(tag not in self.settled for tag in tags):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return Confirmed(error=f"no confirm within {timeout} s")
+            try:
+                self.channel.connection.drain_events(timeout=remaining)
+            except socket.timeout:
+                continue
+        outcome = Confirmed()
+        for tag, event_id in tags.items():
+            acked = self.settled.pop(tag)
+            if event_id in self.returned:
+                outcome.unroutable[event_id] = self.returned.pop(event_id)
+            elif acked:
+                outcome.sent.append(event_id)
+            else:
+                outcome.error = "the broker refused (nacked) a message"
+        return outcome
 
 
 def close_within(connection: Connection, timeout: float) -> None:

@@ -2,7 +2,7 @@
 
 `emit` adds an event row in the caller's transaction (written as it commits). The `Relay` claims a
 batch of unsent rows (a lease, so two relays never take the same row on the
-happy path), publishes each with a confirm, and marks them sent only then.
+happy path), publishes them with confirms, and marks them sent only then.
 A relay that dies after the confirm leaves its lease to expire; the row is
 published again and consumers drop the duplicate by event id.
 """
@@ -21,7 +21,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.bus import PublishError, Publisher, UnroutableError
+from shared.bus import Publisher
 from shared.events import make_event
 from shared.outbox_wakeup import notify_on_commit
 from shared.tables import outbox, utcnow
@@ -117,21 +117,16 @@ class Relay:
         batch = self.claim()
         if not batch:
             return 0
-        sent: list[int] = []
-        failed: dict[int, str] = {}
-        for row_id, event in batch:
-            try:
-                self.publisher.publish(event)
-            except UnroutableError as exc:
-                log.error("event unroutable, kept in outbox",
-                          extra={"event_id": event["id"], "event_type": event["type"], "error": str(exc)})
-                failed[row_id] = str(exc)
-            except PublishError as exc:
-                log.warning("bus unavailable, will retry", extra={"error": str(exc)})
-                self.broker_failures += 1
-                break
-            else:
-                sent.append(row_id)
+        rows = {event["id"]: (row_id, event["type"]) for row_id, event in batch}
+        outcome = self.publisher.publish_many([event for _, event in batch])
+        sent = [rows[event_id][0] for event_id in outcome.sent]
+        failed = {rows[event_id][0]: error for event_id, error in outcome.unroutable.items()}
+        for event_id, error in outcome.unroutable.items():
+            log.error("event unroutable, kept in outbox",
+                      extra={"event_id": event_id, "event_type": rows[event_id][1], "error": error})
+        if outcome.error:
+            log.warning("bus unavailable, will retry", extra={"error": outcome.error})
+            self.broker_failures += 1
         else:
             self.broker_failures = 0
         self._settle(batch, sent, failed)

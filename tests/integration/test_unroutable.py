@@ -68,3 +68,33 @@ def test_the_relay_keeps_an_unroutable_row_with_its_error(
     assert kept.next_attempt_at is not None and kept.claimed_by is None
     assert all(rows[e["id"]].sent_at is not None for e in routable)
     assert queue_depth(amqp_settings.bus_url, f"{service}.events") == 3
+
+
+def test_a_batch_is_confirmed_together_and_its_unroutable_event_named(
+        amqp_settings, new_publisher, narrow_topology, event_type, service):
+    unbound = narrow_topology[0]
+    first, second = sample_event(event_type), sample_event(event_type)
+    lost, third = sample_event(unbound), sample_event(event_type)
+    outcome = new_publisher().publish_many([first, lost, second, third])
+    assert outcome.error is None
+    assert outcome.sent == [first["id"], second["id"], third["id"]]
+    assert list(outcome.unroutable) == [lost["id"]]
+    assert queue_depth(amqp_settings.bus_url, f"{service}.events") == 3
+
+
+def test_a_nacked_event_in_a_batch_is_not_counted_as_sent(
+        amqp_settings, new_publisher, narrow_topology, event_type):
+    refused = narrow_topology[1]
+    full = Queue("test.full", bindings=[binding(topology.EVENTS, routing_key=refused)],
+                 queue_arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+    with Connection(amqp_settings.bus_url) as connection:
+        channel = connection.channel()
+        topology.EVENTS(channel).declare()
+        full(channel).declare()
+        try:
+            good, bad = sample_event(event_type), sample_event(refused)
+            outcome = new_publisher().publish_many([good, bad])
+            assert outcome.sent == [good["id"]]
+            assert outcome.error and "nack" in outcome.error
+        finally:
+            full(channel).delete()

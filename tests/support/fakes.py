@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from shared.bus import PublishError
+from shared.bus import Confirmed, PublishError, publish_one_by_one
 
 
 class FakeMessage:
@@ -67,6 +67,9 @@ class FakePublisher:
         if error is not None:
             raise error
         self.published.append(event)
+
+    def publish_many(self, events: list[dict]) -> Confirmed:
+        return publish_one_by_one(self.publish, events)
 
     def close(self) -> None:
         self.closed += 1
