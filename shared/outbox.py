@@ -160,7 +160,7 @@ class Relay:
                 )
 
     def run(self, stop: threading.Event, wake: threading.Event | None = None,
-            poll_s: float = 0.05, idle_max_s: float = 0.2, min_gap_s: float = 0.04) -> None:
+            poll_s: float = 0.05, idle_max_s: float = 0.2, min_gap_s: float = 0.02) -> None:
         """Relay until `stop` is set; `wake` cuts a wait short.
 
         A relay that keeps finding nothing asks less often, doubling its wait up
