@@ -165,6 +165,8 @@ def machine(infra: Infra) -> dict[str, str]:
         engine = create_engine(infra.postgres.url)
         with engine.connect() as conn:
             info["postgresql"] = conn.execute(text("SHOW server_version")).scalar_one()
+            # Off here: tables that churn (outbox, deliveries) bloat during a run as they would not in production.
+            info["postgresql autovacuum"] = conn.execute(text("SHOW autovacuum")).scalar_one()
         engine.dispose()
     info["date"] = time.strftime("%Y-%m-%d %H:%M %Z")
     return info

@@ -1,6 +1,8 @@
 """Mandatory publishing on RabbitMQ: an event no queue is bound for is refused and kept."""
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from kombu import Connection, Queue, binding
 
@@ -30,25 +32,32 @@ def test_publishing_an_unbound_type_raises_unroutable(
     assert queue_depth(amqp_settings.bus_url, f"{service}.events") == 1
 
 
-def test_a_publish_after_an_unroutable_one_waits_for_its_own_confirm(
-        amqp_settings, new_publisher, narrow_topology):
-    unbound, refused = narrow_topology
-    full = Queue("test.full", bindings=[binding(topology.EVENTS, routing_key=refused)],
+@contextlib.contextmanager
+def refusing_queue(url: str, routing_key: str):
+    """A queue bound to `routing_key` that takes nothing: the broker nacks what is routed to it."""
+    full = Queue("test.full", bindings=[binding(topology.EVENTS, routing_key=routing_key)],
                  queue_arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
-    with Connection(amqp_settings.bus_url) as connection:
+    with Connection(url) as connection:
         channel = connection.channel()
         topology.EVENTS(channel).declare()
         full(channel).declare()
         try:
-            publisher = new_publisher()
-            with pytest.raises(PublishError):
-                publisher.publish(sample_event(refused))     # the broker nacks it
-            with pytest.raises(UnroutableError):
-                publisher.publish(sample_event(unbound))
-            with pytest.raises(PublishError):
-                publisher.publish(sample_event(refused))     # nacked, not confirmed by a stale ack
+            yield
         finally:
             full(channel).delete()
+
+
+def test_a_publish_after_an_unroutable_one_waits_for_its_own_confirm(
+        amqp_settings, new_publisher, narrow_topology):
+    unbound, refused = narrow_topology
+    with refusing_queue(amqp_settings.bus_url, refused):
+        publisher = new_publisher()
+        with pytest.raises(PublishError):
+            publisher.publish(sample_event(refused))     # the broker nacks it
+        with pytest.raises(UnroutableError):
+            publisher.publish(sample_event(unbound))
+        with pytest.raises(PublishError):
+            publisher.publish(sample_event(refused))     # nacked, not confirmed by a stale ack
 
 
 def test_the_relay_keeps_an_unroutable_row_with_its_error(
@@ -85,16 +94,8 @@ def test_a_batch_is_confirmed_together_and_its_unroutable_event_named(
 def test_a_nacked_event_in_a_batch_is_not_counted_as_sent(
         amqp_settings, new_publisher, narrow_topology, event_type):
     refused = narrow_topology[1]
-    full = Queue("test.full", bindings=[binding(topology.EVENTS, routing_key=refused)],
-                 queue_arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
-    with Connection(amqp_settings.bus_url) as connection:
-        channel = connection.channel()
-        topology.EVENTS(channel).declare()
-        full(channel).declare()
-        try:
-            good, bad = sample_event(event_type), sample_event(refused)
-            outcome = new_publisher().publish_many([good, bad])
-            assert outcome.sent == [good["id"]]
-            assert outcome.error and "nack" in outcome.error
-        finally:
-            full(channel).delete()
+    with refusing_queue(amqp_settings.bus_url, refused):
+        good, bad = sample_event(event_type), sample_event(refused)
+        outcome = new_publisher().publish_many([good, bad])
+    assert outcome.sent == [good["id"]]
+    assert outcome.error and "nack" in outcome.error
