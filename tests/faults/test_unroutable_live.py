@@ -5,9 +5,10 @@ is removed from coach.events behind the running processes' backs. Every
 publisher and worker declares the whole topology when it connects, so a
 binding removed this way comes back by itself at the next (re)connection;
 until then the relay keeps its connection, and what it publishes for that
-type is refused. That window is what this test holds open: the relay runs
-with long heartbeats, so its connection is not renewed (and the binding not
-re-declared) during the test.
+type is refused. That window is what this test holds open: the relays run
+with long heartbeats, so their connections are not renewed (and the binding
+not re-declared) during the test, and the binding is removed only after the
+coach's relay has connected.
 
 Invariants: the refused event is logged by name and kept unsent with an
 error naming the route, retried, never dropped; the routable event written
@@ -33,13 +34,18 @@ UNBOUND = "application.feedback_received"
 def test_an_unroutable_event_is_kept_by_the_live_relay_until_its_binding_is_back(pipeline):
     assert [s for s, types in topology.SUBSCRIPTIONS.items() if UNBOUND in types] == ["coach"]
     long_heartbeat = {"REBOUND_HEARTBEAT_S": "120"}  # no idle reconnect (and re-declare) for 60 s
-    pipeline.spawn("coach-worker", wait=False)
+    pipeline.spawn("coach-worker", env=long_heartbeat, wait=False)
     pipeline.spawn("tracker-relay", env=long_heartbeat, wait=False)
     pipeline.wait_consuming("coach-worker")
     pipeline.wait_consuming("tracker-relay")
     [(user, app_id)] = pipeline.record_rejections(1)
     wait_for(lambda: pipeline.scalar("coach", "SELECT count(*) FROM processed_events") >= 2,
              timeout=30, message="the relay's connection never carried the rejection")
+    # The coach's own relay declares the topology (binding included) when it first connects, to
+    # publish what the rejection made it say: that must be done before the binding is removed.
+    wait_for(lambda: pipeline.scalar("coach", "SELECT count(*) FROM outbox") > 0
+             and pipeline.scalar("coach", "SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0,
+             timeout=30, message="the coach never published what the rejection made it say")
 
     _binding(pipeline.bus_url, "unbind")
     update = _give_feedback(pipeline, user, app_id, "They wanted more depth on SQL.")
