@@ -123,14 +123,13 @@ class BatchFailed(Exception):
 TRANSACTION_KEYS = frozenset({PENDING_KEY, SENT_KEY})
 
 
-def _between_events(session: Session) -> None:
+def _forget_event(session: Session) -> None:
     """Make the next event of a batch see the session as if it were its own.
 
     Handlers keep per-event caches in session.info and may change rows with Core
-    statements under ORM objects loaded earlier: flush, expire the objects so
+    statements under ORM objects loaded earlier: expire the (flushed) objects so
     they are read again, and drop the caches.
     """
-    session.flush()
     session.expire_all()
     for key in [k for k in session.info if k not in TRANSACTION_KEYS]:
         del session.info[key]
@@ -143,14 +142,14 @@ def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handle
         with session.begin():
             for index, (event, handlers) in enumerate(batch):
                 try:
-                    if index:
-                        _between_events(session)
                     fresh.append(mark_processed(session, event))
                     if fresh[-1]:
                         for handler in handlers:
                             handler(session, event)
+                    session.flush()  # a write of this event that fails, fails in its name
                 except Exception as exc:
                     raise BatchFailed(index) from exc
+                _forget_event(session)
     return fresh
 
 
