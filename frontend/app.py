@@ -13,6 +13,7 @@ from frontend.errors import install_error_handlers
 from frontend.ratelimit import LoginThrottle, install_login_throttle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
+from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
 from frontend.templating import install_template_helpers
 from frontend.views import api, applications, auth, dashboard
 from frontend.views import api_account, api_applications, api_coach, api_notifier
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.extensions[EXTENSION] = runtime
     app.extensions["rebound.services"] = ServiceClient(settings)
+    app.extensions[UNREAD_CACHE] = UnreadCache()  # fed by serve's listener on RabbitMQ
     Htmx(app)
     install_csrf(app)
     install_template_helpers(app)

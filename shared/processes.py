@@ -51,6 +51,11 @@ SCHEDULERS: dict[str, str] = {
     "notifier": "services.notifier.scheduler:run",
 }
 
+# What a service's background process sets up before it handles anything: `setup(runtime)`.
+SETUPS: dict[str, str] = {
+    "notifier": "services.notifier.inbox_signals:install",
+}
+
 
 def load(path: str):
     module, _, name = path.partition(":")
@@ -103,6 +108,8 @@ def _consume_until_stopped(worker: Worker, stop: threading.Event) -> None:
 def run_background(service: str, settings) -> None:
     """Relay, consume and schedule for one service until SIGTERM."""
     runtime = Runtime.build(service, settings)
+    if service in SETUPS:
+        load(SETUPS[service])(runtime)
     stop = threading.Event()
     relay_stop, wake, relay_thread = start_relay_thread(runtime)
     threads = [relay_thread]

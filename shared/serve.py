@@ -53,13 +53,17 @@ def _json_logging(process: str) -> dict:
 def serve_http(service: str, factory, settings: Settings, process: str) -> None:
     options = gunicorn_options(service, settings, process)
     if service == "frontend":
-        # The frontend has no worker process: each web worker relays its outbox.
-        options["post_worker_init"] = _start_frontend_relay
+        options["post_worker_init"] = _start_frontend_threads
     _Server(factory, options).run()
 
 
-def _start_frontend_relay(_worker) -> None:
+def _start_frontend_threads(worker) -> None:
+    """The frontend has no worker process: each web worker relays its outbox, and
+    listens for inbox hints to answer unread-badge polls itself."""
+    from frontend.unread_cache import EXTENSION, start_listening
     from shared.processes import start_relay_thread
     from shared.runtime import Runtime
 
-    start_relay_thread(Runtime.build("frontend"))
+    runtime = Runtime.build("frontend")
+    start_relay_thread(runtime)
+    start_listening(runtime.settings, worker.wsgi.extensions[EXTENSION])

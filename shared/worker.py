@@ -120,7 +120,13 @@ class BatchFailed(Exception):
 
 # What session.info holds for the whole transaction; everything else there is a
 # handler's cache for the event at hand (settings, facts), as good as one session per event.
-TRANSACTION_KEYS = frozenset({PENDING_KEY, SENT_KEY})
+_TRANSACTION_KEYS = {PENDING_KEY, SENT_KEY}
+
+
+def keep_for_transaction(key: str) -> str:
+    """Name a session.info key that lives for the whole transaction, across a batch's events."""
+    _TRANSACTION_KEYS.add(key)
+    return key
 
 
 def _forget_event(session: Session) -> None:
@@ -131,7 +137,7 @@ def _forget_event(session: Session) -> None:
     they are read again, and drop the caches.
     """
     session.expire_all()
-    for key in [k for k in session.info if k not in TRANSACTION_KEYS]:
+    for key in [k for k in session.info if k not in _TRANSACTION_KEYS]:
         del session.info[key]
 
 

@@ -1,10 +1,11 @@
 """The notifications inbox and the unread badge in the header."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from frontend import panels, services
 from frontend.login import current_user_id, login_required, session_required
+from frontend.unread_cache import EXTENSION as UNREAD_CACHE, Unread, UnreadCache
 from frontend.views.actions import act
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -30,19 +31,36 @@ def index():
 def badge():
     """The unread count; the notifier's ETag rides in `seen` and an unchanged count answers 204."""
     seen = request.args.get("seen", "")
+    unread = _unread(current_user_id(), seen)
+    if unread is None or (seen and unread.etag == seen):
+        return "", 204  # unchanged, or the notifier can't say: keep showing the last count
+    return render_template("_partials/inbox_badge.html", unread=unread.count, badge_etag=unread.etag)
+
+
+def _unread(user_id: str, seen: str) -> Unread | None:
+    """The count from this worker's memory, else from the notifier; None if the notifier
+    answered "unchanged since `seen`" or did not answer."""
+    cache = _cache()
+    kept = cache.get(user_id)
+    if kept is not None:
+        return kept
+    ticket = cache.ticket(user_id)
+    # Nothing will be kept (not listening): a conditional request spares the notifier the body.
+    conditional = {"If-None-Match": seen} if seen and ticket is None else None
     try:
-        reply = services.raw("notifier", "GET", "/notifications/unread_count", current_user_id(),
-                             headers={"If-None-Match": seen} if seen else None,
-                             timeout=panels.PANEL_TIMEOUT)
+        reply = services.raw("notifier", "GET", "/notifications/unread_count", user_id,
+                             headers=conditional, timeout=panels.PANEL_TIMEOUT)
     except services.ServiceUnavailable:
-        return "", 204  # keep showing the last count; the next poll tries again
-    if reply.status_code == 304:
-        return "", 204
+        return None  # the next poll tries again
     if reply.status_code != 200:
-        return "", 204
-    count = int(reply.json().get("count") or 0)
-    return render_template("_partials/inbox_badge.html", unread=count,
-                           badge_etag=reply.headers.get("ETag", ""))
+        return None
+    unread = Unread(int(reply.json().get("count") or 0), reply.headers.get("ETag", ""))
+    cache.keep(ticket, unread)
+    return unread
+
+
+def _cache() -> UnreadCache:
+    return current_app.extensions[UNREAD_CACHE]
 
 
 @bp.post("/<int:notification_id>/<any(read, archive):action>")
@@ -50,11 +68,15 @@ def badge():
 def update(notification_id: int, action: str):
     """Mark one notification read, or archive it."""
     message = "Marked as read." if action == "read" else "Archived."
-    return act("notifier", "POST", f"/notifications/{notification_id}/{action}", message,
-               url_for(".index"))
+    response = act("notifier", "POST", f"/notifications/{notification_id}/{action}", message,
+                   url_for(".index"))
+    _cache().forget(current_user_id())  # this worker's next badge asks, even before the hint comes
+    return response
 
 
 @bp.post("/read_all")
 @login_required
 def read_all():
-    return act("notifier", "POST", "/notifications/read_all", "All caught up.", url_for(".index"))
+    response = act("notifier", "POST", "/notifications/read_all", "All caught up.", url_for(".index"))
+    _cache().forget(current_user_id())
+    return response

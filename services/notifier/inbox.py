@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import String, and_, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from services.notifier import clock, preferences
+from services.notifier import clock, inbox_signals, preferences
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import release_at
 from shared.db import for_session, on_each_dialect
@@ -44,6 +44,7 @@ def notify(session: Session, *, user_id: str, kind: str, severity: str, title: s
         created_at=clock.now()))
     if notification is None:
         return None
+    inbox_signals.changed(session, user_id)
     if fan_out:
         fan_out_deliveries(session, notification)
     return notification
@@ -99,6 +100,8 @@ def withdraw(session: Session, user_id: str, refs: list[str], when: datetime) ->
     """Archive the items about `refs` and cancel whatever of theirs has not gone out."""
     items = list(session.scalars(select(Notification).where(
         Notification.user_id == user_id, Notification.ref.in_(refs or ["-"]))))
+    if items:
+        inbox_signals.changed(session, user_id)
     for item in items:
         item.archived_at = item.archived_at or when
         for delivery in session.scalars(select(Delivery).where(

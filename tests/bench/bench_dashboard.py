@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import requests
 
-from tests.e2e.harness import ROOT, free_port
+from tests.e2e.harness import ROOT, browser_session, free_port
 
 from . import load, seed
-from .infra import PASSWORD, browser_session, database_url
+from .infra import PASSWORD, database_url
 
 # The header's unread badge: htmx polls it with the notifier's ETag in `seen` (204 while unchanged).
 BADGE_PATH = "/inbox/badge"
@@ -84,4 +84,4 @@ def scale_users(stack, users: int, per_user: int, logged_in: int) -> list[reques
     made = seed.users(database_url(stack, "frontend"), users, PASSWORD)
     seed.applications(database_url(stack, "tracker"), [uid for uid, _ in made], per_user, seed=8)
     step = max(1, users // logged_in)
-    return [browser_session(stack.base_url, email) for _, email in made[::step][:logged_in]]
+    return [browser_session(stack.base_url, email, PASSWORD) for _, email in made[::step][:logged_in]]

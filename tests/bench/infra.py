@@ -4,13 +4,11 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
-import re
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import requests
 from kombu import Connection
 from sqlalchemy import create_engine, text
 
@@ -19,7 +17,6 @@ from tests.e2e.harness import Api, Stack, make_stack
 
 SERVICES = ("frontend", "tracker", "coach", "notifier")
 PASSWORD = "a long enough bench password"
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class Infra:
@@ -102,19 +99,6 @@ def api_user(stack: Stack, email: str) -> tuple[Api, str]:
     token = stack.cli("tokens", "create", email).split()[-1]
     user_id = scalar(database_url(stack, "frontend"), "SELECT id FROM users WHERE email = :e", e=email)
     return Api(stack.base_url, token), user_id
-
-
-def browser_session(base_url: str, email: str, password: str = PASSWORD) -> requests.Session:
-    """A requests.Session logged in through the login form, CSRF token included."""
-    session = requests.Session()
-    session.trust_env = False
-    page = session.get(f"{base_url}/login", timeout=10)
-    match = _CSRF.search(page.text)
-    assert match, "no CSRF token in the login form"
-    reply = session.post(f"{base_url}/login", timeout=10, allow_redirects=False,
-                         data={"email": email, "password": password, "csrf_token": match.group(1)})
-    assert reply.status_code in (302, 303), f"login failed: {reply.status_code}"
-    return session
 
 
 # --- memory ------------------------------------------------------------------

@@ -178,14 +178,16 @@ class Bench:
 
     # (4) -------------------------------------------------------------------
     def dashboard(self) -> None:
+        from tests.e2e.harness import browser_session
+
         from . import bench_dashboard as bd
-        from .infra import api_user, browser_session
+        from .infra import PASSWORD, api_user
         size = self.size
         today_rps, today_p95, ping_rps, ping_p95, badge_rps, badge_p95 = [], [], [], [], [], []
         with self.infra.stack("amqp") as stack:
             _, user_id = api_user(stack, "today@bench.example")
             bd.seed_today(stack, user_id, size["dash_apps"], size["dash_reflections"], size["dash_notifications"])
-            session = browser_session(stack.base_url, "today@bench.example")
+            session = browser_session(stack.base_url, "today@bench.example", PASSWORD)
             badge, headers = bd.badge_url(stack, session)
             self.notes.append(f"Unread badge measured at {badge.replace(stack.base_url, '')}"
                               + (" (htmx poll with the ETag last seen: 204 while unchanged)" if headers else ""))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 REBOUND = str(Path(sys.executable).parent / "rebound")
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 WEB = {"frontend": "FRONTEND", "tracker-api": "TRACKER", "coach-api": "COACH", "notifier-api": "NOTIFIER"}
 
 
@@ -125,6 +127,19 @@ class Api:
 
     def get(self, path: str, **params) -> requests.Response:
         return self.http.get(self.base + path, params=params, timeout=10)
+
+
+def browser_session(base_url: str, email: str, password: str) -> requests.Session:
+    """A requests.Session logged in through the login form, CSRF token included."""
+    session = requests.Session()
+    session.trust_env = False
+    page = session.get(f"{base_url}/login", timeout=10)
+    match = _CSRF.search(page.text)
+    assert match, "no CSRF token in the login form"
+    reply = session.post(f"{base_url}/login", timeout=10, allow_redirects=False,
+                         data={"email": email, "password": password, "csrf_token": match.group(1)})
+    assert reply.status_code in (302, 303), f"login failed: {reply.status_code}"
+    return session
 
 
 def wait_until(predicate, timeout: float = 10, interval: float = 0.05, message: str = "condition"):

@@ -1,13 +1,17 @@
 """A rejection travels through every real process, on both buses."""
 from __future__ import annotations
 
+import html
+import re
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote
 
 import pytest
+from support.broker import vhost_of
 
-from tests.e2e.harness import Api, make_stack, wait_until
+from tests.e2e.harness import Api, browser_session, make_stack, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -30,9 +34,14 @@ def stack(request, tmp_path):
     assert all(code == 0 for code in codes.values()), f"unclean exits: {codes}"
 
 
+PASSWORD = "a long enough password"
+HTMX = {"HX-Request": "true"}
+_SEEN = re.compile(r'[?&]seen=([^"&]+)"')
+
+
 @pytest.fixture
 def api(stack) -> Api:
-    stack.cli("users", "create", "sam@example.com", "--name", "Sam", stdin="a long enough password\n")
+    stack.cli("users", "create", "sam@example.com", "--name", "Sam", stdin=PASSWORD + "\n")
     token = stack.cli("tokens", "create", "sam@example.com").split()[-1]
     return Api(stack.base_url, token)
 
@@ -62,6 +71,48 @@ def test_a_rejection_gets_a_prompt_and_a_notification(api):
     assert notes[0]["body"] == reflections[0]["prompt"]
     wins = api.get("/wins").json()["items"]
     assert [w["kind"] for w in wins] == ["first_application"]
+
+
+class Badge:
+    """The header's unread badge, polled as the page does: 204 while unchanged since `seen`."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser, self.url = browser, f"{base_url}/inbox/badge"
+        self.seen, self.shown = "", ""
+
+    def unchanged(self) -> bool:
+        reply = self.browser.get(self.url, params={"seen": self.seen} if self.seen else None,
+                                 headers=HTMX, timeout=10)
+        if reply.status_code == 200:
+            self.seen = unquote(html.unescape(_SEEN.search(reply.text).group(1)))
+            self.shown = reply.text
+        return reply.status_code == 204
+
+    def unchanged_for(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if not self.unchanged():
+                return False
+            time.sleep(0.1)
+        return True
+
+
+def test_the_unread_badge_follows_the_inbox(api, stack, request):
+    """On RabbitMQ the web worker answers the poll from memory and the notifier's hints keep
+    that memory right; on the embedded bus it asks the notifier every time."""
+    badge = Badge(browser_session(stack.base_url, "sam@example.com", PASSWORD), stack.base_url)
+    created = api.post("/applications", {"company": "Initech", "role": "Analyst"}).json()
+    api.post(f"/applications/{created['id']}/rejection", {"reason": "experience"})
+    wait_until(lambda: not badge.unchanged() and "unread" in badge.shown, message="a count on the badge")
+    # The coach's replies arrive over a moment; the count settles once they are all in.
+    wait_until(lambda: badge.unchanged_for(1.0), message="the count to settle")
+    assert api.post("/notifications/read_all").status_code == 200
+    wait_until(lambda: not badge.unchanged(), message="the badge to change after reading everything")
+    assert "badge-empty" in badge.shown and "unread" not in badge.shown
+    if stack.env["REBOUND_BUS_URL"].startswith("amqp"):
+        queues = request.getfixturevalue("rabbit").ctl(
+            "list_queues", "-p", vhost_of(stack.env["REBOUND_BUS_URL"]), "--no-table-headers", "name").split()
+        assert len([q for q in queues if q.startswith("frontend.inbox_changes.")]) == 1, queues
 
 
 def test_latency_and_a_burst_of_200_rejections(api, stack, record_property):

@@ -52,7 +52,7 @@ class FakeServices:
 
     def __init__(self):
         self.calls: list[Call] = []
-        self.replies: dict[tuple[str, str, str], tuple[int, dict]] = {}
+        self.replies: dict[tuple[str, str, str], tuple[int, dict, dict]] = {}
 
     def reset(self) -> None:
         self.calls.clear()
@@ -61,8 +61,9 @@ class FakeServices:
                               ("notifier", "/notifications")):
             self.reply(service, "GET", path, {"items": [], "next_cursor": None})
 
-    def reply(self, service: str, method: str, path: str, body: dict, status: int = 200) -> None:
-        self.replies[(service, method, path)] = (status, body)
+    def reply(self, service: str, method: str, path: str, body: dict, status: int = 200,
+              headers: dict | None = None) -> None:
+        self.replies[(service, method, path)] = (status, body, headers or {})
 
     def calls_to(self, service: str, method: str | None = None) -> list[Call]:
         return [c for c in self.calls if c.service == service and method in (None, c.method)]
@@ -73,11 +74,12 @@ class FakeServices:
         path = "/" + rest
         self.calls.append(Call(service, request.method, path, request.args.to_dict(),
                                request.get_json(silent=True), request.headers.get(HEADER)))
-        status, body = self.replies.get(
+        status, body, headers = self.replies.get(
             (service, request.method, path),
-            (404, {"error": {"code": "not_found", "message": "No such thing.", "fields": {}}}),
+            (404, {"error": {"code": "not_found", "message": "No such thing.", "fields": {}}}, {}),
         )
-        return Response(json.dumps(body), status, content_type="application/json")(environ, start_response)
+        return Response(json.dumps(body), status, headers=headers,
+                        content_type="application/json")(environ, start_response)
 
 
 @pytest.fixture(autouse=True)
