@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notifier import clock, inbox, support_network
+from services.notifier import clock, inbox, inbox_signals, support_network
 from services.notifier.models import Channel, Recipient, metadata
 from services.notifier.secrets_at_rest import mask
 from shared.erasure import erase_user_rows
@@ -138,6 +138,7 @@ def share_offer(session: Session, event: dict) -> None:
 def erase_user(session: Session, event: dict) -> None:
     """Forget everything about a person who deleted their account."""
     erase_user_rows(session, metadata, event["user_id"])
+    inbox_signals.changed(session, event["user_id"])  # a badge still open elsewhere drops to nothing
 
 
 HANDLERS = {

@@ -265,6 +265,17 @@ def test_a_listening_worker_answers_badge_polls_from_memory(client, full, signed
     assert _unread_asks(full) == 1
 
 
+def test_one_persons_remembered_count_never_answers_anothers_poll(client, full, signed_in, listening):
+    full.reply("notifier", "GET", "/notifications/unread_count", {"count": 3}, headers={"ETag": 'W/"3-9"'})
+    assert ">3<" in text(client.get("/inbox/badge", headers=HTMX))
+    signed_in.logout()
+    signed_in.register(email="bo@example.com", display_name="Bo")
+    full.reply("notifier", "GET", "/notifications/unread_count", {"count": 1}, headers={"ETag": 'W/"1-2"'})
+    assert ">1<" in text(client.get("/inbox/badge", headers=HTMX))
+    tokens = [c.token for c in full.calls_to("notifier", "GET") if c.path == "/notifications/unread_count"]
+    assert len(set(tokens)) == 2
+
+
 def test_a_hint_makes_the_next_poll_ask_the_notifier(client, full, signed_in, listening):
     full.reply("notifier", "GET", "/notifications/unread_count", {"count": 3}, headers={"ETag": 'W/"3-9"'})
     client.get("/inbox/badge", headers=HTMX)

@@ -60,3 +60,10 @@ def test_a_rolled_back_batch_hints_nobody(notifier, hints):
     with pytest.raises(Exception):
         run_batch(hints.runtime.sessions, [(event, [*handlers.HANDLERS[event["type"]], fail])])
     assert hints.sent == []
+
+
+def test_erasing_a_person_is_hinted(notifier, hints):
+    notifier.register("alice")
+    event = make_event("user.deleted", user_id="alice", data={}, producer="test")
+    run_batch(hints.runtime.sessions, [(event, handlers.HANDLERS[event["type"]])])
+    assert hints.sent == [{"alice"}]
