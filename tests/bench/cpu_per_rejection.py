@@ -6,13 +6,19 @@ time each process used (its gunicorn workers included), PostgreSQL and
 RabbitMQ too, by the number of rejections. A diagnostic for (2) and (3) of
 `make bench`, not a figure of it.
 
-Run: .venv/bin/python -m tests.bench.cpu_per_rejection [--burst 400] [--clients 8] [--rate 50]
-(--rate sends the rejections at a steady rate instead of all at once.)
+Run: .venv/bin/python -m tests.bench.cpu_per_rejection [--burst 400] [--clients 8] [--rate 50] [--profile DIR]
+(--rate sends the rejections at a steady rate instead of all at once; --profile
+samples every process with py-spy during the burst (threads holding the GIL: CPU spent in Python), writes DIR/<process>.txt in
+py-spy's raw format and prints each one's busiest functions. `pip install py-spy` first.)
 """
 from __future__ import annotations
 
 import argparse
+import collections
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import time
 
@@ -59,6 +65,39 @@ def snapshot(stack) -> dict[str, float]:
     return used
 
 
+def start_profilers(stack, folder: str) -> list[subprocess.Popen]:
+    """py-spy on every process of the stack (gunicorn workers included) until stopped."""
+    py_spy = shutil.which("py-spy") or os.path.join(os.path.dirname(sys.executable), "py-spy")
+    os.makedirs(folder, exist_ok=True)
+    return [subprocess.Popen([py_spy, "record", "--pid", str(proc.pid), "--subprocesses", "--nonblocking", "--gil",
+                              "--rate", "250", "--format", "raw", "--output", os.path.join(folder, f"{name}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for name, proc in stack.procs.items()]
+
+
+def stop_profilers(profilers: list[subprocess.Popen]) -> None:
+    for profiler in profilers:
+        profiler.send_signal(signal.SIGINT)
+    for profiler in profilers:
+        profiler.wait(60)
+
+
+def busiest(path: str, top: int = 12) -> list[tuple[float, str]]:
+    """(share of samples, function) for the functions most often on the stack, idle waits left out."""
+    inclusive, total = collections.Counter(), 0
+    with open(path) as handle:
+        for line in handle:
+            frames, _, count = line.rstrip("\n").rpartition(" ")
+            if not frames or not count.isdigit():
+                continue
+            names = [f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1] + ")"
+                     for f in frames.split(";") if f.strip()]
+            total += int(count)
+            for name in set(names):
+                inclusive[name] += int(count)
+    return [(n / total, name) for name, n in inclusive.most_common(top)] if total else []
+
+
 def main(argv: list[str] | None = None) -> int:
     from . import bench_pipeline as bp
     from . import seed
@@ -67,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rate", type=float, help="rejections per second, steady (default: all at once)")
+    parser.add_argument("--profile", metavar="DIR", help="sample every process with py-spy into DIR")
     args = parser.parse_args(argv)
     infra = Infra()
     try:
@@ -75,9 +115,11 @@ def main(argv: list[str] | None = None) -> int:
             seed.applications(database_url(stack, "tracker"), [user_id], args.burst, stage="applied")
             ids = bp.application_ids(stack, user_id)
             time.sleep(2)  # let start-up work settle before the CPU is counted
+            profilers = start_profilers(stack, args.profile) if args.profile else []
             before, started = snapshot(stack), time.perf_counter()
             result = bp.burst(stack, api, user_id, ids, clients=args.clients, timeout=600, per_second=args.rate)
             after, wall = snapshot(stack), time.perf_counter() - started
+            stop_profilers(profilers)
     finally:
         infra.close()
     n = len(ids)
@@ -89,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         total += ms
         print(f"  {name:24s} {ms:7.1f} ms CPU per rejection")
     print(f"  {'all':24s} {total:7.1f} ms CPU per rejection")
+    for name in sorted(os.listdir(args.profile)) if args.profile else ():
+        print(f"\n{name}: share of samples with the function on the stack")
+        for share, function in busiest(os.path.join(args.profile, name)):
+            print(f"  {share:6.1%}  {function}")
     return 0
 
 
