@@ -119,6 +119,7 @@ class UnreadCache:
 def listen(settings: Settings, cache: UnreadCache, stop: threading.Event, retry_s: float = 1.0) -> None:
     """Feed hints to the cache until `stop` is set; reconnect after any failure."""
     name = f"frontend.inbox_changes.{socket.gethostname()}.{os.getpid()}"
+    warned = False  # once per outage, not once per retry
     while not stop.is_set():
         try:
             with bus.connect(settings) as connection:
@@ -129,6 +130,7 @@ def listen(settings: Settings, cache: UnreadCache, stop: threading.Event, retry_
                 with Consumer(channel, [queue], callbacks=[_hint_to(cache)], no_ack=True, accept=["json"],
                               on_decode_error=_undecodable):
                     cache.set_listening(True)
+                    warned = False
                     log.info("listening for inbox hints", extra={"queue": name})
                     while not stop.is_set():
                         connection.heartbeat_check()
@@ -137,8 +139,10 @@ def listen(settings: Settings, cache: UnreadCache, stop: threading.Event, retry_
                         except socket.timeout:
                             pass
         except Exception as exc:  # the bus went away: ask the notifier every time meanwhile
-            log.warning("inbox hints lost; asking the notifier for every badge until they are back",
-                        extra={"error": f"{type(exc).__name__}: {exc}"})
+            if not warned:
+                log.warning("inbox hints lost; asking the notifier for every badge until they are back",
+                            extra={"error": f"{type(exc).__name__}: {exc}"})
+                warned = True
         finally:
             cache.set_listening(False)
         stop.wait(retry_s)

@@ -84,7 +84,7 @@ class HintSender:
                 error = f"{type(exc).__name__}: {exc}"
         if time.monotonic() - self._warned_at > _WARN_EVERY_S:
             self._warned_at = time.monotonic()
-            log.warning("inbox hints could not be sent; frontends will catch up within a minute",
+            log.warning("inbox hints could not be sent; badges may lag by up to half a minute",
                         extra={"error": error})
         return False
 
