@@ -49,11 +49,12 @@ def test_sigkill_before_and_after_the_commit(pipeline):
     expected = len(pipeline.record_rejections(30))
 
     # Killed inside the transaction: the change is rolled back, the message redelivered.
-    pipeline.spawn("coach-worker", "coach-before", fault=("worker-before-commit", 9))
+    # (No wait for "consuming": with the queue already full it may be dead before the first look.)
+    pipeline.spawn("coach-worker", "coach-before", fault=("worker-before-commit", 9), wait=False)
     assert pipeline.procs["coach-before"].wait(timeout=60) == -9
     rolled_back = killed_events(pipeline, "coach-before")[0]
     # Killed after the commit, before the ack: redelivered and skipped as a duplicate.
-    pipeline.spawn("coach-worker", "coach-after", fault=("worker-after-commit", 9))
+    pipeline.spawn("coach-worker", "coach-after", fault=("worker-after-commit", 9), wait=False)
     assert pipeline.procs["coach-after"].wait(timeout=60) == -9
     committed_by_after = killed_events(pipeline, "coach-after")
     committed = committed_by_after[0]
