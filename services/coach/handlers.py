@@ -16,12 +16,13 @@ from services.coach.counts import move_count
 from services.coach.effects import apply_actions
 from services.coach.fact_store import known_fact, remember_fact
 from services.coach.feedback_tags import tag_feedback
-from services.coach.goals import add_progress
+from services.coach.goals import add_progress, week_start
 from services.coach.history import load_snapshot, occurred_at
 from services.coach.models import ApplicationFact, Feedback, Profile, insert_once, metadata
 from services.coach.playbook.engine import evaluate
 from services.coach.playbook.loader import Playbook, load_playbook
-from services.coach.playbook.snapshot import rank
+from services.coach.playbook.snapshot import made_at, rank
+from services.coach.profiles import settings_of
 from services.coach.retraction import withdraw_rejection
 from shared.config import load_settings
 from shared.db import for_session
@@ -62,19 +63,27 @@ def remember_user(session: Session, event: dict) -> None:
 
 
 def note_application(session: Session, event: dict) -> None:
-    """Remember the application and count it towards this week's goal."""
+    """Remember the application and count it towards this week's goal if it was sent this week."""
     data, user_id = event["data"], event["user_id"]
+    recorded_at, applied_on = occurred_at(event), data["applied_on"] and date.fromisoformat(data["applied_on"])
+    tz = _timezone(session, user_id)
     # One round trip: insert unless a fact exists already (a rejection may have arrived first).
     added = session.execute(for_session(NEW_FACT, session), {
         "user_id": user_id, "application_id": data["application_id"], "company": data["company"],
         "role": data["role"], "source": data["source"], "role_category": data["role_category"],
-        "stage": "applied", "furthest_stage": "applied", "created_at": occurred_at(event),
-        "applied_on": data["applied_on"] and date.fromisoformat(data["applied_on"]),
+        "stage": "applied", "furthest_stage": "applied", "created_at": made_at(applied_on, recorded_at, tz),
+        "applied_on": applied_on,
     }).first()
     if added is None:
         return
     move_count(session, user_id, +1)
-    add_progress(session, user_id, "applications", 1, occurred_at(event), cause=event)
+    if applied_on is None or applied_on >= week_start(recorded_at, tz):
+        add_progress(session, user_id, "applications", 1, recorded_at, cause=event)
+
+
+def _timezone(session: Session, user_id: str) -> str:
+    profile = settings_of(session, user_id)
+    return (profile.timezone if profile else None) or "UTC"
 
 
 def note_update(session: Session, event: dict) -> None:

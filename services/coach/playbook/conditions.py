@@ -7,8 +7,9 @@ parameters it takes (and their types) so the loader can check a playbook.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
+from services.coach.playbook import snapshot
 from services.coach.playbook.snapshot import INTERVIEW_STAGES, Snapshot, local
 
 Facts = dict | None
@@ -141,6 +142,14 @@ def late_night_applications(event, snap: Snapshot, now, *, start_hour: int, end_
     return {"late": count} if count >= at_least else None
 
 
+def sent_lately(event, snap: Snapshot, now) -> Facts:
+    """The event's application was sent around when it was recorded, not brought in from the past."""
+    applied_on = _data(event).get("applied_on")
+    if applied_on and not snapshot.sent_lately(date.fromisoformat(applied_on), local(now, snap.timezone).date()):
+        return None
+    return {}
+
+
 def applications_in_a_day(event, snap: Snapshot, now, *, more_than: int) -> Facts:
     count = snap.made_on(local(now, snap.timezone).date())
     return {"today": count} if count > more_than else None
@@ -199,6 +208,7 @@ CONDITIONS = {
     "late_night_applications": (late_night_applications, {"start_hour": int, "end_hour": int,
                                 "at_least": int, "days": int}, {"start_hour", "end_hour", "at_least", "days"}),
     "applications_in_a_day": (applications_in_a_day, {"more_than": int}, {"more_than"}),
+    "sent_lately": (sent_lately, {}, set()),
     "days_since_activity": (days_since_activity, {"at_least": int}, {"at_least"}),
     "reflections_done": (reflections_done, {"every": int}, {"every"}),
     "goal_results": (goal_results, {"last": int, "all_are": str}, {"last", "all_are"}),

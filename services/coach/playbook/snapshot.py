@@ -9,7 +9,7 @@ small indexed query, so an event costs the same with 10 or 10,000 applications.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -151,6 +151,25 @@ class Snapshot:
         if self.store is not None:
             return self.store.made_on(day, self.timezone)
         return sum(1 for a in self.apps if a.created_at and local(a.created_at, self.timezone).date() == day)
+
+
+# An application recorded more than this long after it was sent was brought in from the past (an
+# import, or catching up on old ones): it counts in totals, not as effort made when it was recorded.
+CATCH_UP_DAYS = 1
+
+
+def sent_lately(applied_on: date | None, recorded_on: date) -> bool:
+    """Was the application sent around the (local) day it was recorded? Unknown counts as yes."""
+    return applied_on is None or applied_on >= recorded_on - timedelta(days=CATCH_UP_DAYS)
+
+
+def made_at(applied_on: date | None, recorded_at: datetime, tz: str) -> datetime:
+    """When the application was made, as naive UTC: the moment it was recorded, unless it came
+    from the past; then the middle of the local day it was sent (so it is neither today's nor late)."""
+    if sent_lately(applied_on, local(recorded_at, tz).date()):
+        return recorded_at
+    noon = datetime.combine(applied_on, time(12), ZoneInfo(tz))
+    return noon.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def local(at: datetime, tz: str) -> datetime:

@@ -1,11 +1,12 @@
 """Handlers and the API on a real (SQLite) database: rows and outbox events together."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from services.coach import handlers as coach
+from services.coach.counts import application_count
 from services.coach.models import metadata
 from shared.events import make_event
 from shared.worker import run_handlers
@@ -180,3 +181,40 @@ def test_user_deleted_erases_every_table(make_service):
         for table in metadata.sorted_tables:
             left = session.scalar(select(func.count()).select_from(table).where(table.c.user_id == "alice"))
             assert left == 0, table.name
+
+
+def _old(app_id, applied_on, at):
+    return _event("application.created", {
+        "application_id": app_id, "company": f"Co{app_id}", "role": "Engineer", "source": "linkedin",
+        "role_category": None, "applied_on": applied_on.isoformat()}, at=at)
+
+
+def _progress_in_the_week_of_now(svc) -> int:
+    monday = (NOW.date() - timedelta(days=NOW.weekday())).isoformat()
+    return sum(g["progress"] for g in svc.get("/goals").json["items"] if g["week_start"] == monday)
+
+
+def test_an_import_of_old_applications_is_counted_quietly(make_service):
+    """60 applications from last year, brought in at 23:30: no stream of wins, no "big day",
+    no "late nights", no progress on this week's goal; the count still moves."""
+    svc = make_service()
+    svc.post("/goals", {"kind": "applications", "target": 5})
+    at = NOW.replace(hour=23, minute=30)
+    for i in range(60):
+        _deliver(svc, _old(i, date(2025, 6, 1) + timedelta(days=i), at + timedelta(seconds=i)))
+    assert [w["kind"] for w in svc.get("/wins").json["items"]] == ["first_application"]
+    assert svc.outbox("suggestion.offered") == []
+    assert _progress_in_the_week_of_now(svc) == 0
+    # Then one sent tonight: it is this week's, and one application is no big day.
+    _deliver(svc, _created(60, at=at + timedelta(minutes=5)))
+    assert _progress_in_the_week_of_now(svc) == 1
+    assert [s["kind"] for s in svc.outbox("suggestion.offered")] == ["small_win"]
+    with svc.runtime.sessions() as session:
+        assert application_count(session, "alice") == 61
+
+
+def test_an_application_caught_up_a_day_late_still_counts(make_service):
+    svc = make_service()
+    svc.post("/goals", {"kind": "applications", "target": 5})
+    _deliver(svc, _old(1, NOW.date() - timedelta(days=1), NOW))
+    assert _progress_in_the_week_of_now(svc) == 1

@@ -1,13 +1,13 @@
 """Each playbook rule, evaluated purely: a fixed clock, a hand-made history, no database."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from services.coach.playbook.engine import evaluate
 from services.coach.playbook.loader import load_playbook
-from services.coach.playbook.snapshot import App, Mood, Snapshot
+from services.coach.playbook.snapshot import App, Mood, Snapshot, made_at
 
 NOW = datetime(2026, 3, 11, 12, 0)  # a Wednesday, naive UTC
 TODAY = NOW.date()
@@ -125,6 +125,34 @@ def test_application_milestones(count, win):
     rules, _ = fired(event("application.created", application_id=0, company="Co", role="R", source=None,
                            role_category=None, applied_on=None), Snapshot("u1", apps=apps))
     assert win in rules
+
+
+@pytest.mark.parametrize("applied_on,quiet", [(TODAY, False), (TODAY - timedelta(days=1), False),
+                                               (None, False), (TODAY - timedelta(days=2), True)])
+def test_applications_from_the_past_pass_milestones_and_small_wins_quietly(applied_on, quiet):
+    apps = tuple(App(i, "Co", "R", created_at=NOW - timedelta(hours=i)) for i in range(10))
+    rules, _ = fired(event("application.created", application_id=0, company="Co", role="R", source=None,
+                           role_category=None, applied_on=applied_on and applied_on.isoformat()),
+                     Snapshot("u1", apps=apps))
+    assert ("application.every_tenth" in rules) is not quiet
+    assert ("application.small_win" in rules) is not quiet
+
+
+def test_sent_lately_is_the_persons_local_day():
+    # 01:00 on the 12th in Auckland is still the 11th in UTC: an application sent on the 10th
+    # is two local days old there, one in UTC.
+    late = NOW.replace(hour=13)
+    ev = event("application.created", application_id=0, company="Co", role="R", source=None,
+               role_category=None, applied_on=(TODAY - timedelta(days=1)).isoformat())
+    assert "application.small_win" in fired(ev, Snapshot("u1"), late)[0]
+    assert "application.small_win" not in fired(ev, Snapshot("u1", timezone="Pacific/Auckland"), late)[0]
+
+
+def test_an_application_from_the_past_is_made_at_midday_of_its_day():
+    recorded = datetime(2026, 3, 11, 23, 30)
+    assert made_at(None, recorded, "UTC") == recorded
+    assert made_at(date(2026, 3, 10), recorded, "UTC") == recorded  # caught up a day late: still live
+    assert made_at(date(2025, 6, 1), recorded, "Europe/Paris") == datetime(2025, 6, 1, 10, 0)  # 12:00 CEST
 
 
 @pytest.mark.parametrize("to_stage,others_furthest,rule,expected", [
