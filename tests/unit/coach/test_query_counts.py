@@ -74,6 +74,21 @@ def test_an_application_reads_the_settings_once_and_moves_the_goal_in_one_statem
     assert goal["progress"] == 6 and svc.outbox("goal.updated")[-1]["progress"] == 6
 
 
+def test_an_application_from_the_past_asks_nothing_about_today_or_late_nights(make_service):
+    """An import's rows can't make a big day or a late night: those questions, which range over
+    the person's whole history when the planner lacks statistics, are not asked for them."""
+    svc = make_service()
+    _with_history(svc, 5)
+    old = _created(6)
+    old["data"]["applied_on"] = (NOW.date() - timedelta(days=90)).isoformat()
+    with statements(svc.runtime.engine) as seen:
+        _deliver(svc, old)
+    assert not [s for s in seen if "FROM application_facts" in s and "created_at >=" in s], seen
+    with statements(svc.runtime.engine) as seen:
+        _deliver(svc, _created(7))
+    assert len([s for s in seen if "FROM application_facts" in s and "created_at >=" in s]) == 2
+
+
 def test_a_rejection_reads_its_fact_and_the_settings_once(make_service):
     svc = make_service()
     _with_history(svc, 5)
