@@ -150,6 +150,14 @@ def sent_lately(event, snap: Snapshot, now) -> Facts:
     return {}
 
 
+def received_lately(event, snap: Snapshot, now, *, days: int) -> Facts:
+    """The event's rejection came within `days` of being recorded (not brought in with past history)."""
+    received_on = _data(event).get("received_on")
+    if received_on and date.fromisoformat(received_on) < local(now, snap.timezone).date() - timedelta(days=days):
+        return None
+    return {}
+
+
 def applications_in_a_day(event, snap: Snapshot, now, *, more_than: int) -> Facts:
     count = snap.made_on(local(now, snap.timezone).date())
     return {"today": count} if count > more_than else None
@@ -209,6 +217,7 @@ CONDITIONS = {
                                 "at_least": int, "days": int}, {"start_hour", "end_hour", "at_least", "days"}),
     "applications_in_a_day": (applications_in_a_day, {"more_than": int}, {"more_than"}),
     "sent_lately": (sent_lately, {}, set()),
+    "received_lately": (received_lately, {"days": int}, {"days"}),
     "days_since_activity": (days_since_activity, {"at_least": int}, {"at_least"}),
     "reflections_done": (reflections_done, {"every": int}, {"every"}),
     "goal_results": (goal_results, {"last": int, "all_are": str}, {"last", "all_are"}),

@@ -127,6 +127,21 @@ def test_application_milestones(count, win):
     assert win in rules
 
 
+PERSONAL = {"rejection.reflect", "rejection.feelings_first", "rejection.next_step", "rejection.feedback_request",
+            "rejection.feedback_win"}
+
+
+@pytest.mark.parametrize("days_before,quiet", [(0, False), (14, False), (15, True), (200, True)])
+def test_a_rejection_from_past_history_gets_no_personal_coaching(days_before, quiet):
+    ev = rejected(stage="interview", feedback="Lovely portfolio; more system design next time.")
+    ev["data"]["received_on"] = (TODAY - timedelta(days=days_before)).isoformat()
+    history = Snapshot("u1", apps=(rejection_app(1, days_ago=days_before, stage="interview"),
+                                   rejection_app(2, days_ago=300, stage="interview")))
+    rules, _ = fired(ev, history)
+    assert rules & PERSONAL == (set() if quiet else PERSONAL), rules
+    assert "rejection.mentor" in rules  # patterns still count it: two interview-stage rejections
+
+
 @pytest.mark.parametrize("applied_on,quiet", [(TODAY, False), (TODAY - timedelta(days=1), False),
                                                (None, False), (TODAY - timedelta(days=2), True)])
 def test_applications_from_the_past_pass_milestones_and_small_wins_quietly(applied_on, quiet):
