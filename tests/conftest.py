@@ -167,3 +167,15 @@ def pg_service_db(pg_database):
     db = build_service_db(pg_database())
     yield db
     db.dispose()
+
+
+# --- Migrated schemas -------------------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrate_sqlite_once():
+    """Each service's SQLite schema is migrated once per session and copied per test."""
+    from support.migrated_templates import install
+    with pytest.MonkeyPatch.context() as patch:
+        templates = install(patch)
+        yield
+    templates.close()
