@@ -26,6 +26,12 @@ _BY_KIND = {"coach_card": COACHING, "reflection": COACHING, "insight": COACHING,
             "win": WINS, "reminder": REMINDERS, "weekly_review": WEEKLY_REVIEW,
             "nudge_sent": SUPPORTERS, "system": ACCOUNT}
 
+# How e-mails name their topic ("Stop e-mails about coaching notes").
+LABELS = {COACHING: "coaching notes", WINS: "wins", REMINDERS: "reminders",
+          WEEKLY_REVIEW: "your weekly look back", SUPPORTERS: "your supporters",
+          SAFETY: "notes about looking after yourself", ACCOUNT: "your account and channels",
+          DIGEST_LETTER: "the daily digest"}
+
 SAFETY_POINTER = (
     "A note from Rebound",
     "There's something waiting for you in Rebound. Open it whenever you're ready; "
