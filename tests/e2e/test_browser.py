@@ -136,11 +136,9 @@ def test_the_daily_journey(page, stack):
     reflection.locator("textarea").fill("They liked my portfolio; I'll lead with it next time.")
     reflection.get_by_role("button", name="Save my answer").click()
     expect(page.locator("#notices")).to_contain_text("It's saved")
-    # The coach's ideas can be put away in place.
-    idea = page.locator("#suggestions li.suggestion").first
-    expect(idea).to_be_visible()
-    idea.get_by_role("button", name=re.compile("Dismiss")).click()
-    expect(page.locator("#notices")).to_contain_text("Put away")
+    # The coach speaks once on Today: one panel with its newest note.
+    expect(page.locator("#today-coach .coach-card")).to_be_visible()
+    assert page.locator("#suggestions").count() == 0 and page.locator("#notifications").count() == 0
 
     # A round booked on an application shows under "Coming up" on Today.
     page.goto("/applications")
