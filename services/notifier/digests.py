@@ -28,6 +28,7 @@ from shared.db import for_session, on_each_dialect
 log = logging.getLogger(__name__)
 
 MAX_LINES = 20
+LINE_CHARS = 160  # of each item's gist; the whole of it waits in Rebound
 _LETTERS = uuid.UUID("5f0c2a51-3a4e-4c5b-9d0e-6f1d2b7a9c10")  # namespace of the letters' source ids
 _ADD_DEFAULTS = on_each_dialect(
     lambda dialect_insert: dialect_insert(Preferences).on_conflict_do_nothing(index_elements=["user_id"]))
@@ -83,7 +84,9 @@ def claim_day(session: Session, user_id: str, day: str) -> bool:
 def _line(delivery: Delivery) -> str:
     # The first paragraph is the gist (a card's summary); the rest waits in Rebound.
     first = " ".join(delivery.body.split("\n\n")[0].split())
-    return f"{delivery.subject}: {first[:157] + '…' if len(first) > 160 else first}"
+    if len(first) > LINE_CHARS:  # cut between words, never inside one
+        first = first[:LINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return f"{delivery.subject}: {first}"
 
 
 def _still_wanted(prefs: Preferences, held: list[Delivery], kinds: dict[int, tuple]) -> list[Delivery]:
@@ -138,8 +141,9 @@ def _letter(session: Session, user_id: str, today: str, held: list[Delivery], no
     count = f"{len(titles)} thing{'s' if len(titles) != 1 else ''}"
     digest = inbox.notify(
         session, user_id=user_id, kind="digest", severity="info",
-        title=f"Your day in Rebound: {count} to look at, whenever suits you",
-        body="Here's what came in today, gathered in one place:\n\n" + "\n".join(lines),
+        title=f"Your day in Rebound: {count}, whenever suits you",
+        body=("Here's what came in today, in one place. Take what helps and leave the rest; "
+              "it will all keep.\n\n" + "\n".join(lines)),
         link="/inbox", source_event_id=letter_id(user_id, today), fan_out=False)
     if digest is not None:
         digest.read_at = digest.archived_at = now

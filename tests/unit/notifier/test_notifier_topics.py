@@ -156,3 +156,15 @@ def test_no_digest_on_a_day_with_nothing_new(notifier):
     notifier.tick()
     notifier.tick()
     assert [m.kind for _, m in notifier.recorder.sent] == ["reminder"]
+
+
+def test_a_digest_line_is_the_gist_cut_between_words(notifier):
+    notifier.register()
+    long = "word " * 60 + "\n\nThe rest stays in Rebound."
+    notifier.event("insight.generated", {"insight_id": 1, "kind": "pace", "title": "Steady", "body": long})
+    notifier.clock.now = datetime(2026, 3, 2, 18, 0)
+    notifier.tick()
+    [(_, letter)] = notifier.recorder.sent
+    [line] = [line for line in letter.body.splitlines() if line.startswith("• ")]
+    assert line.startswith("• Steady: word word") and line.endswith("word…") and len(line) <= 180
+    assert "The rest stays" not in letter.body and letter.subject == "Your day in Rebound: 1 thing, whenever suits you"
