@@ -2,8 +2,9 @@
 
 The person's digest time is set to the first whole minute at least 75 s away, so
 the three rejections and everything the coach says about them land before it.
-Until then no e-mail arrives; at that minute exactly one digest does, and a
-restarted notifier-worker does not send it again. The inbox is counted by the
+Until then no e-mail arrives; at that minute exactly one digest does, though two
+notifier-workers are running, and one of them restarted afterwards does not
+send it again. On the embedded bus with SQLite, and on RabbitMQ with PostgreSQL. The inbox is counted by the
 coach's kinds together (a composed card, or the single pieces sent before cards).
 Screenshots of what the person sees land in tests/e2e/screenshots/ (git-ignored).
 """
@@ -13,6 +14,7 @@ import email
 import email.policy
 import os
 import socket
+import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,7 +25,7 @@ from aiosmtpd.controller import Controller
 
 from services.notifier.topics import COACH_KINDS
 from shared.events import DATA_SCHEMAS
-from tests.e2e.harness import Api, make_stack, wait_until
+from tests.e2e.harness import REBOUND, Api, make_stack, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -79,16 +81,39 @@ def _settled(api: Api, seconds: float = 4.0) -> list[dict]:
         time.sleep(0.25)
 
 
-@pytest.fixture(scope="module")
-def journey(tmp_path_factory):
-    """The whole afternoon, run once; the tests below read what happened."""
+def _stack(request, data_dir):
+    if request.param == "filesystem":
+        return make_stack(data_dir), lambda: None
+    rabbit, postgres = request.getfixturevalue("rabbit"), request.getfixturevalue("postgres")
+    bus_url = rabbit.new_vhost()
+    databases = {s: postgres.create_database() for s in ("frontend", "tracker", "coach", "notifier")}
+
+    def clean_up():
+        rabbit.release(bus_url)
+        for url in databases.values():
+            postgres.drop_database(url)
+    return make_stack(data_dir, bus_url, databases), clean_up
+
+
+def _second_notifier_worker(stack) -> None:
+    """Another notifier-worker beside the first: two schedulers look for the same digest."""
+    log = open(stack.data_dir / "notifier-worker-2.log", "ab")
+    stack.procs["notifier-worker-2"] = subprocess.Popen(
+        [REBOUND, "run", "notifier-worker"], env=stack.env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=stack.data_dir, start_new_session=True)
+
+
+@pytest.fixture(scope="module", params=["filesystem", "amqp"])
+def journey(request, tmp_path_factory):
+    """The whole afternoon, run once per bus; the tests below read what happened."""
     sink = Sink()
     smtp = Controller(sink, hostname="127.0.0.1", port=_free_port())
     smtp.start()
-    stack = make_stack(tmp_path_factory.mktemp("mail"))
+    stack, clean_up = _stack(request, tmp_path_factory.mktemp("mail"))
     stack.env["REBOUND_SMTP_URL"] = f"smtp://127.0.0.1:{smtp.port}/"
     stack.env["REBOUND_BASE_URL"] = stack.base_url
     stack.start()
+    _second_notifier_worker(stack)
     try:
         stack.cli("users", "create", PERSON, "--name", "Sam", "--timezone", "UTC", stdin=PASSWORD + "\n")
         api = Api(stack.base_url, stack.cli("tokens", "create", PERSON).split()[-1])
@@ -103,6 +128,7 @@ def journey(tmp_path_factory):
         items = _settled(api)
         before = {"at": datetime.now(timezone.utc), "mail": list(sink.to(PERSON)), "items": items}
         assert before["at"] < digest_at, "the coach took too long: the digest minute came first"
+        stack.assert_alive()  # both notifier-workers are there when the digest minute comes
         wait_until(lambda: sink.to(PERSON), timeout=(digest_at - before["at"]).total_seconds() + 30,
                    interval=0.25, message="the digest")
         # However long we keep watching, and across a restart of the process that sends it: one.
@@ -113,13 +139,14 @@ def journey(tmp_path_factory):
         while time.monotonic() < deadline:
             assert len(sink.to(PERSON)) == 1, [m["Subject"] for _, m in sink.to(PERSON)]
             time.sleep(0.25)
-        yield {"stack": stack, "api": api, "sink": sink, "digest_at": digest_at, "before": before,
+        yield {"bus": request.param, "stack": stack, "api": api, "sink": sink, "digest_at": digest_at, "before": before,
                "rejections_took": rejections_took}
     finally:
         for name in stack.procs:  # shown only when a test fails
             print(f"--- {name}\n{stack.log_tail(name)}")
         stack.stop()
         smtp.stop()
+        clean_up()
 
 
 def test_no_email_before_the_digest_time_and_one_digest_at_it(journey):
@@ -139,7 +166,7 @@ def test_the_digest_names_what_came_in_and_carries_its_links(journey):
     assert letter["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert letter["List-Unsubscribe"].startswith(f"<{base}/mail/unsubscribe/")
     SHOTS.mkdir(exist_ok=True)  # read it as the person would
-    (SHOTS / "mail-digest.txt").write_text(f"Subject: {letter['Subject']}\n\n{text}")
+    (SHOTS / f"mail-digest-{journey['bus']}.txt").write_text(f"Subject: {letter['Subject']}\n\n{text}")
 
 
 def test_the_one_click_unsubscribe_in_the_digest_works_without_signing_in(journey):
@@ -188,7 +215,7 @@ def test_what_the_person_sees(journey):
             for path, name in (("/", "today"), ("/inbox", "inbox"),
                                ("/settings/notifications", "notification-settings")):
                 page.goto(path)
-                page.screenshot(path=str(SHOTS / f"mail-{name}-{size}.png"), full_page=True)
+                page.screenshot(path=str(SHOTS / f"mail-{name}-{size}-{journey['bus']}.png"), full_page=True)
         page.goto("/settings/notifications")
         page.get_by_label("Wins").select_option("immediate")
         page.get_by_role("button", name="Save").click()
