@@ -20,6 +20,7 @@ from frontend.views import api_account, api_applications, api_coach, api_notifie
 from frontend.views import (
     application_detail, goals, imports, inbox, insights, journal, network, public, settings as settings_page,
 )
+from frontend.views import mail_links, notification_settings, today_coach
 from shared.config import Settings, load_settings
 from shared.runtime import Runtime
 from shared.web import BusProbe, database_ready, install_health
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                       goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (notification_settings.bp, mail_links.bp, today_coach.bp):
         app.register_blueprint(blueprint)
     install_login_throttle(app, LoginThrottle(runtime.sessions))
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge

@@ -4,13 +4,16 @@ Forms send it in the `csrf_token` field; htmx sends it in the X-CSRF-Token
 header (set once with hx-headers on <body>). The public API checks it itself
 (see views/api.py) because requests carrying a Bearer token are exempt: a
 browser never adds that header on its own, so it cannot be forged cross-site.
+A view marked `csrf_exempt` carries its own proof instead: the one-click
+unsubscribe link (RFC 8058), whose signed token is the permission, is POSTed
+by mail providers with no session at all.
 """
 from __future__ import annotations
 
 import hmac
 import secrets
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, current_app, request, session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FIELD = "csrf_token"
@@ -32,6 +35,12 @@ def csrf_ok() -> bool:
     return bool(expected and sent) and hmac.compare_digest(str(expected), str(sent))
 
 
+def csrf_exempt(view):
+    """Mark a view whose URL holds a signed token that is its own proof of intent."""
+    view.csrf_exempt = True
+    return view
+
+
 def install_csrf(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["csrf_field"] = FIELD
@@ -40,6 +49,8 @@ def install_csrf(app: Flask) -> None:
     def _require_csrf_token():
         # Pages need a token even before sign-in: that stops a forged log-in too.
         if request.method in SAFE_METHODS or request.path.startswith("/api/"):
+            return None
+        if getattr(current_app.view_functions.get(request.endpoint), "csrf_exempt", False):
             return None
         if not csrf_ok():
             abort(403, description="This form has expired. Please reload the page and try again.")

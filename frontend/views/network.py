@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from frontend import panels, services
 from frontend.login import current_user_id, login_required
 from frontend.schemas import REQUIRED, Trimmed
-from frontend.views.actions import act, explain, form_payload
+from frontend.views.actions import act, form_payload
 
 bp = Blueprint("network", __name__, url_prefix="/network")
 
@@ -15,10 +15,6 @@ RELATIONSHIPS = {"friend": "Friend", "family": "Family", "peer": "Peer", "mentor
 FREQUENCIES = {"daily": "At most daily", "weekly": "At most weekly", "fortnightly": "Every two weeks",
                "monthly": "At most monthly"}
 CHANNEL_KINDS = {"email": "E-mail", "apprise": "Apprise URL (chat apps)", "webhook": "Webhook"}
-NOTICE_KINDS = {"reflection": "Reflection prompts", "goal": "Goals", "win": "Wins",
-                "reminder": "Reminders", "insight": "Insights", "nudge_sent": "Supporter messages sent",
-                "weekly_review": "Weekly review", "digest": "Digests", "system": "Account news"}
-HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use 24-hour time, like 21:30.")
 
 
 class SupporterIn(Schema):
@@ -62,7 +58,7 @@ def index():
                             lambda: _panel(user_id, "/channels", "channels"),
                             lambda: _preferences(user_id))
     context.update(relationships=RELATIONSHIPS, frequencies=FREQUENCIES,
-                   channel_kinds=CHANNEL_KINDS, notice_kinds=NOTICE_KINDS)
+                   channel_kinds=CHANNEL_KINDS)
     return render_template("network.html", **context)
 
 
@@ -116,28 +112,11 @@ def channel_action(channel_id: int, action: str):
 @bp.post("/preferences")
 @login_required
 def save_preferences():
-    """Per-kind delivery, quiet hours and digest time."""
-    back = url_for(".index") + "#preferences"
+    """Whether supporters may hear when things are tough, and of good news.
+
+    How news reaches you yourself lives in Settings → Notifications.
+    """
     form = request.form
-    kinds = {k: {"mode": form[f"mode-{k}"]} for k in NOTICE_KINDS
-             if form.get(f"mode-{k}") in ("immediate", "digest")}
-    start, end = form.get("quiet_start", "").strip(), form.get("quiet_end", "").strip()
-    errors = {}
-    for name, value in (("quiet_start", start), ("quiet_end", end),
-                        ("digest_time", form.get("digest_time", "").strip())):
-        try:
-            if value:
-                HHMM(value)
-        except ValidationError as exc:
-            errors[name] = exc.messages
-    if bool(start) != bool(end):
-        errors["quiet_hours"] = ["Give both a start and an end, or leave both empty."]
-    if errors:
-        flash(explain(errors), "error")
-        return redirect(back)
-    payload = {"kinds": kinds, "quiet_hours": {"start": start, "end": end} if start else None,
-               "nudges_enabled": form.get("nudges_enabled") == "on",
+    payload = {"nudges_enabled": form.get("nudges_enabled") == "on",
                "share_good_news": form.get("share_good_news") == "on"}
-    if form.get("digest_time", "").strip():
-        payload["digest_time"] = form["digest_time"].strip()
-    return act("notifier", "PATCH", "/preferences", "Preferences saved.", back, payload)
+    return act("notifier", "PATCH", "/preferences", "Saved.", url_for(".index") + "#preferences", payload)

@@ -20,17 +20,16 @@ def fragment_or_page(fragment: str, page: str, context: dict, status: int = 200)
 
 def dashboard_context(user_id: str) -> dict:
     """Everything the Today page shows, asked of the services side by side."""
-    from frontend.views import suggestions, upcoming  # they import this module
+    from frontend.views import today_coach, upcoming  # they import this module
 
     user = current_user() or {}
     today = upcoming.local_today(user.get("timezone"))
     context = panels.gather(
         lambda: panels.applications_panel(user_id),
         lambda: panels.reflections_panel(user_id, few=True),
-        lambda: panels.notifications_panel(user_id),
+        lambda: today_coach.coach_panel(user_id),  # the coach once: not ideas beside news
         lambda: panels.goals_panel(user_id),
         lambda: panels.mood_panel(user_id),
-        lambda: suggestions.suggestions_panel(user_id),
         lambda: upcoming.rounds_panel(user_id, today),
     )
     context["upcoming"] = upcoming.coming_up(context["applications"], context["rounds"], today)

@@ -31,7 +31,8 @@ def get_notification_or_404(session, notification_id: int) -> Notification:
 
 @bp.get("/notifications")
 def list_notifications():
-    """The inbox, newest first; `unread=1` for unread only, `archived=1` for the archive."""
+    """The inbox, newest first; `unread=1` for unread only, `archived=1` for the archive,
+    `kind=a,b` for some kinds only (the coach's, say)."""
     query = select(Notification).where(Notification.user_id == g.user_id)
     if request.args.get("unread") in ("1", "true"):
         query = query.where(Notification.read_at.is_(None))
@@ -39,7 +40,7 @@ def list_notifications():
     query = query.where(Notification.archived_at.is_not(None) if archived
                         else Notification.archived_at.is_(None))
     if request.args.get("kind"):
-        query = query.where(Notification.kind == request.args["kind"])
+        query = query.where(Notification.kind.in_(request.args["kind"].split(",")[:20]))
     with g.runtime.sessions() as session:
         return paginate(session, query, Notification.id, notification_out.dump)
 

@@ -6,7 +6,7 @@ import uuid
 from flask import Blueprint, current_app, g
 from sqlalchemy import select, update
 
-from services.notifier import clock
+from services.notifier import clock, links
 from services.notifier.channels import DeliveryFailed, Message, default_senders
 from services.notifier.models import Channel, Delivery
 from services.notifier.outgoing import NotSendable, channel_target
@@ -65,7 +65,9 @@ def test_channel(channel_id: int):
     message = Message(key=f"rebound:test:{uuid.uuid4().hex}", subject="Rebound test message",
                       title="Rebound test message", kind="system",
                       body="If you can read this, this channel works. Nothing else to do.",
-                      text="If you can read this, this channel works. Nothing else to do.")
+                      text="If you can read this, this channel works. Nothing else to do.",
+                      # Asked for by the person themselves: a way to their settings, nothing to stop.
+                      settings_url=links.settings_url(g.runtime.settings.base_url))
     senders = current_app.config.get(SENDERS_KEY) or default_senders(g.runtime.settings)
     try:
         senders[target.kind](target, message)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifier import clock as default_clock, inbox
 from services.notifier.channels import DeliveryFailed, Sender, default_senders
-from services.notifier.models import Channel, Delivery, Notification, Recipient
+from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.outgoing import NotSendable, resolve
 from services.notifier.secrets_at_rest import SecretUnreadable
 
@@ -35,10 +35,11 @@ _THIS_DELIVERY = Delivery.id == bindparam("delivery_id")
 # The delivery with what `outgoing.resolve` looks up by key for the user's own
 # channels, None where there is none. Messages to supporters are rare: they look theirs up.
 _WITH_DESTINATION = (
-    select(Delivery, Channel, Notification, Recipient)
+    select(Delivery, Channel, Notification, Recipient, Preferences)
     .outerjoin(Channel, Channel.id == Delivery.channel_id)
     .outerjoin(Notification, Notification.id == Delivery.notification_id)
     .outerjoin(Recipient, Recipient.user_id == Delivery.user_id)
+    .outerjoin(Preferences, Preferences.user_id == Delivery.user_id)
     .where(_THIS_DELIVERY)
 )
 _WITH_CHANNEL = (
@@ -161,9 +162,9 @@ class Dispatcher:
 
 
 def _load_with_destination(session: Session, delivery_id: int) -> tuple:
-    """(delivery, channel, inbox item, account), None where there is none, in one query.
+    """(delivery, channel, inbox item, account, preferences), None where there is none, in one query.
 
     They land in the session's identity map, so the lookups by key in
-    `outgoing.resolve` are answered without a query each (four became one).
+    `outgoing.resolve` are answered without a query each (five became one).
     """
     return session.execute(_WITH_DESTINATION, {"delivery_id": delivery_id}).one()

@@ -1,30 +1,48 @@
-"""The daily digest: at the user's chosen local time, one message sums up the held items.
+"""The daily digest: at the person's chosen local time, one message sums up the held items.
 
-Items whose kind is set to "digest" wait as `digest` deliveries. When the
-user's digest time has passed today, one inbox item of kind `digest` lists
-them, and each channel that held something gets one delivery of it. All in
-one transaction with `last_digest_on`, so a digest is made once a day.
+Items whose topic is set to "digest" wait as `digest` deliveries. When the
+person's digest time has passed today, one letter lists them and each channel
+that held something gets one delivery of it; nothing is made on a day with
+nothing new. The letter is filed in the archive at once: the inbox already
+holds each item, and it should not say everything twice.
+
+Exactly once a day, however many schedulers run and however often they
+restart: a scheduler first claims the day with a conditional UPDATE of
+`last_digest_on` (on PostgreSQL a second claimer waits for the first to
+commit, then finds the day taken), and the letter's source id is derived from
+person and day, so even a second letter could not be inserted.
 """
 from __future__ import annotations
 
+import logging
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.notifier import clock, inbox, preferences
+from services.notifier import clock, inbox, preferences, topics
 from services.notifier.models import Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import digest_due, release_at
+from shared.db import for_session, on_each_dialect
+
+log = logging.getLogger(__name__)
 
 MAX_LINES = 20
+LINE_CHARS = 160  # of each item's gist; the whole of it waits in Rebound
+_LETTERS = uuid.UUID("5f0c2a51-3a4e-4c5b-9d0e-6f1d2b7a9c10")  # namespace of the letters' source ids
+_ADD_DEFAULTS = on_each_dialect(
+    lambda dialect_insert: dialect_insert(Preferences).on_conflict_do_nothing(index_elements=["user_id"]))
 
 
 def make_due_digests(sessions: sessionmaker[Session]) -> int:
     """Make every digest that is due now; how many were made."""
     made = 0
     for user_id in due_users(sessions):
-        with sessions.begin() as session:
-            made += bool(make_digest(session, user_id))
+        try:
+            with sessions.begin() as session:
+                made += make_digest(session, user_id) is not None
+        except Exception:  # one person's trouble must not hold back everyone else's digest
+            log.exception("digest failed", extra={"user_id": user_id})
     return made
 
 
@@ -46,34 +64,63 @@ def due_users(sessions: sessionmaker[Session]) -> list[str]:
             if digest_due(now, tz, prefs or preferences.defaults(user_id))]
 
 
+def letter_id(user_id: str, day: str) -> str:
+    """The same for one person and one local day, in every process."""
+    return str(uuid.uuid5(_LETTERS, f"{user_id}/{day}"))
+
+
+def claim_day(session: Session, user_id: str, day: str) -> bool:
+    """Mark today's digest as made; False if someone (another scheduler) already did."""
+    session.execute(for_session(_ADD_DEFAULTS, session),
+                    {"user_id": user_id, "kinds": {}, "topic_modes": {}, "digest_time": "18:00",
+                     "nudges_enabled": True, "share_good_news": False})
+    taken = session.execute(
+        update(Preferences).where(Preferences.user_id == user_id, or_(
+            Preferences.last_digest_on.is_(None), Preferences.last_digest_on != day))
+        .values(last_digest_on=day).execution_options(synchronize_session=False))
+    return taken.rowcount == 1
+
+
 def _line(delivery: Delivery) -> str:
-    body = " ".join(delivery.body.split())
-    return f"{delivery.subject}: {body[:117] + '...' if len(body) > 120 else body}"
+    # The first paragraph is the gist (a card's summary); the rest waits in Rebound.
+    first = " ".join(delivery.body.split("\n\n")[0].split())
+    if len(first) > LINE_CHARS:  # cut between words, never inside one
+        first = first[:LINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return f"{delivery.subject}: {first}"
+
+
+def _still_wanted(prefs: Preferences, held: list[Delivery], kinds: dict[int, tuple]) -> list[Delivery]:
+    """Held items whose topic was switched off meanwhile are let go, not sent."""
+    wanted = []
+    for delivery in held:
+        kind, severity = kinds.get(delivery.notification_id, ("system", "info"))
+        if topics.mode_of(prefs.topic_modes, topics.of(kind, severity)) == topics.OFF:
+            delivery.state, delivery.last_error = "cancelled", "switched off before the digest"
+        else:
+            wanted.append(delivery)
+    return wanted
 
 
 def make_digest(session: Session, user_id: str) -> Notification | None:
     now = clock.now()
-    prefs = preferences.get(session, user_id)
+    prefs = session.get(Preferences, user_id) or preferences.defaults(user_id)
     recipient = session.get(Recipient, user_id)
     tz = recipient.timezone if recipient else None
     today = digest_due(now, tz, prefs)
-    if today is None:
+    if today is None or not claim_day(session, user_id, today):
         return None
+    prefs = session.get(Preferences, user_id, populate_existing=True)
     held = list(session.scalars(select(Delivery).where(
         Delivery.user_id == user_id, Delivery.state == "digest").order_by(Delivery.id)))
-    prefs.last_digest_on = today
+    kinds = dict((row.id, (row.kind, row.severity)) for row in session.execute(
+        select(Notification.id, Notification.kind, Notification.severity).where(
+            Notification.id.in_([d.notification_id for d in held] or [-1]))))
+    held = _still_wanted(prefs, held, kinds)
     if not held:
         return None
-    # One line per item however many channels held it.
-    titles = list(dict.fromkeys(_line(d) for d in held))
-    lines = [f"• {title}" for title in titles[:MAX_LINES]]
-    if len(titles) > MAX_LINES:
-        lines.append(f"…and {len(titles) - MAX_LINES} more in your inbox.")
-    digest = inbox.notify(
-        session, user_id=user_id, kind="digest", severity="info",
-        title=f"Your day in Rebound: {len(titles)} thing{'s' if len(titles) != 1 else ''} to look at",
-        body="Here's what came in today, gathered in one place:\n\n" + "\n".join(lines),
-        link="/notifications", source_event_id=str(uuid.uuid4()), fan_out=False)
+    digest = _letter(session, user_id, today, held, now)
+    if digest is None:  # this day's letter exists already
+        return None
     not_before = release_at(now, tz, prefs, severity="info", about_rejection=False)
     for channel_id in dict.fromkeys(d.channel_id for d in held):
         session.add(Delivery(
@@ -82,4 +129,22 @@ def make_digest(session: Session, user_id: str) -> Notification | None:
             link=digest.link, state="pending", not_before=not_before, created_at=now))
     for delivery in held:
         delivery.state = "digested"
+    return digest
+
+
+def _letter(session: Session, user_id: str, today: str, held: list[Delivery], now) -> Notification | None:
+    # One line per item however many channels held it.
+    titles = list(dict.fromkeys(_line(d) for d in held))
+    lines = [f"• {title}" for title in titles[:MAX_LINES]]
+    if len(titles) > MAX_LINES:
+        lines.append(f"…and {len(titles) - MAX_LINES} more in your inbox.")
+    count = f"{len(titles)} thing{'s' if len(titles) != 1 else ''}"
+    digest = inbox.notify(
+        session, user_id=user_id, kind="digest", severity="info",
+        title=f"Your day in Rebound: {count}, whenever suits you",
+        body=("Here's what came in today, in one place. Take what helps and leave the rest; "
+              "it will all keep.\n\n" + "\n".join(lines)),
+        link="/inbox", source_event_id=letter_id(user_id, today), fan_out=False)
+    if digest is not None:
+        digest.read_at = digest.archived_at = now
     return digest

@@ -7,10 +7,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notifier import clock, inbox, inbox_signals, support_network
+from services.notifier import clock, coach_cards, inbox, inbox_signals, support_network
 from services.notifier.models import Channel, Recipient, metadata
 from services.notifier.secrets_at_rest import mask
 from shared.erasure import erase_user_rows
+from shared.events import DATA_SCHEMAS
 
 URGENT = "high"
 REMINDER_WORDS = {
@@ -154,3 +155,6 @@ HANDLERS = {
     "support.nudge_requested": [nudge_supporters],
     "application.offer_received": [share_offer],
 }
+# The card's event schema arrives with the coach's composer; until then nothing sends it.
+if "coach.card_composed" in DATA_SCHEMAS:
+    HANDLERS["coach.card_composed"] = [coach_cards.inbox_card]

@@ -2,7 +2,10 @@
 
 The inbox item is always made at once. Each chosen channel gets one
 `deliveries` row (unique per notification and channel), pending until its
-`not_before` (quiet hours), or held for the daily digest. The scheduler sends.
+`not_before` (quiet hours), or held for the daily digest, unless the item's
+topic is switched off, the item is private, or its producer said `email: never`.
+A safety item goes out only as a pointer to open Rebound, never as its text.
+The scheduler sends.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import String, and_, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from services.notifier import clock, inbox_signals, preferences
+from services.notifier import clock, inbox_signals, preferences, topics
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import release_at
 from shared.db import for_session, on_each_dialect
@@ -36,8 +39,13 @@ _INSERT_DELIVERIES = insert(Delivery)
 
 def notify(session: Session, *, user_id: str, kind: str, severity: str, title: str, body: str,
            source_event_id: str, link: str | None = None, ref: str | None = None,
-           about_rejection: bool = False, fan_out: bool = True) -> Notification | None:
-    """Make the inbox item and its deliveries; None if this source was seen before."""
+           about_rejection: bool = False, fan_out: bool = True, email: str | None = None,
+           private: bool = False, mail_body: str | None = None) -> Notification | None:
+    """Make the inbox item and its deliveries; None if this source was seen before.
+
+    `email="never"` or `private=True` (from the producer) keep it in the inbox only;
+    `mail_body` is what channels get instead of `body` (a card's sections, say).
+    """
     notification = _insert_unless_seen(session, dict(
         user_id=user_id, kind=kind, severity=severity, title=title[:300], body=body, link=link,
         source_event_id=source_event_id, ref=ref, about_rejection=about_rejection,
@@ -45,8 +53,8 @@ def notify(session: Session, *, user_id: str, kind: str, severity: str, title: s
     if notification is None:
         return None
     inbox_signals.changed(session, user_id)
-    if fan_out:
-        fan_out_deliveries(session, notification)
+    if fan_out and not private and email != "never":
+        fan_out_deliveries(session, notification, mail_body)
     return notification
 
 
@@ -59,18 +67,24 @@ def _insert_unless_seen(session: Session, values: dict) -> Notification | None:
     return session.scalar(for_session(_INSERT_UNLESS_SEEN, session), values)
 
 
-def fan_out_deliveries(session: Session, notification: Notification) -> int:
+def fan_out_deliveries(session: Session, notification: Notification, mail_body: str | None = None) -> int:
     """One delivery per chosen channel, written at once; how many."""
     now = clock.now()
     prefs, timezone, channel_ids = _reach(session, notification.user_id)
-    choice = preferences.for_kind(prefs, notification.kind)
+    choice = preferences.for_kind(prefs, notification.kind, notification.severity)
+    if choice["mode"] == topics.OFF:
+        return 0
     not_before = release_at(now, timezone, prefs,
                             severity=notification.severity,
                             about_rejection=notification.about_rejection)
-    state = "digest" if choice["mode"] == "digest" else "pending"
+    state = "digest" if choice["mode"] == topics.DIGEST else "pending"
+    subject, body, link = notification.title, mail_body or notification.body, notification.link
+    if topics.of(notification.kind, notification.severity) == topics.SAFETY:
+        # The words stay in Rebound: not in any channel, nor in the deliveries table.
+        (subject, body), link = topics.SAFETY_POINTER, "/"
     rows = [dict(user_id=notification.user_id, dedupe_key=f"n{notification.id}:c{channel_id}",
                  notification_id=notification.id, channel_id=channel_id, purpose="notification",
-                 subject=notification.title, body=notification.body, link=notification.link,
+                 subject=subject, body=body, link=link,
                  state=state, not_before=not_before, created_at=now)
             for channel_id in _chosen(channel_ids, choice["channels"])]
     if rows:

@@ -73,7 +73,8 @@ class Channel(Base):
 
 
 class Preferences(Base):
-    """Per-user choices; `kinds` maps a kind to {"channels": [ids] | null, "mode"}."""
+    """Per-user choices: `topic_modes` maps a topic (services/notifier/topics.py) to
+    immediate|digest|off; `kinds` maps an inbox kind to {"channels": [ids] | null}."""
     __tablename__ = "preferences"
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -84,6 +85,7 @@ class Preferences(Base):
     last_digest_on: Mapped[str | None] = mapped_column(String(10))  # local date, ISO
     nudges_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     share_good_news: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    topic_modes: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
 
 
 class Supporter(Base):

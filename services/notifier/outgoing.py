@@ -2,7 +2,10 @@
 
 Secrets are decrypted only here, and supporters are checked once more: an
 invitation goes only to someone still invited, anything else only to someone
-who confirmed. Signed links are made here too, so handlers need no keys.
+who confirmed. Signed links are made here too, so handlers need no keys: every
+message to the person carries a link to their notification settings and a
+one-click link that switches its topic off. A topic switched off after the
+message was queued (say, by that link) stops it here.
 """
 from __future__ import annotations
 
@@ -10,9 +13,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from services.notifier import links
+from services.notifier import links, preferences, topics
 from services.notifier.channels import Message, Target
-from services.notifier.models import Channel, Delivery, Notification, Recipient, Supporter
+from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient, Supporter
 from services.notifier.secrets_at_rest import decrypt
 
 
@@ -42,13 +45,34 @@ def _absolute(base_url: str, link: str | None) -> str | None:
     return link
 
 
-def _text(body: str, link: str | None, unsubscribe_url: str | None) -> str:
+def _text(body: str, link: str | None, unsubscribe_url: str | None, settings_url: str | None = None) -> str:
     parts = [body]
     if link:
         parts.append(link)
-    if unsubscribe_url:
+    if settings_url:
+        parts.append(f"Choose what reaches you, and when: {settings_url}")
+    elif unsubscribe_url:
         parts.append(f"Don't want these messages? One click stops them: {unsubscribe_url}")
     return "\n\n".join(parts)
+
+
+def _to_the_person(session: Session, settings, delivery: Delivery, now: datetime) -> Message:
+    """A message on the person's own channel, with their settings and one-click links."""
+    notification = session.get(Notification, delivery.notification_id) if delivery.notification_id else None
+    kind, severity = (notification.kind, notification.severity) if notification else ("system", "info")
+    topic = topics.of(kind, severity)
+    prefs = session.get(Preferences, delivery.user_id) or preferences.defaults(delivery.user_id)
+    if topics.mode_of(prefs.topic_modes, topic) == topics.OFF:
+        raise NotSendable(f"{topics.LABELS[topic]} were switched off")
+    now_ts = now.replace(tzinfo=timezone.utc).timestamp()
+    unsubscribe = links.topic_off_url(settings.base_url, links.make_topic_token(
+        settings.secret_key, delivery.user_id, topic, now_ts))
+    settings_url = links.settings_url(settings.base_url)
+    link = _absolute(settings.base_url, delivery.link)
+    return Message(key=f"rebound:{delivery.dedupe_key}", subject=delivery.subject, title=delivery.subject,
+                   body=delivery.body, text=_text(delivery.body, link, None, settings_url), link=link,
+                   kind=kind, severity=severity, unsubscribe_url=unsubscribe, one_click=True,
+                   settings_url=settings_url, extra={"topic_label": topics.LABELS[topic]})
 
 
 def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tuple[Target, Message]:
@@ -58,12 +82,7 @@ def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tu
         channel = session.get(Channel, delivery.channel_id)
         if channel is None or channel.user_id != delivery.user_id:
             raise NotSendable("the channel was removed")
-        notification = session.get(Notification, delivery.notification_id) if delivery.notification_id else None
-        link = _absolute(settings.base_url, delivery.link)
-        message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
-                          text=_text(delivery.body, link, None), link=link,
-                          kind=notification.kind if notification else "system",
-                          severity=notification.severity if notification else "info")
+        message = _to_the_person(session, settings, delivery, now)
         return channel_target(session, settings.secret_key, channel), message
     supporter = session.get(Supporter, delivery.supporter_id)
     wanted = "invited" if delivery.purpose == "invitation" else "confirmed"

@@ -1,10 +1,10 @@
-"""Preferences: per kind (channels, immediate or digest), quiet hours, digest time, nudges."""
+"""Preferences: per topic (right away, digest, off), per kind channels, quiet hours, digest time, nudges."""
 from __future__ import annotations
 
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from services.notifier import preferences
+from services.notifier import preferences, topics
 from services.notifier.models import Channel, Preferences
 from services.notifier.schemas import preferences_in
 from shared.web import ApiError, json_body
@@ -15,7 +15,8 @@ bp = Blueprint("preferences", __name__)
 def dump(prefs: Preferences) -> dict:
     quiet = ({"start": prefs.quiet_start, "end": prefs.quiet_end}
              if prefs.quiet_start and prefs.quiet_end else None)
-    return {"kinds": preferences.every_kind(prefs), "quiet_hours": quiet,
+    return {"topics": topics.modes(prefs.topic_modes), "kinds": preferences.every_kind(prefs),
+            "quiet_hours": quiet,
             "digest_time": prefs.digest_time, "nudges_enabled": prefs.nudges_enabled,
             "share_good_news": prefs.share_good_news}
 
@@ -35,10 +36,7 @@ def update_preferences():
         prefs = preferences.get(session, g.user_id)
         if "kinds" in fields:
             _check_channels_are_mine(session, fields["kinds"])
-            kinds = dict(prefs.kinds or {})
-            for kind, choice in fields["kinds"].items():
-                kinds[kind] = {**kinds.get(kind, {}), **choice}
-            prefs.kinds = kinds
+        preferences.choose(prefs, kinds=fields.get("kinds"), topic_modes=fields.get("topics"))
         if "quiet_hours" in fields:
             quiet = fields["quiet_hours"] or {}
             prefs.quiet_start, prefs.quiet_end = quiet.get("start"), quiet.get("end")

@@ -1,4 +1,5 @@
-"""Supporters' answers by signed link, with no account: confirm and unsubscribe.
+"""Answers by signed link, with no sign-in: supporters confirm or unsubscribe, and the
+person switches one topic of e-mail off (RFC 8058 one-click, see `topic_off`).
 
 Served as its own small app under /public (see api.create_app), so the
 internal-token check never applies to it. The frontend renders the pages:
@@ -12,8 +13,8 @@ from datetime import timezone
 
 from flask import Blueprint, Flask, g, request
 
-from services.notifier import clock, links
-from services.notifier.models import Recipient, Supporter
+from services.notifier import clock, links, preferences, topics
+from services.notifier.models import Preferences, Recipient, Supporter
 from shared.web import error_response, install_json_errors
 
 PREFIX = "/public"
@@ -75,6 +76,47 @@ def unsubscribe(token: str):
         if supporter.status != "unsubscribed":
             supporter.status, supporter.unsubscribed_at = "unsubscribed", clock.now()
         return {"valid": True, **_view(session, supporter)}
+
+
+def _topic_claim(token: str) -> links.TopicClaim:
+    try:
+        claim = links.read_topic_token(g.runtime.settings.secret_key, token,
+                                       now_ts=clock.now().replace(tzinfo=timezone.utc).timestamp())
+    except links.BadLink as exc:
+        raise _Refused(exc.reason) from None
+    if claim.topic not in topics.LABELS:
+        raise _Refused("invalid")
+    return claim
+
+
+def _topic_view(prefs, topic: str) -> dict:
+    modes = topics.modes(prefs.topic_modes)
+    on = (any(mode == topics.DIGEST for mode in modes.values()) if topic == topics.DIGEST_LETTER
+          else modes[topic] != topics.OFF)
+    return {"valid": True, "topic": topic, "label": topics.LABELS[topic], "on": on}
+
+
+@bp.get("/mail/unsubscribe/<token>")
+def look_topic(token: str):
+    """Which topic this link switches off, and whether it is still on; changes nothing."""
+    claim = _topic_claim(token)
+    with g.runtime.sessions() as session:
+        if session.get(Recipient, claim.user_id) is None:
+            raise _Refused("invalid")  # the account is gone
+        prefs = session.get(Preferences, claim.user_id) or preferences.defaults(claim.user_id)
+        return _topic_view(prefs, claim.topic)
+
+
+@bp.post("/mail/unsubscribe/<token>")
+def topic_off(token: str):
+    """Switch the topic off (the digest: every topic that waits for it); the inbox keeps everything."""
+    claim = _topic_claim(token)
+    with g.runtime.sessions.begin() as session:
+        if session.get(Recipient, claim.user_id) is None:
+            raise _Refused("invalid")
+        prefs = preferences.get(session, claim.user_id)
+        prefs.topic_modes = topics.unsubscribed(prefs.topic_modes, claim.topic)
+        return _topic_view(prefs, claim.topic)
 
 
 def create_public_app(runtime) -> Flask:

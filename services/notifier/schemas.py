@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from services.notifier.channels.apprise import understood
 from services.notifier.preferences import KINDS, MODES
 from services.notifier.support_network import RELATIONSHIPS
+from services.notifier.topics import DIGEST, SAFETY, TOPICS
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FREQUENCIES = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30}
@@ -33,6 +34,8 @@ class NotificationOut(Schema):
     title = fields.Str()
     body = fields.Str()
     link = fields.Str(allow_none=True)
+    # A coach card's sections; None where the item has none (or the column is not there yet).
+    sections = fields.Function(lambda n: getattr(n, "sections", None))
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     archived_at = fields.DateTime(allow_none=True)
@@ -97,9 +100,16 @@ class QuietHoursIn(_In):
 class PreferencesIn(_In):
     kinds = fields.Dict(keys=fields.Str(validate=validate.OneOf(KINDS)), values=fields.Nested(KindChoiceIn))
     quiet_hours = fields.Nested(QuietHoursIn, allow_none=True)
+    topics = fields.Dict(keys=fields.Str(validate=validate.OneOf(TOPICS)),
+                         values=fields.Str(validate=validate.OneOf(MODES)))
     digest_time = fields.Str(validate=_hhmm)
     nudges_enabled = fields.Bool()
     share_good_news = fields.Bool()
+
+    @validates("topics")
+    def _safety_never_waits(self, value, **_kw):
+        if value.get(SAFETY) == DIGEST:
+            raise ValidationError("Safety notes are never held for a digest: choose right away or off.")
 
 
 class SupporterIn(_In):

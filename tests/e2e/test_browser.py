@@ -136,11 +136,9 @@ def test_the_daily_journey(page, stack):
     reflection.locator("textarea").fill("They liked my portfolio; I'll lead with it next time.")
     reflection.get_by_role("button", name="Save my answer").click()
     expect(page.locator("#notices")).to_contain_text("It's saved")
-    # The coach's ideas can be put away in place.
-    idea = page.locator("#suggestions li.suggestion").first
-    expect(idea).to_be_visible()
-    idea.get_by_role("button", name=re.compile("Dismiss")).click()
-    expect(page.locator("#notices")).to_contain_text("Put away")
+    # The coach speaks once on Today: one panel with its newest note.
+    expect(page.locator("#today-coach .coach-card")).to_be_visible()
+    assert page.locator("#suggestions").count() == 0 and page.locator("#notifications").count() == 0
 
     # A round booked on an application shows under "Coming up" on Today.
     page.goto("/applications")
@@ -163,6 +161,7 @@ def test_the_daily_journey(page, stack):
 
     for path, name in (("/", "06-today-full"), ("/journal", "07-journal"), ("/insights", "08-insights"),
                        ("/network", "09-network"), ("/inbox", "10-inbox"), ("/settings", "11-settings"),
+                       ("/settings/notifications", "11b-notification-settings"),
                        ("/applications?view=table", "12-table")):
         page.goto(path)
         check_page(page, name)
@@ -197,6 +196,12 @@ def test_a_public_link_that_is_bad_is_kind(page, stack):
     page.goto("/supporters/confirm/not-a-real-token")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link is invalid or has expired")
     check_page(page, "15-public-bad-link")
+
+
+def test_a_bad_unsubscribe_link_is_kind(page, stack):
+    page.goto("/mail/unsubscribe/not-a-real-token")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link is invalid or has expired")
+    check_page(page, "15b-unsubscribe-bad-link")
 
 
 def test_the_page_still_renders_when_the_coach_is_down(page, stack):

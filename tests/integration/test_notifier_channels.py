@@ -118,8 +118,10 @@ class _World:
         return [m for m in self.smtp.messages if m["To"] == address]
 
 
-def _register(world):
+def _register(world, wins_right_away=True):
     world.event("user.registered", {"display_name": "Alice", "email": "alice@example.org", "timezone": "UTC"})
+    if wins_right_away:  # wins wait for the daily digest by default; these tests send them at once
+        assert world.call("PATCH", "/preferences", {"topics": {"wins": "immediate"}}).status_code == 200
 
 
 def test_email_apprise_and_webhook_receive_a_win_once(world):

@@ -15,6 +15,9 @@ from tests.unit.frontend.conftest import (  # noqa: F401  (fixtures)
 )
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+# The one route whose URL carries its own signed permission (RFC 8058 one-click unsubscribe,
+# POSTed by mail providers with no session): exempt by name, and nothing else may be.
+SIGNED_LINK_ROUTES = {"mail_links.unsubscribe"}
 SESSION_COOKIE = "rebound_session"
 
 
@@ -42,6 +45,8 @@ def test_every_unsafe_page_route_needs_the_csrf_token(app, client, signed_in):
     token = signed_in.csrf()
     checked = 0
     for method, path, endpoint in _routes(app, UNSAFE, api=False):
+        if endpoint in SIGNED_LINK_ROUTES:
+            continue
         refused = client.open(path, method=method, data={"email": "ada@example.com"})
         assert refused.status_code == 403, f"{method} {path} ({endpoint}) without a CSRF token: {refused.status_code}"
         wrong = client.open(path, method=method, headers={"X-CSRF-Token": token[::-1]})
@@ -50,6 +55,14 @@ def test_every_unsafe_page_route_needs_the_csrf_token(app, client, signed_in):
     assert checked >= 25, f"only {checked} unsafe page routes found"
     # The right token gets past the check (what the view then answers does not matter here).
     assert client.post("/journal/checkin", headers={"X-CSRF-Token": token}, data={"mood": "3"}).status_code != 403
+
+
+def test_only_the_signed_one_click_link_is_exempt_from_csrf_and_a_bad_token_changes_nothing(app, client, services):
+    exempt = {name for name, view in app.view_functions.items() if getattr(view, "csrf_exempt", False)}
+    assert exempt == SIGNED_LINK_ROUTES
+    services.reply("notifier", "POST", "/public/mail/unsubscribe/forged",
+                   {"error": {"code": "invalid", "message": "This link is not valid.", "fields": {}}}, status=410)
+    assert client.post("/mail/unsubscribe/forged").status_code == 410
 
 
 def test_every_unsafe_api_route_needs_the_csrf_token_when_using_the_session_cookie(app, client, signed_in):

@@ -40,6 +40,8 @@ def test_names_and_prompts_are_escaped_in_html_mail(make_service):
                                   "label": f"Work {PAYLOAD}"}).status_code == 201
     assert svc.post("/supporters", {"name": f"Sam {PAYLOAD}", "relationship": "friend",
                                     "email": "sam@example.com"}).status_code == 201
+    # Coaching waits for the daily digest by default; this test reads the prompt's own e-mail.
+    assert svc.call("PATCH", "/preferences", json={"topics": {"coaching": "immediate"}}).status_code == 200
     _apply(svc, make_event("reflection.prompted", user_id="alice", producer="test", data={
         "reflection_id": 1, "application_id": 1, "kind": "rejection_applied",
         "prompt": f"How did the application at Acme {PAYLOAD} feel?"}))

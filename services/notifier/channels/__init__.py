@@ -30,6 +30,9 @@ class Message:
     severity: str = "info"
     link: str | None = None
     unsubscribe_url: str | None = None
+    # The unsubscribe URL takes a bare POST (RFC 8058 one-click), so mail can say so.
+    one_click: bool = False
+    settings_url: str | None = None  # where the person chooses what reaches them
     extra: dict = field(default_factory=dict)
 
 

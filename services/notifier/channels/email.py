@@ -39,6 +39,8 @@ def render(message: Message, from_address: str, to_address: str) -> EmailMessage
     mail["X-Rebound-Delivery"] = message.key
     if message.unsubscribe_url:
         mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        if message.one_click:  # RFC 8058: a bare POST to that URL unsubscribes, no page, no sign-in
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     context = {"m": message}
     mail.set_content(_templates.get_template("email/message.txt").render(context))
     mail.add_alternative(_templates.get_template("email/message.html").render(context), subtype="html")

@@ -46,7 +46,7 @@ def test_dashboard_stays_up_when_every_service_is_down(client, settings, signed_
     body = text(page)
     assert "The coach is unavailable right now; your data is safe." in body
     assert "We can't reach your applications right now; your data is safe." in body
-    assert "We can't reach your notifications right now; nothing is lost." in body
+    assert "We can't reach your coach's notes right now; nothing is lost." in body
     assert "Traceback" not in body
 
 
@@ -95,7 +95,7 @@ def test_a_poll_that_changes_nothing_gets_204(client, services, signed_in):
 
 def test_live_panels_are_polite_live_regions(client, signed_in):
     page = text(client.get("/"))
-    for panel in ("reflections", "notifications"):
+    for panel in ("reflections", "today-coach"):
         assert re.search(rf'<div aria-live="polite">\s*(<!--.*?-->)?\s*<div id="{panel}"', page)
 
 

@@ -194,10 +194,11 @@ def test_insights_draw_charts_with_tables(client, full, signed_in):
     assert "Show as a table" in body and "<td>50%</td>" in body
 
 
-def test_network_shows_supporters_channels_and_preferences(client, full, signed_in):
+def test_network_shows_supporters_channels_and_what_supporters_hear(client, full, signed_in):
     body = text(client.get("/network"))
     assert "Bea" in body and "Invited" in body and "Send a test" in body
-    assert re.search(r'<option value="digest" selected>In the digest</option>', body)
+    assert 'id="nudges" name="nudges_enabled" type="checkbox" checked' in body
+    assert 'href="/settings/notifications"' in body  # how news reaches you lives in Settings
 
 
 def test_channel_test_result_is_reported(client, full, signed_in):
@@ -206,19 +207,11 @@ def test_channel_test_result_is_reported(client, full, signed_in):
     assert "didn't get through: mailbox full" in text(client.get("/network"))
 
 
-def test_preferences_are_sent_whole(client, full, signed_in):
+def test_what_supporters_hear_is_sent_whole(client, full, signed_in):
     full.reply("notifier", "PATCH", "/preferences", {})
-    data = {"mode-win": "immediate", "quiet_start": "22:00", "quiet_end": "07:00", "digest_time": "18:30",
-            "nudges_enabled": "on", "csrf_token": signed_in.csrf()}
-    client.post("/network/preferences", data=data)
+    client.post("/network/preferences", data={"nudges_enabled": "on", "csrf_token": signed_in.csrf()})
     sent = full.calls_to("notifier", "PATCH")[-1].json
-    assert sent["quiet_hours"] == {"start": "22:00", "end": "07:00"} and sent["digest_time"] == "18:30"
-    assert sent["kinds"] == {"win": {"mode": "immediate"}} and sent["nudges_enabled"] is True
-
-
-def test_half_quiet_hours_are_refused(client, full, signed_in):
-    client.post("/network/preferences", data={"quiet_start": "22:00", "csrf_token": signed_in.csrf()})
-    assert full.calls_to("notifier", "PATCH") == []
+    assert sent == {"nudges_enabled": True, "share_good_news": False}
 
 
 def test_badge_uses_the_notifier_etag(client, full, signed_in):

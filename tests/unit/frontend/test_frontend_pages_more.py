@@ -70,11 +70,11 @@ def post(client, path, auth, headers=None, **data):
 
 # ---- 1. Coach suggestions -------------------------------------------------------------
 
-def test_today_shows_suggestions_gently_with_a_check_in_link(client, full, signed_in):
+def test_today_shows_the_coach_once_not_ideas_beside_news(client, full, signed_in):
     page = text(client.get("/"))
-    assert "A few ideas, if they help" in page and "How are you doing?" in page
-    assert '<a href="/journal#checkin">Check in now</a>' in page
-    assert 'hx-post="/suggestions/11/dismiss"' in page and 'action="/suggestions/11/dismiss"' in page
+    assert page.count("From your coach") == 1
+    assert "A few ideas, if they help" not in page and "News for you" not in page
+    assert "/suggestions" not in [c.path for c in full.calls_to("coach", "GET")]
 
 
 def test_detail_shows_only_this_applications_suggestions(client, full, signed_in):
@@ -108,7 +108,7 @@ def test_dismissing_needs_the_csrf_token(client, full, signed_in):
 
 def test_suggestions_say_when_the_coach_is_down(client, full, settings, signed_in, unreachable_url, monkeypatch):
     down(settings, monkeypatch, "coach", url=unreachable_url)
-    page = text(client.get("/"))
+    page = text(client.get("/applications/1"))
     assert "Its ideas will be back here shortly" in page
     refused = post(client, "/suggestions/11/dismiss", signed_in, HTMX)
     assert refused.status_code == 503 and "can't reach the coach" in text(refused)
@@ -423,8 +423,8 @@ def test_stage_schema_refuses_rejected_and_feedback_cap_matches_the_tracker():
         clean(RejectionIn(), {"feedback": "x" * 20_001})
 
 
-def test_today_shows_a_few_ideas_at_a_time(client, full, signed_in):
-    many = [{**SUGGESTIONS[1], "id": 30 + n, "title": f"Idea {n}"} for n in range(5)]
+def test_an_applications_page_shows_every_idea_about_it(client, full, signed_in):
+    many = [{**SUGGESTIONS[1], "id": 30 + n, "title": f"Idea {n}", "application_id": 1} for n in range(5)]
     full.reply("coach", "GET", "/suggestions", listing(many))
-    page = text(client.get("/"))
-    assert "Idea 2" in page and "Idea 3" not in page and "2 more waiting" in page
+    page = text(client.get("/applications/1"))
+    assert "Idea 0" in page and "Idea 4" in page and "more waiting" not in page

@@ -5,6 +5,8 @@ from services.notifier.delivery import MAX_ATTEMPTS, PAUSE_AFTER
 
 
 def _win(notifier, win_id=1, title="First!", user="alice"):
+    # Wins wait for the daily digest by default; these tests are about sending right away.
+    notifier.send("PATCH", "/preferences", {"topics": {"wins": "immediate"}}, user=user)
     return notifier.event("win.celebrated", {"win_id": win_id, "kind": "k", "title": title}, user)
 
 

@@ -73,6 +73,7 @@ def test_unread_count_answers_304_until_something_changes(notifier):
 
 def test_withdrawn_coaching_leaves_the_inbox_and_is_not_sent(notifier):
     notifier.register()
+    notifier.send("PATCH", "/preferences", {"topics": {"wins": "immediate", "coaching": "immediate"}})
     notifier.event("reflection.prompted", reflection(reflection_id=7))
     notifier.event("win.celebrated", {"win_id": 2, "kind": "k", "title": "Kept"})
     notifier.event("coaching.withdrawn", {"application_id": 1, "reflection_ids": [7],

@@ -28,6 +28,7 @@ def test_a_repeated_source_makes_nothing_and_reads_nothing_more(notifier):
 
 def test_sending_one_delivery_reads_twice_and_writes_twice(notifier):
     notifier.register()
+    notifier.send("PATCH", "/preferences", {"topics": {"wins": "immediate"}})
     _win(notifier, 1)
     [row] = notifier.deliveries()
     with statements(notifier.runtime.engine) as seen:
