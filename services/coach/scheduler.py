@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.coach.models import DueItem, FeedbackRequest, Profile, Reflection
-from services.coach.voice import WEEKLY_REVIEW, pick
+from services.coach.models import DueItem, FeedbackRequest, Profile
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -116,39 +115,44 @@ def remind_feedback(session: Session, item: DueItem, now: datetime) -> None:
 
 
 def weekly_review(session: Session, item: DueItem, now: datetime) -> None:
+    """The week's look back, through the playbook like every other moment (rule week.review)."""
     source = str(uuid.uuid5(NAMESPACE, item.key))
-    if session.scalar(select(Reflection.id).where(Reflection.source_event_id == source)) is None:
-        prompt = pick(WEEKLY_REVIEW, f"{item.user_id}:{item.key}")
-        reflection = Reflection(user_id=item.user_id, application_id=None, kind="weekly_review",
-                                prompt=prompt, source_event_id=source, rule_id="schedule.weekly_review",
-                                created_at=now)
-        session.add(reflection)
-        session.flush()
-        emit(session, "reflection.prompted", user_id=item.user_id, producer=PRODUCER, data={
-            "reflection_id": reflection.id, "application_id": None, "kind": "weekly_review",
-            "prompt": prompt, "urgency": "low"})
-        _reminder(session, item, "weekly_review")
+    event = {"id": source, "type": "week.review", "user_id": item.user_id, "occurred_at": now.isoformat(),
+             "correlation_id": source, "data": {}}
+    _speak_for_schedule(session, event, now, "weekly_review")
     _reschedule(session, item, now)
 
 
 def close_week(session: Session, item: DueItem, now: datetime) -> None:
-    from services.coach import goals, handlers
-    from services.coach.effects import apply_actions
-    from services.coach.history import load_snapshot
-    from services.coach.playbook.engine import evaluate
+    from services.coach import cards, goals
 
     profile = session.get(Profile, item.user_id)
     start = goals.week_start(item.due_at - timedelta(hours=1), profile.timezone if profile else "UTC")
-    closed = goals.close_week(session, item.user_id, start, now)
+    event = goals.week_closed_event(item.user_id, start, None, now)
+    closed = goals.close_week(session, item.user_id, start, now, card_id=cards.card_id_for(event["id"]))
     applications = next((g for g in closed if g.kind == "applications"), None)
     if applications is not None:
         session.flush()
         event = goals.week_closed_event(item.user_id, start, applications, now)
-        rules = handlers.playbook().rules_for(event["type"])
-        actions = evaluate(event, load_snapshot(session, event, rules), now, handlers.playbook())
-        apply_actions(session, event, actions, now)
+        # Said in the next card (or the next weekly review), not at midnight on its own.
+        _speak_for_schedule(session, event, now, "week.closed", week=start, hold=True)
     goals.this_weeks_goal(session, item.user_id, "applications", now)
     _reschedule(session, item, now)
+
+
+def _speak_for_schedule(session: Session, event: dict, now: datetime, kind: str, week=None,
+                        hold: bool = False) -> None:
+    from services.coach import handlers
+    from services.coach.history import load_snapshot
+    from services.coach.playbook.engine import evaluate
+    from services.coach.playbook.snapshot import local
+
+    rules = handlers.playbook().rules_for(event["type"])
+    snap = load_snapshot(session, event, rules)
+    actions = evaluate(event, snap, now, handlers.playbook(), handlers.resources_text())
+    day = week or local(now, snap.timezone).date()
+    handlers.speak(session, event, actions, now, snap.timezone, kind=kind, cause_type="schedule",
+                   facts={"week": f"{day.day} {day:%B}"}, hold=hold)
 
 
 def _reminder(session: Session, item: DueItem, kind: str) -> None:

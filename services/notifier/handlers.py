@@ -48,8 +48,30 @@ def remember_recipient(session: Session, event: dict) -> None:
         account_channel.masked = mask(data["email"])
 
 
+def _carried_by_a_card(data: dict) -> bool:
+    """The coach put this piece in a card: the card is the one inbox item for that moment."""
+    return bool(data.get("card_id"))
+
+
+def inbox_card(session: Session, event: dict) -> None:
+    """One coach card, one inbox item; the same card again revises that item in place."""
+    data, user_id = event["data"], event["user_id"]
+    ref = f"card:{data['card_id']}"
+    if inbox.revise(session, user_id, ref, title=data["title"], body=data["summary"], sections=data["sections"]):
+        return
+    inbox.notify(
+        session, user_id=user_id, kind="coach_card", severity=_severity(data, "gentle"),
+        title=data["title"], body=data["summary"], link=f"/inbox#card-{data['card_id']}",
+        source_event_id=event["id"], ref=ref, sections=data["sections"],
+        about_rejection=data["cause_type"] == "application.rejected",
+        # Private writing and safety words never leave the app.
+        fan_out=data["email"] != "never")
+
+
 def inbox_reflection(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     inbox.notify(
         session, user_id=event["user_id"], kind="reflection", severity=_severity(data, "gentle"),
         title="A moment for you, when you're ready", body=data["prompt"],
@@ -59,6 +81,8 @@ def inbox_reflection(session: Session, event: dict) -> None:
 
 def inbox_win(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data) or data["kind"] == "own":  # a win the person typed is never sent back
+        return
     inbox.notify(
         session, user_id=event["user_id"], kind="win", severity=_severity(data, "celebration"),
         title="A win worth noticing", body=data["title"], link="/wins",
@@ -68,6 +92,8 @@ def inbox_win(session: Session, event: dict) -> None:
 def inbox_goal(session: Session, event: dict) -> None:
     """New, met and missed goals are news; each step of progress is not."""
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     status = data.get("status", "active")
     words = {
         "proposed": ("info", "A goal you might like", f"{data['title']}: want to take it on?"),
@@ -104,6 +130,8 @@ def inbox_reminder(session: Session, event: dict) -> None:
 
 def inbox_suggestion(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     inbox.notify(session, user_id=event["user_id"], kind="insight", severity=_severity(data, "info"),
                  title=data["title"], body=data["body"], link="/insights", source_event_id=event["id"],
                  ref=f"suggestion:{data['suggestion_id']}",
@@ -112,6 +140,8 @@ def inbox_suggestion(session: Session, event: dict) -> None:
 
 def inbox_insight(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     inbox.notify(session, user_id=event["user_id"], kind="insight", severity=_severity(data, "info"),
                  title=data["title"], body=data["body"], link="/insights",
                  source_event_id=event["id"], ref=f"insight:{data['insight_id']}")
@@ -122,7 +152,8 @@ def withdraw_coaching(session: Session, event: dict) -> None:
     data = event["data"]
     refs = ([f"reflection:{i}" for i in data["reflection_ids"]]
             + [f"suggestion:{i}" for i in data["suggestion_ids"]]
-            + [f"win:{i}" for i in data["win_ids"]])
+            + [f"win:{i}" for i in data["win_ids"]]
+            + [f"card:{i}" for i in data.get("card_ids", [])])
     inbox.withdraw(session, event["user_id"], refs, clock.now())
 
 
@@ -151,6 +182,7 @@ HANDLERS = {
     "suggestion.offered": [inbox_suggestion],
     "insight.generated": [inbox_insight],
     "coaching.withdrawn": [withdraw_coaching],
+    "coach.card_composed": [inbox_card],
     "support.nudge_requested": [nudge_supporters],
     "application.offer_received": [share_offer],
 }

@@ -90,7 +90,10 @@ def test_weekly_review_and_week_close_run_from_the_database(make_service):
         pending = sorted(i.kind for i in session.scalars(select(DueItem).where(DueItem.status == "pending")))
         assert pending == ["week_close", "weekly_review"]  # the next ones, durable
         assert session.scalar(select(Goal).where(Goal.status == "active")).target == 2
-    assert "reminder.due" in svc.outbox_types()
+    # The review is one card (no separate reminder); the week's close waits to be folded into the next one.
+    assert "reminder.due" not in svc.outbox_types()
+    [card] = svc.outbox("coach.card_composed")
+    assert [s["kind"] for s in card["sections"]] == ["review"] and card["cause_type"] == "schedule"
     assert tick(svc.runtime.sessions, datetime(2026, 3, 15, 23, 0)) == 0
 
 
