@@ -38,7 +38,7 @@ SUGGESTION_SECTIONS = {
 LINKS = {"feelings": "/journal", "reflection": "/journal", "selfcare": None, "safety": None, "win": "/goals",
          "goal": "/goals", "insight": "/insights", "next_step": None, "review": "/journal"}
 # Actions whose only effect is the message: not written at all when the card leaves them out.
-MESSAGES_ONLY = ("reflection", "suggestion", "insight")
+MESSAGES_ONLY = ("reflection", "suggestion", "insight", "goal_proposal")
 
 
 @dataclass
@@ -113,7 +113,8 @@ def publish(session: Session, event: dict, plan_: Plan, now: datetime, tz: str, 
     day = local(now, tz).date()
     has_safety = any(s.kind == "safety" for s in sections)
     over = hold or (not has_safety and budgets.cards_on(session, user_id, day) >= budget.cards_per_day)
-    extra = [] if over else did.fold(session, user_id, now, tz, budget, exclude_event=event["id"])
+    extra = [] if over or not _may_fold(plan_.composed.sections, event) else did.fold(
+        session, user_id, now, tz, budget, exclude_event=event["id"])
     shown = [s.as_dict() for s in sections] + extra
     card = Card(card_id=plan_.card_id, user_id=user_id, cause_event_id=event["id"],
                 cause_type=cause_type or event["type"], application_id=event.get("data", {}).get("application_id"),
@@ -126,6 +127,15 @@ def publish(session: Session, event: dict, plan_: Plan, now: datetime, tz: str, 
     budgets.remember_said(session, user_id, plan_.composed.keys, now)
     announce(session, card, cause=event)
     return card
+
+
+# A card about a no, a silence or a hard moment stays about that: the day's line and held news wait.
+NO_FOLDING_CAUSES = ("application.rejected", "application.ghosted")
+NO_FOLDING_KINDS = ("safety", "feelings", "selfcare")
+
+
+def _may_fold(sections: list[Section], event: dict) -> bool:
+    return event["type"] not in NO_FOLDING_CAUSES and not any(s.kind in NO_FOLDING_KINDS for s in sections)
 
 
 def email_mode(plan_: Plan, sections: list[Section]) -> str:

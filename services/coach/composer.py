@@ -25,7 +25,7 @@ REST_DROPS = ("next_step",)
 # However many moments come close together, these are offered at most once in this long.
 # Safety prompted by the person's own words is never spaced (see `_spacing`).
 SPACING = {"feelings": timedelta(hours=20), "next_step": timedelta(hours=20), "selfcare": timedelta(hours=48),
-           "insight": timedelta(days=3), "safety": timedelta(hours=72)}
+           "insight": timedelta(days=3), "safety": timedelta(hours=72), "goal": timedelta(hours=72)}
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ SUMMARY_PARTS = {
     "reflection": "a question to think over",
     "feedback": "a feedback request ready to send",
     "next_step": "one small step",
-    "win": "something you did",
+    "win": "something worth noticing",
     "goal": "a goal to consider",
     "insight": "a thought about your search",
     "review": "your week",

@@ -54,8 +54,10 @@ def fold(session: Session, user_id: str, now: datetime, tz: str, budget: Budget,
     """Sections for the next card: one line of what the person did, and news held over budget."""
     waiting = list(session.scalars(select(Card).where(
         Card.user_id == user_id, Card.status.in_(("noted", "held"))).order_by(Card.id)))
-    notes = [n for c in waiting if c.status == "noted" for n in c.sections]
-    first = min((c.created_at for c in waiting if c.status == "noted"), default=now)
+    # This moment's own notes are what the card is about: not listed again.
+    noted = [c for c in waiting if c.status == "noted" and c.cause_event_id != exclude_event]
+    notes = [n for c in noted for n in c.sections]
+    first = min((c.created_at for c in noted), default=now)
     held = [s for c in waiting if c.status == "held" for s in c.sections if s.get("kind") in FOLDABLE]
     for card in waiting:
         card.status = "folded"
@@ -77,4 +79,4 @@ def line(notes: list[dict], first: datetime, now: datetime, tz: str) -> dict:
     title = f"What you did today, {when}" if start == today else \
         f"What you did since {start:%A} {start.day} {MONTHS[start.month - 1]}"
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return {"kind": "win", "title": title, "body": f"You {listed}. Each of these counts.", "link": "/goals"}
+    return {"kind": "win", "title": title, "body": f"You {listed}.", "link": "/goals"}

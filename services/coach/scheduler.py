@@ -143,14 +143,14 @@ def close_week(session: Session, item: DueItem, now: datetime) -> None:
 def _speak_for_schedule(session: Session, event: dict, now: datetime, kind: str, week=None,
                         hold: bool = False) -> None:
     from services.coach import handlers
+    from services.coach.goals import week_start
     from services.coach.history import load_snapshot
     from services.coach.playbook.engine import evaluate
-    from services.coach.playbook.snapshot import local
 
     rules = handlers.playbook().rules_for(event["type"])
     snap = load_snapshot(session, event, rules)
     actions = evaluate(event, snap, now, handlers.playbook(), handlers.resources_text())
-    day = week or local(now, snap.timezone).date()
+    day = week or week_start(now, snap.timezone)
     handlers.speak(session, event, actions, now, snap.timezone, kind=kind, cause_type="schedule",
                    facts={"week": f"{day.day} {day:%B}"}, hold=hold)
 

@@ -112,7 +112,7 @@ VOICE: dict[str, tuple[tuple[str, str], ...]] = {
     # --- endings that are not a rejection --------------------------------------------------------
     "ghosted": (
         ("When {company} goes quiet", "No reply is the most common ending of all: busy teams, frozen roles, lost e-mails. It says nothing about you. Let {company} go, and keep your energy for the people who answer."),
-        ("Silence from {company}", "Being left without an answer is frustrating, and it happens to almost everyone who applies. Closing it here was a good call; that space is free for something new."),
+        ("Silence from {company}", "Being left without an answer from {company} is frustrating, and it happens to almost everyone who applies. Closing it here was a good call; that space is free for something new."),
         ("Closing the loop yourself", "{company} never replied. You did the tidy, self-respecting thing by calling it. Most silences are about their workload, not your application."),
     ),
     "withdrawn": (
