@@ -157,7 +157,13 @@ def insight(session: Session, event: dict, action: Action, now: datetime, card_i
         "urgency": action.params.get("urgency", "low"), "card_id": card_id})
 
 
+def withdraw(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
+    """Take back what the rejection named in the event set off (services/coach/retraction.py)."""
+    from services.coach.retraction import withdraw_rejection  # retraction uses this module's emit_goal
+    withdraw_rejection(session, event)
+
+
 APPLY = {
     "reflection": reflect, "suggestion": suggest, "win": win, "goal_proposal": propose_goal,
-    "nudge": nudge, "feedback_request": request_feedback, "insight": insight,
+    "nudge": nudge, "feedback_request": request_feedback, "insight": insight, "withdraw": withdraw,
 }

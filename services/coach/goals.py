@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from services.coach.effects import emit_goal
 from services.coach.models import Goal
 from services.coach.profiles import settings_of
+from services.coach.timezones import local
 
 TITLES = {
     "applications": "Send {target} applications this week",
@@ -33,27 +33,10 @@ MOVE_THIS_WEEKS_GOAL = (update(Goal.__table__).where(_G.id == _THIS_WEEKS)
                                    _G.status))
 
 
-def local_now(now: datetime, tz: str) -> datetime:
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(tz or "UTC"))
-
-
 def week_start(now: datetime, tz: str) -> date:
     """The Monday of the user's current week, in their timezone."""
-    today = local_now(now, tz).date()
+    today = local(now, tz).date()
     return today - timedelta(days=today.weekday())
-
-
-def weekly_streak(results: list[str]) -> int:
-    """Weeks met in a row, newest last; one missed week between met weeks doesn't break it."""
-    streak = misses = 0
-    for result in reversed(results):
-        if result == "met":
-            streak, misses = streak + 1, 0
-        else:
-            misses += 1
-            if misses > 1:
-                break
-    return streak
 
 
 def this_weeks_goal(session: Session, user_id: str, kind: str, now: datetime) -> Goal | None:

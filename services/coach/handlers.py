@@ -23,7 +23,6 @@ from services.coach.playbook.engine import Action, evaluate
 from services.coach.playbook.loader import Playbook, load_playbook
 from services.coach.playbook.snapshot import local, made_at, rank
 from services.coach.profiles import settings_of
-from services.coach.retraction import withdraw_rejection
 from services.coach.texts import heading
 from shared.config import load_settings
 from shared.db import for_session
@@ -220,7 +219,7 @@ HANDLERS = {
     "application.deleted": [hide_application],
     "application.archived": [hide_application],
     "application.ghosted": [note_ghosted, run_playbook],
-    "application.rejection_retracted": [withdraw_rejection],
+    "application.rejection_retracted": [run_playbook],
     "interview.scheduled": [run_playbook],
     "reflection.completed": [run_playbook],
     "checkin.recorded": [listen_to_checkin, run_playbook],

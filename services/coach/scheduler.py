@@ -11,12 +11,12 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.coach.models import DueItem, FeedbackRequest, Profile
+from services.coach.timezones import local, to_utc
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -33,26 +33,19 @@ def due(now: datetime, items: list[DueItem]) -> list[DueItem]:
     return sorted((i for i in items if i.status == "pending" and i.due_at <= now), key=lambda i: i.due_at)
 
 
-def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    return local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
 def next_review_at(now: datetime, tz: str, weekday: int, at: str) -> datetime:
     """The next weekly-review moment after `now` (naive UTC), at the user's local day and time."""
-    zone = ZoneInfo(tz or "UTC")
-    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
-    hour, minute = (int(p) for p in at.split(":"))
-    day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
-    candidate = _to_utc(datetime.combine(day, time(hour, minute)), zone)
-    return candidate if candidate > now else _to_utc(datetime.combine(day + timedelta(days=7), time(hour, minute)), zone)
+    today = local(now, tz).date()
+    clock = time(*(int(p) for p in at.split(":")))
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    candidate = to_utc(day, clock, tz)
+    return candidate if candidate > now else to_utc(day + timedelta(days=7), clock, tz)
 
 
 def next_week_close(now: datetime, tz: str) -> datetime:
     """The next local Monday midnight after `now`, in naive UTC."""
-    zone = ZoneInfo(tz or "UTC")
-    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
-    monday = local + timedelta(days=7 - local.weekday())
-    return _to_utc(datetime.combine(monday, time(0, 0)), zone)
+    today = local(now, tz).date()
+    return to_utc(today + timedelta(days=7 - today.weekday()), time(0, 0), tz)
 
 
 def schedule_user(session: Session, user_id: str, now: datetime) -> None:

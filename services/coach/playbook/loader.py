@@ -31,6 +31,7 @@ ACTIONS: dict[str, tuple[set, set]] = {
     "nudge": ({"reason", "intensity"}, {"share_details"}),
     "feedback_request": ({"text"}, {"remind_after_days"}),
     "insight": ({"kind", "text"}, {"urgency"}),
+    "withdraw": (set(), set()),
 }
 RULE_FIELDS = {"id", "trigger", "when", "do", "cooldown_hours", "description"}
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from services.coach import handlers as coach
 from services.coach.counts import application_count
-from services.coach.models import Checkin, metadata
+from services.coach.models import Card, Checkin, metadata
 from shared.events import make_event
 from shared.worker import run_handlers
 
@@ -74,6 +74,10 @@ def test_a_retracted_rejection_withdraws_what_it_caused(make_service):
                                                               "rejection_event_id": third["id"]}))
     [withdrawn] = svc.outbox("coaching.withdrawn")
     assert len(withdrawn["reflection_ids"]) == 1 and withdrawn["win_ids"] and withdrawn["suggestion_ids"]
+    with svc.runtime.sessions() as session:  # its card (shown, or held over the day's budget) is taken back too
+        [(card_id, status)] = session.execute(select(Card.card_id, Card.status).where(
+            Card.cause_event_id == third["id"])).all()
+    assert withdrawn["card_ids"] == [card_id] and status == "withdrawn"
     reflections = svc.get("/reflections").json["items"]
     assert all(r["application_id"] != 1 for r in reflections) and len(reflections) == 2
     assert not any(g["status"] == "proposed" for g in svc.get("/goals").json["items"])

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from services.coach import handlers as coach
-from services.coach.goals import weekly_streak, week_start
+from services.coach.goals import week_start
 from services.coach.models import DueItem, Goal, Reflection, Win
 from services.coach.scheduler import due, next_review_at, next_week_close, tick
 from shared.events import make_event
@@ -30,13 +29,6 @@ def test_review_and_week_close_follow_the_users_timezone():
     # Monday 00:00 in New York (EDT from 8 March) is 04:00 UTC.
     assert next_week_close(NOW, "America/New_York") == datetime(2026, 3, 16, 4, 0)
     assert week_start(datetime(2026, 3, 16, 2, 0), "America/New_York").isoformat() == "2026-03-09"
-
-
-@pytest.mark.parametrize("results,streak", [
-    (["met", "met", "met"], 3), (["met", "missed", "met"], 2), (["met", "met", "missed"], 2),
-    (["met", "missed", "missed"], 0), (["met", "missed", "missed", "met"], 1), ([], 0)])
-def test_weekly_streak_survives_one_missed_week(results, streak):
-    assert weekly_streak(results) == streak
 
 
 def _event(type_, data, user="alice", at=NOW):
