@@ -123,3 +123,13 @@ def test_no_two_texts_share_a_phrasing():
     titles = [t for t, _ in phrasings] + [h[0] for h in HEADINGS.values()]
     assert len(titles) == len(set(titles)), [t for t, n in Counter(titles).items() if n > 1]
     assert len(set(WINS.values())) == len(WINS)
+
+
+def test_the_budgets_are_settings_with_calm_defaults(make_service):
+    svc = make_service()
+    assert svc.get("/settings").json["coach_budget"] == {"max_sections": 4, "cards_per_day": 3, "repeat_days": 30}
+    assert svc.patch("/settings", {"coach_budget": {"cards_per_day": 0}}).status_code == 422
+    assert svc.patch("/settings", {"coach_budget": {"cards_per_day": 1}}).json["coach_budget"]["cards_per_day"] == 1
+    for i in range(2):
+        _rejected(svc, i, NOW + timedelta(minutes=i))
+    assert len(svc.outbox("coach.card_composed")) == 1  # the second waits for tomorrow's card
