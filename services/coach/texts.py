@@ -189,7 +189,7 @@ STAGE_PROMPTS = {"saved": "resume", "applied": "resume", "screening": "screening
 # Wins: "first sentence. the rest" - the first sentence is the section's title.
 WINS: dict[str, str] = {
     "first_application": "You sent your first application. {company}, {role}: the search has begun.",
-    "nth_application": "{count} applications sent. Each one was an action you chose to take.",
+    "nth_application": "{count} applications sent, every one an action you chose to take.",
     "first_screening": "Your first screening call, with {company}. Someone read your application and wanted to talk.",
     "first_interview": "Your first interview, with {company}. You turned an application into a conversation.",
     "final_round": "A final round with {company} for {role}. You got this far by preparing and showing up.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from tests.scenarios.world import Seen
@@ -55,8 +55,10 @@ def figures(world, facts: dict) -> dict:
     by_day = defaultdict(int)
     for mail in world.mails:
         by_day[mail.at.date()] += 1
+    kinds = Counter(i.kind for i in world.inbox())
     return {
         "inbox_items_total": len(world.inbox()),
+        "inbox_items_by_kind": dict(sorted(kinds.items())),
         "inbox_items_per_rejection": per_rejection,
         "inbox_items_per_rejection_mean": round(statistics.mean(per_rejection), 1),
         "inbox_items_after_three_rejections": sum(per_rejection[2:5]),

@@ -1,9 +1,15 @@
 """A coach card is one inbox item with its sections; the pieces it carries make no items of their own."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select
 
-from services.notifier.models import Notification
+from services.notifier.models import Notification, metadata
+from shared.db import alembic_config
+from shared.runtime import migrations_dir
+from shared.tables import bus_metadata
 
 CARD = {
     "card_id": "7c074000-bad7-5b9e-9cdb-66ddb178c7e0", "cause_event_id": "e1", "cause_type": "application.rejected",
@@ -75,3 +81,18 @@ def test_a_withdrawn_card_leaves_the_inbox_before_it_goes_out(notifier):
     [item] = items(notifier)
     assert item.archived_at is not None
     assert [d.state for d in notifier.deliveries(notification_id=item.id)] == ["cancelled"]
+
+
+def test_the_sections_migration_builds_the_declared_schema_and_steps_back(notifier):
+    engine = notifier.runtime.engine
+
+    def differences():
+        with engine.connect() as connection:
+            return compare_metadata(MigrationContext.configure(connection), [metadata, bus_metadata])
+
+    assert differences() == []
+    config = alembic_config(migrations_dir("notifier"), notifier.runtime.settings.database_url("notifier"))
+    command.downgrade(config, "0002")
+    assert "sections" not in {c["name"] for c in inspect(engine).get_columns("notifications")}
+    command.upgrade(config, "head")
+    assert differences() == []
