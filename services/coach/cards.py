@@ -78,25 +78,24 @@ def plan(session: Session, event: dict, actions: list[Action], now: datetime, bu
     """What this moment's card says, and which actions are written."""
     user_id, app_id = event["user_id"], event.get("data", {}).get("application_id")
     small = [a for a in actions if a.type == "suggestion" and a.params.get("kind") == "small_win"]
-    candidates: list[tuple[int, Section]] = []
+    candidates: list[Section] = []
     for index, action in enumerate(actions):
         section = None if action in small else section_of(action, app_id)
         if section is not None:
-            candidates.append((index, section))
+            candidates.append(replace(section, source=index))
     if candidates:  # most events (an application sent) have nothing to say: no need to ask what was said
         said = budgets.said_lately(session, user_id, now, budget.repeat_days)
-        composed = compose([s for _, s in candidates], said, budget, budgets.kinds_said_within(session, user_id, now))
+        composed = compose(candidates, said, budget, budgets.kinds_said_within(session, user_id, now))
     else:
         composed = Composed()
-    chosen = {id(s.variants): s for s in composed.sections}
+    shown = {s.source: s for s in composed.sections}
+    considered = {s.source for s in candidates}
     written: list[Action] = []
     for index, action in enumerate(actions):
-        section = next((s for i, s in candidates if i == index), None)
-        picked = chosen.get(id(section.variants)) if section else None
-        if action in small or (action.type in MESSAGES_ONLY and section is not None and picked is None):
+        if action in small or (action.type in MESSAGES_ONLY and index in considered and index not in shown):
             continue  # said before, contradicted or over the cap: not written, not shown anywhere
-        if picked is not None and action.type != "win":
-            action = replace(action, title=picked.text.title, body=picked.text.body)
+        if index in shown and action.type != "win":
+            action = replace(action, title=shown[index].text.title, body=shown[index].text.body)
         written.append(action)
     return Plan(card_id_for(event["id"]), written, composed, did=did.notes_for(event, small),
                 private=any(a.params.get("private") for a in written))

@@ -43,6 +43,7 @@ class Section:
     link: str | None = None
     rule_id: str = ""
     chosen: Variant | None = None
+    source: int | None = None  # which of the caller's actions it came from
 
     @property
     def text(self) -> Variant:
