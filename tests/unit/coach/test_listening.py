@@ -164,3 +164,12 @@ def test_a_rejection_withdraws_what_no_longer_holds_for_that_application(make_se
     assert withdrawn["card_ids"] == ["c-interview"]
     with svc.runtime.sessions() as session:  # and "booked an interview with Acme" is not told after Acme's no
         assert not session.scalars(select(Card).where(Card.status == "noted")).all()
+
+
+def test_distress_in_a_reflection_answer_is_heard_too():
+    answer = make_event("reflection.completed", user_id="alice", producer="test", data={"reflection_id": 1, "mood": 2})
+    heard = Snapshot("alice", current_text="Honestly I feel like giving up, what is the point")
+    said = actions(answer, heard)
+    [safety] = [a for a in said if a.rule_id == "reflection.safety_words"]
+    assert safety.params["urgency"] == "high" and "giving up" not in safety.body
+    assert "reflection.safety_words" not in rules(answer, Snapshot("alice", current_text="It went fine."))
