@@ -92,6 +92,7 @@ class ReflectionPrompted(_Data):
     kind = _text()
     prompt = _text()
     urgency = fields.Str(validate=validate.OneOf(("low", "normal", "high")))
+    card_id = fields.Str(allow_none=True)  # set when a coach card carries this piece
 
 
 class ReflectionCompleted(_Data):
@@ -108,6 +109,7 @@ class GoalUpdated(_Data):
     period = _text()
     # proposed, active, met, missed, declined, withdrawn; absent means active
     status = fields.Str(validate=validate.Length(max=16))
+    card_id = fields.Str(allow_none=True)  # set when a coach card carries this piece
 
 
 class WinCelebrated(_Data):
@@ -115,6 +117,7 @@ class WinCelebrated(_Data):
     kind = _text()
     title = _text()
     urgency = fields.Str(validate=validate.OneOf(("low", "normal", "high")))
+    card_id = fields.Str(allow_none=True)  # set when a coach card carries this piece
 
 
 class CheckinRecorded(_Data):
@@ -191,6 +194,7 @@ class SuggestionOffered(_Data):
     body = _text()
     application_id = fields.Int(allow_none=True)
     urgency = _urgency
+    card_id = fields.Str(allow_none=True)  # set when a coach card carries this piece
 
 
 class InsightGenerated(_Data):
@@ -199,14 +203,41 @@ class InsightGenerated(_Data):
     title = _text()
     body = _text()
     urgency = _urgency
+    card_id = fields.Str(allow_none=True)  # set when a coach card carries this piece
 
 
 class CoachingWithdrawn(_Data):
-    """What the coach took back after a rejection was retracted."""
+    """What the coach took back (a retracted rejection, a card that no longer holds)."""
     application_id = fields.Int(required=True, allow_none=True)
     reflection_ids = fields.List(fields.Int(), required=True)
     suggestion_ids = fields.List(fields.Int(), required=True)
     win_ids = fields.List(fields.Int(), required=True)
+    card_ids = fields.List(fields.Str())  # optional: whole coach cards taken back
+
+
+CARD_SECTION_KINDS = ("safety", "feelings", "reflection", "next_step", "feedback", "selfcare", "win",
+                      "insight", "review", "goal")
+
+
+class CardSection(_Data):
+    kind = _text(validate=validate.OneOf(CARD_SECTION_KINDS))
+    title = _text()
+    body = _text()
+    link = _text(allow_none=True)
+
+
+class CoachCardComposed(_Data):
+    """One coach card: everything the coach says about one moment. The same card_id again revises it."""
+    card_id = _text(validate=validate.Length(min=1, max=36))
+    cause_event_id = _text()
+    cause_type = _text()  # the event type that caused it, or "schedule"
+    application_id = fields.Int(required=True, allow_none=True)
+    title = _text()
+    summary = _text()
+    sections = fields.List(fields.Nested(CardSection), required=True)
+    urgency = fields.Str(required=True, validate=validate.OneOf(URGENCIES))  # "high" only for safety
+    email = fields.Str(required=True, validate=validate.OneOf(("immediate", "digest", "never")))
+    private = fields.Bool(required=True)
 
 
 DATA_SCHEMAS: dict[str, type[Schema]] = {
@@ -234,6 +265,7 @@ DATA_SCHEMAS: dict[str, type[Schema]] = {
     "suggestion.offered": SuggestionOffered,
     "insight.generated": InsightGenerated,
     "coaching.withdrawn": CoachingWithdrawn,
+    "coach.card_composed": CoachCardComposed,
 }
 _SCHEMA_CACHE = {name: schema() for name, schema in DATA_SCHEMAS.items()}
 

@@ -29,7 +29,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "user.registered", "user.deleted",
         "reflection.prompted", "win.celebrated", "goal.updated", "reminder.due",
         "support.nudge_requested", "suggestion.offered", "insight.generated",
-        "coaching.withdrawn", "application.offer_received",
+        "coaching.withdrawn", "application.offer_received", "coach.card_composed",
     ),
 }
 

@@ -109,7 +109,7 @@ def get_settings():
 
 @bp.patch("/settings")
 def update_settings():
-    """Change timezone, weekly review time, switched-off rules, nudge threshold or weekly target."""
+    """Change timezone, weekly review time, switched-off rules, nudge threshold, weekly target or budgets."""
     fields = json_body(settings_patch)
     problems = {}
     if "timezone" in fields and fields["timezone"] not in available_timezones():

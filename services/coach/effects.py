@@ -12,8 +12,7 @@ from services.coach.models import (
 )
 from services.coach.playbook.engine import Action
 from services.coach.profiles import settings_of
-from services.coach.prompts import reflection_for
-from services.coach.voice import FEEDBACK_BODY, FEEDBACK_SUBJECT, fill
+from services.coach.texts import FEEDBACK_BODY, FEEDBACK_SUBJECT, fill
 from shared.db import for_session
 from shared.outbox import emit
 
@@ -33,10 +32,12 @@ NEW_REFLECTION = insert_once(Reflection, "source_event_id")  # one per event
 NEW_WIN = insert_once(Win, "user_id", "kind", "key")  # one per (user, kind, key)
 
 
-def apply_actions(session: Session, event: dict, actions: list[Action], now: datetime) -> None:
+def apply_actions(session: Session, event: dict, actions: list[Action], now: datetime,
+                  card_id: str | None = None) -> None:
+    """Write every action's rows and events; `card_id` names the card that speaks for them."""
     fired: list[str] = []
     for action in actions:
-        APPLY[action.type](session, event, action, now)
+        APPLY[action.type](session, event, action, now, card_id)
         if action.rule_id not in fired:
             fired.append(action.rule_id)
     if fired:  # one statement for every rule that acted: cooldowns and retractions read these
@@ -52,10 +53,8 @@ def _app_id(event: dict) -> int | None:
     return event.get("data", {}).get("application_id")
 
 
-def reflect(session: Session, event: dict, action: Action, now: datetime) -> None:
-    data = event["data"]
-    kind, prompt = reflection_for(data.get("stage_reached", "applied"), action.facts["company"],
-                                  action.facts["role"], seed=event["id"])
+def reflect(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
+    kind, prompt = action.params.get("kind", "rejection_resume"), action.body
     reflection_id = session.execute(for_session(NEW_REFLECTION, session), {
         "user_id": event["user_id"], "application_id": _app_id(event), "kind": kind, "prompt": prompt,
         "source_event_id": event["id"], "rule_id": action.rule_id, "created_at": now}).scalar()
@@ -63,10 +62,10 @@ def reflect(session: Session, event: dict, action: Action, now: datetime) -> Non
         return
     emit(session, "reflection.prompted", user_id=event["user_id"], producer=PRODUCER, cause=event, data={
         "reflection_id": reflection_id, "application_id": _app_id(event), "kind": kind, "prompt": prompt,
-        "urgency": action.params.get("urgency", "normal")})
+        "urgency": action.params.get("urgency", "normal"), "card_id": card_id})
 
 
-def suggest(session: Session, event: dict, action: Action, now: datetime) -> int:
+def suggest(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> int:
     """Record a suggestion and offer it; returns its id."""
     data = {"kind": action.params["kind"], "title": action.title, "body": action.body,
             "application_id": _app_id(event), "urgency": action.params.get("urgency", "normal")}
@@ -74,19 +73,19 @@ def suggest(session: Session, event: dict, action: Action, now: datetime) -> int
         **data, "user_id": event["user_id"], "source_event_id": _source(event), "rule_id": action.rule_id,
         "created_at": now}).scalar_one()
     emit(session, "suggestion.offered", user_id=event["user_id"], producer=PRODUCER, cause=event,
-         data={"suggestion_id": suggestion_id, **data})
+         data={"suggestion_id": suggestion_id, **data, "card_id": card_id})
     return suggestion_id
 
 
-def win(session: Session, event: dict, action: Action, now: datetime) -> None:
+def win(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
     key = {"application": str(_app_id(event)), "count": str(action.facts.get("count", "")),
            "week": str(action.facts.get("week_start", ""))}.get(action.params.get("key", ""), "")
     celebrate(session, event, action.params["kind"], key, action.title, rule_id=action.rule_id,
-              urgency=action.params.get("urgency", "normal"), now=now)
+              urgency=action.params.get("urgency", "normal"), now=now, card_id=card_id)
 
 
 def celebrate(session: Session, cause: dict, kind: str, key: str, title: str, *, rule_id: str | None = None,
-              urgency: str = "normal", now: datetime | None = None) -> int | None:
+              urgency: str = "normal", now: datetime | None = None, card_id: str | None = None) -> int | None:
     """Record a win once per (user, kind, key) and announce it; its id, or None if it was there already."""
     row = {"user_id": cause["user_id"], "kind": kind, "key": key, "title": title, "rule_id": rule_id,
            "source_event_id": cause.get("id"), **({"created_at": now} if now else {})}
@@ -94,31 +93,40 @@ def celebrate(session: Session, cause: dict, kind: str, key: str, title: str, *,
     if win_id is None:
         return None
     emit(session, "win.celebrated", user_id=cause["user_id"], producer=PRODUCER, cause=cause,
-         data={"win_id": win_id, "kind": kind, "title": title, "urgency": urgency})
+         data={"win_id": win_id, "kind": kind, "title": title, "urgency": urgency, "card_id": card_id})
     return win_id
 
 
-def propose_goal(session: Session, event: dict, action: Action, now: datetime) -> None:
+def propose_goal(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
+    kind = action.params.get("kind", "applications")
     goal = session.execute(GOAL, {
-        "user_id": event["user_id"], "kind": action.params.get("kind", "applications"), "title": action.title,
+        "user_id": event["user_id"], "kind": kind, "title": goal_title(kind, action.facts),
         "target": action.facts["target"], "status": "proposed", "period": "week", "source_event_id": _source(event),
         "rule_id": action.rule_id, "created_at": now}).one()
-    emit_goal(session, goal, cause=event, body=action.body)
+    emit_goal(session, goal, cause=event, card_id=card_id)
 
 
-def emit_goal(session: Session, goal: Goal, cause: dict | None = None, body: str | None = None) -> None:
+def goal_title(kind: str, facts: dict) -> str:
+    """What a proposed goal is called on the Goals page: the goal itself, not the message offering it."""
+    if kind == "learning":
+        return fill("Learn a little more about {theme}", facts)
+    return fill("Send {target} applications this week", facts)
+
+
+def emit_goal(session: Session, goal: Goal, cause: dict | None = None, card_id: str | None = None) -> None:
     emit(session, "goal.updated", user_id=goal.user_id, producer=PRODUCER, cause=cause, data={
-        "goal_id": goal.id, "kind": goal.kind, "title": body or goal.title, "progress": goal.progress,
-        "target": goal.target, "period": goal.period, "status": goal.status})
+        "goal_id": goal.id, "kind": goal.kind, "title": goal.title, "progress": goal.progress,
+        "target": goal.target, "period": goal.period, "status": goal.status, "card_id": card_id})
 
 
-def nudge(session: Session, event: dict, action: Action, now: datetime) -> None:
+def nudge(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
     emit(session, "support.nudge_requested", user_id=event["user_id"], producer=PRODUCER, cause=event, data={
         "reason": action.params["reason"], "intensity": action.params["intensity"],
         "share_details": bool(action.params.get("share_details", False))})
 
 
-def request_feedback(session: Session, event: dict, action: Action, now: datetime) -> None:
+def request_feedback(session: Session, event: dict, action: Action, now: datetime,
+                     card_id: str | None = None) -> None:
     """A draft to the application's contact, an offer to send it, a reminder later."""
     user_id, app_id = event["user_id"], _app_id(event)
     fact = known_fact(session, user_id, app_id)
@@ -131,14 +139,14 @@ def request_feedback(session: Session, event: dict, action: Action, now: datetim
         "to_email": fact.contact_email if fact else None, "subject": fill(FEEDBACK_SUBJECT, facts),
         "body": fill(FEEDBACK_BODY, facts).strip(), "source_event_id": event["id"], "created_at": now}).scalar_one()
     suggest(session, event, Action(action.rule_id, "suggestion", {"kind": "feedback_request"},
-                                   action.facts, action.title, action.body), now)
+                                   action.facts, action.title, action.body), now, card_id)
     days = action.params.get("remind_after_days", 2)
     session.execute(DUE_ITEM, {"user_id": user_id, "kind": "feedback_request", "due_at": now + timedelta(days=days),
                                "key": f"feedback_request:{draft_id}", "ref_id": draft_id, "application_id": app_id,
                                "source_event_id": event["id"]})
 
 
-def insight(session: Session, event: dict, action: Action, now: datetime) -> None:
+def insight(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
     numbers = {k: v for k, v in action.facts.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     insight_id = session.execute(INSIGHT, {
         "user_id": event["user_id"], "kind": action.params["kind"], "title": action.title, "body": action.body,
@@ -146,10 +154,16 @@ def insight(session: Session, event: dict, action: Action, now: datetime) -> Non
         "created_at": now}).scalar_one()
     emit(session, "insight.generated", user_id=event["user_id"], producer=PRODUCER, cause=event, data={
         "insight_id": insight_id, "kind": action.params["kind"], "title": action.title, "body": action.body,
-        "urgency": action.params.get("urgency", "low")})
+        "urgency": action.params.get("urgency", "low"), "card_id": card_id})
+
+
+def withdraw(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
+    """Take back what the rejection named in the event set off (services/coach/retraction.py)."""
+    from services.coach.retraction import withdraw_rejection  # retraction uses this module's emit_goal
+    withdraw_rejection(session, event)
 
 
 APPLY = {
     "reflection": reflect, "suggestion": suggest, "win": win, "goal_proposal": propose_goal,
-    "nudge": nudge, "feedback_request": request_feedback, "insight": insight,
+    "nudge": nudge, "feedback_request": request_feedback, "insight": insight, "withdraw": withdraw,
 }

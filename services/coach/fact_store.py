@@ -7,9 +7,8 @@ parameters: building a statement costs more Python time than running it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     DateTime, Integer, and_, bindparam, case, cast, false, func, literal, null, or_, select, union_all,
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.coach.counts import application_count
 from services.coach.models import ApplicationFact, Goal
 from services.coach.playbook.snapshot import SOURCE_WINDOW, STAGE_RANK, App, is_late, rank
+from services.coach.timezones import local, to_utc
 
 RESPONDED = tuple(s for s, r in STAGE_RANK.items() if r >= rank("screening"))
 INTERVIEWED = tuple(s for s, r in STAGE_RANK.items() if r >= rank("interview"))
@@ -180,7 +180,7 @@ class FactStore:
         return sum(n if at is None else is_late(at, tz, start_hour, end_hour) for at, n in rows)
 
     def made_on(self, day: date, tz: str) -> int:
-        start, end = _utc(day, time(0), tz), _utc(day + timedelta(days=1), time(0), tz)
+        start, end = to_utc(day, time(0), tz), to_utc(day + timedelta(days=1), time(0), tz)
         return self._ask(("day", day, tz), MADE_BETWEEN, start=start, end=end) or 0
 
 
@@ -198,20 +198,13 @@ def _late_statement(nights: int):
     return union_all(counted, later)
 
 
-def _utc(day: date, at: time, tz: str) -> datetime:
-    """A local wall-clock time as naive UTC."""
-    return datetime.combine(day, at, ZoneInfo(tz)).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def _late_windows(since: datetime, bound: datetime, tz: str, start_hour: int, end_hour: int):
     """[start, end) in naive UTC of the late hours of each local day between since and bound:
     from midnight until end_hour, and from start_hour until midnight."""
-    zone = ZoneInfo(tz)
-    day = since.replace(tzinfo=timezone.utc).astimezone(zone).date()
-    last = bound.replace(tzinfo=timezone.utc).astimezone(zone).date()
+    day, last = local(since, tz).date(), local(bound, tz).date()
     while day <= last:
-        yield _utc(day, time(0), tz), _utc(day, time(end_hour), tz)
-        yield _utc(day, time(start_hour), tz), _utc(day + timedelta(days=1), time(0), tz)
+        yield to_utc(day, time(0), tz), to_utc(day, time(end_hour), tz)
+        yield to_utc(day, time(start_hour), tz), to_utc(day + timedelta(days=1), time(0), tz)
         day += timedelta(days=1)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from services.coach.effects import emit_goal
 from services.coach.models import Goal
 from services.coach.profiles import settings_of
+from services.coach.timezones import local
 
 TITLES = {
     "applications": "Send {target} applications this week",
@@ -33,27 +33,10 @@ MOVE_THIS_WEEKS_GOAL = (update(Goal.__table__).where(_G.id == _THIS_WEEKS)
                                    _G.status))
 
 
-def local_now(now: datetime, tz: str) -> datetime:
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(tz or "UTC"))
-
-
 def week_start(now: datetime, tz: str) -> date:
     """The Monday of the user's current week, in their timezone."""
-    today = local_now(now, tz).date()
+    today = local(now, tz).date()
     return today - timedelta(days=today.weekday())
-
-
-def weekly_streak(results: list[str]) -> int:
-    """Weeks met in a row, newest last; one missed week between met weeks doesn't break it."""
-    streak = misses = 0
-    for result in reversed(results):
-        if result == "met":
-            streak, misses = streak + 1, 0
-        else:
-            misses += 1
-            if misses > 1:
-                break
-    return streak
 
 
 def this_weeks_goal(session: Session, user_id: str, kind: str, now: datetime) -> Goal | None:
@@ -83,13 +66,25 @@ def add_progress(session: Session, user_id: str, kind: str, amount: int, now: da
     if amount:
         moved = _move_this_weeks_goal(session, user_id, kind, amount, now)
         if moved is not None:
-            emit_goal(session, moved, cause=cause)
+            emit_goal(session, moved, cause=cause, card_id=_reached(session, moved, amount, cause, now))
             return
     goal = this_weeks_goal(session, user_id, kind, now)
     if goal is None or amount == 0:
         return
     goal.progress = max(0, goal.progress + amount)
     emit_goal(session, goal, cause=cause)
+
+
+def _reached(session: Session, goal, amount: int, cause: dict | None, now: datetime) -> str | None:
+    """A goal that just reached its target is told in the day's "what you did" line, not an item of its own."""
+    if cause is None or goal.progress < goal.target:
+        return None
+    if goal.progress - amount >= goal.target:
+        return f"goal:{goal.id}"  # told when it was reached; more progress is not news
+    from services.coach import did  # did -> engine -> ... -> effects; goals is imported by effects' users
+    profile = settings_of(session, goal.user_id)
+    return did.keep(session, goal.user_id, [{"did": "goal", "name": ""}], cause, now,
+                    profile.timezone if profile else "UTC")
 
 
 def _move_this_weeks_goal(session: Session, user_id: str, kind: str, amount: int, now: datetime):
@@ -109,13 +104,14 @@ def _move_this_weeks_goal(session: Session, user_id: str, kind: str, amount: int
     return moved
 
 
-def close_week(session: Session, user_id: str, start: date, now: datetime) -> list[Goal]:
-    """Mark that week's active goals met or missed; announce each."""
+def close_week(session: Session, user_id: str, start: date, now: datetime,
+               card_id: str | None = None) -> list[Goal]:
+    """Mark that week's active goals met or missed; announce each (the week's card tells the person)."""
     goals = session.scalars(select(Goal).where(Goal.user_id == user_id, Goal.week_start == start,
                                                Goal.status == "active")).all()
     for goal in goals:
         goal.status = "met" if goal.progress >= goal.target else "missed"
-        emit_goal(session, goal)
+        emit_goal(session, goal, card_id=card_id)
     return list(goals)
 
 
@@ -124,5 +120,5 @@ def week_closed_event(user_id: str, start: date, goal: Goal | None, now: datetim
     event_id = str(uuid.uuid5(NAMESPACE, f"week:{user_id}:{start}"))
     return {"id": event_id, "type": "week.closed", "user_id": user_id,
             "occurred_at": now.isoformat(), "correlation_id": event_id,
-            "data": {"week_start": str(start), "progress": goal.progress if goal else 0,
+            "data": {"week_start": str(start), "week": f"{start.day} {start:%B}", "progress": goal.progress if goal else 0,
                      "target": goal.target if goal else 0}}

@@ -20,7 +20,8 @@ _R = RuleFiring.__table__.c
 
 # Snapshot fields a condition reads; a field no rule of the event asks for is not loaded.
 NEEDS = {
-    "low_mood_running": {"moods"}, "very_low_mood": {"moods"},
+    "low_mood_running": {"moods"}, "very_low_mood": {"moods"}, "no_mood_since": {"moods"},
+    "distress_words": {"current_text"},
     "self_critical": {"current_text"}, "self_blame_words": {"current_text"},
     "repeated_reason": {"feedback_tags"}, "reflections_done": {"reflections_done"},
     "goal_results": {"goal_results"}, "journey": {"wins_count"}, "days_since_activity": {"last_activity"},

@@ -34,6 +34,8 @@ class Profile(Base):
     weekly_target: Mapped[int | None] = mapped_column(Integer)
     # Applications still shown, kept by services/coach/counts.py; None until first counted.
     application_count: Mapped[int | None] = mapped_column(Integer)
+    # The person's own coaching budgets (composer.Budget fields); absent ones keep the calm defaults.
+    coach_budget: Mapped[dict | None] = mapped_column(JSON)
 
 
 class ApplicationFact(Base):
@@ -237,6 +239,45 @@ class RuleFiring(Base):
     source_event_id: Mapped[str | None] = mapped_column(String(36))
     fired_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     detail: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class Card(Base):
+    """One coach card: everything the coach says about one moment, in sections (composer.py).
+
+    status: sent (announced as coach.card_composed), held (over the day's budget,
+    waiting to be folded into the next card or the weekly review), folded (its
+    sections went out in a later card), withdrawn (taken back).
+    """
+    __tablename__ = "coach_cards"
+    __table_args__ = (Index("ix_coach_cards_user", "user_id", "status", "created_at"),
+                      Index("ix_coach_cards_user_app", "user_id", "application_id"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    card_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    cause_event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    cause_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    application_id: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    sections: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    urgency: Mapped[str] = mapped_column(String(8), nullable=False, default="normal")
+    email: Mapped[str] = mapped_column(String(16), nullable=False, default="digest")
+    private: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="sent")
+    local_day: Mapped[date] = mapped_column(Date, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class SaidText(Base):
+    """A text the coach put in front of a person, by its key: nothing is said twice within 30 days."""
+    __tablename__ = "said_texts"
+    __table_args__ = (Index("ix_said_texts_user_key", "user_id", "text_key", "said_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    text_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    said_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 metadata = Base.metadata

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from services.coach.models import Profile
 
 _P = Profile.__table__.c
-SETTINGS = select(_P.timezone, _P.disabled_rules, _P.nudge_threshold, _P.weekly_target, _P.display_name).where(
+SETTINGS = select(_P.timezone, _P.disabled_rules, _P.nudge_threshold, _P.weekly_target, _P.display_name,
+                  _P.coach_budget).where(
     _P.user_id == bindparam("user_id"))
 _KEY = "coach.settings"
 
 
 def settings_of(session: Session, user_id: str) -> Row | None:
-    """(timezone, disabled_rules, nudge_threshold, weekly_target, display_name), or None without a profile."""
+    """(timezone, disabled_rules, nudge_threshold, weekly_target, display_name, coach_budget), or None."""
     known = session.info.setdefault(_KEY, {})
     if user_id not in known:
         known[user_id] = session.execute(SETTINGS, {"user_id": user_id}).first()

@@ -1,4 +1,7 @@
-"""Taking back what a rejection set off, when the rejection turns out not to be one."""
+"""Taking back what a rejection set off, when the rejection turns out not to be one.
+
+Run by the playbook like every other answer: rule `rejection.retracted` (action `withdraw`).
+"""
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -6,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.coach.effects import PRODUCER, emit_goal
 from services.coach.models import (
-    ApplicationFact, DueItem, FeedbackRequest, Goal, Reflection, RuleFiring, Suggestion, Win,
+    ApplicationFact, Card, DueItem, FeedbackRequest, Goal, Reflection, RuleFiring, Suggestion, Win,
 )
 from shared.outbox import emit
 
@@ -34,15 +37,17 @@ def withdraw_rejection(session: Session, event: dict) -> None:
     for row in wins:
         session.delete(row)
     session.execute(delete(RuleFiring).where(RuleFiring.user_id == user_id, RuleFiring.source_event_id == source))
+    cards = _withdraw(session, Card, user_id, source, ("sent", "held"), key="cause_event_id")
     emit(session, "coaching.withdrawn", user_id=user_id, producer=PRODUCER, cause=event, data={
         "application_id": data["application_id"], "reflection_ids": reflections,
-        "suggestion_ids": suggestions, "win_ids": [w.id for w in wins]})
+        "suggestion_ids": suggestions, "win_ids": [w.id for w in wins],
+        "card_ids": [c.card_id for c in session.scalars(select(Card).where(Card.id.in_(cards or [-1])))]})
 
 
 def _withdraw(session: Session, model, user_id: str, source: str, from_status: tuple,
-              to: str = "withdrawn") -> list[int]:
+              to: str = "withdrawn", key: str = "source_event_id") -> list[int]:
     rows = session.scalars(select(model).where(
-        model.user_id == user_id, model.source_event_id == source, model.status.in_(from_status))).all()
+        model.user_id == user_id, getattr(model, key) == source, model.status.in_(from_status))).all()
     for row in rows:
         row.status = to
     return [row.id for row in rows]

@@ -11,13 +11,12 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.coach.models import DueItem, FeedbackRequest, Profile, Reflection
-from services.coach.voice import WEEKLY_REVIEW, pick
+from services.coach.models import DueItem, FeedbackRequest, Profile
+from services.coach.timezones import local, to_utc
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -34,26 +33,19 @@ def due(now: datetime, items: list[DueItem]) -> list[DueItem]:
     return sorted((i for i in items if i.status == "pending" and i.due_at <= now), key=lambda i: i.due_at)
 
 
-def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    return local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
 def next_review_at(now: datetime, tz: str, weekday: int, at: str) -> datetime:
     """The next weekly-review moment after `now` (naive UTC), at the user's local day and time."""
-    zone = ZoneInfo(tz or "UTC")
-    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
-    hour, minute = (int(p) for p in at.split(":"))
-    day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
-    candidate = _to_utc(datetime.combine(day, time(hour, minute)), zone)
-    return candidate if candidate > now else _to_utc(datetime.combine(day + timedelta(days=7), time(hour, minute)), zone)
+    today = local(now, tz).date()
+    clock = time(*(int(p) for p in at.split(":")))
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    candidate = to_utc(day, clock, tz)
+    return candidate if candidate > now else to_utc(day + timedelta(days=7), clock, tz)
 
 
 def next_week_close(now: datetime, tz: str) -> datetime:
     """The next local Monday midnight after `now`, in naive UTC."""
-    zone = ZoneInfo(tz or "UTC")
-    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
-    monday = local + timedelta(days=7 - local.weekday())
-    return _to_utc(datetime.combine(monday, time(0, 0)), zone)
+    today = local(now, tz).date()
+    return to_utc(today + timedelta(days=7 - today.weekday()), time(0, 0), tz)
 
 
 def schedule_user(session: Session, user_id: str, now: datetime) -> None:
@@ -116,39 +108,44 @@ def remind_feedback(session: Session, item: DueItem, now: datetime) -> None:
 
 
 def weekly_review(session: Session, item: DueItem, now: datetime) -> None:
+    """The week's look back, through the playbook like every other moment (rule week.review)."""
     source = str(uuid.uuid5(NAMESPACE, item.key))
-    if session.scalar(select(Reflection.id).where(Reflection.source_event_id == source)) is None:
-        prompt = pick(WEEKLY_REVIEW, f"{item.user_id}:{item.key}")
-        reflection = Reflection(user_id=item.user_id, application_id=None, kind="weekly_review",
-                                prompt=prompt, source_event_id=source, rule_id="schedule.weekly_review",
-                                created_at=now)
-        session.add(reflection)
-        session.flush()
-        emit(session, "reflection.prompted", user_id=item.user_id, producer=PRODUCER, data={
-            "reflection_id": reflection.id, "application_id": None, "kind": "weekly_review",
-            "prompt": prompt, "urgency": "low"})
-        _reminder(session, item, "weekly_review")
+    event = {"id": source, "type": "week.review", "user_id": item.user_id, "occurred_at": now.isoformat(),
+             "correlation_id": source, "data": {}}
+    _speak_for_schedule(session, event, now, "weekly_review")
     _reschedule(session, item, now)
 
 
 def close_week(session: Session, item: DueItem, now: datetime) -> None:
-    from services.coach import goals, handlers
-    from services.coach.effects import apply_actions
-    from services.coach.history import load_snapshot
-    from services.coach.playbook.engine import evaluate
+    from services.coach import cards, goals
 
     profile = session.get(Profile, item.user_id)
     start = goals.week_start(item.due_at - timedelta(hours=1), profile.timezone if profile else "UTC")
-    closed = goals.close_week(session, item.user_id, start, now)
+    event = goals.week_closed_event(item.user_id, start, None, now)
+    closed = goals.close_week(session, item.user_id, start, now, card_id=cards.card_id_for(event["id"]))
     applications = next((g for g in closed if g.kind == "applications"), None)
     if applications is not None:
         session.flush()
         event = goals.week_closed_event(item.user_id, start, applications, now)
-        rules = handlers.playbook().rules_for(event["type"])
-        actions = evaluate(event, load_snapshot(session, event, rules), now, handlers.playbook())
-        apply_actions(session, event, actions, now)
+        # Said in the next card (or the next weekly review), not at midnight on its own.
+        _speak_for_schedule(session, event, now, "week.closed", week=start, hold=True)
     goals.this_weeks_goal(session, item.user_id, "applications", now)
     _reschedule(session, item, now)
+
+
+def _speak_for_schedule(session: Session, event: dict, now: datetime, kind: str, week=None,
+                        hold: bool = False) -> None:
+    from services.coach import handlers
+    from services.coach.goals import week_start
+    from services.coach.history import load_snapshot
+    from services.coach.playbook.engine import evaluate
+
+    rules = handlers.playbook().rules_for(event["type"])
+    snap = load_snapshot(session, event, rules)
+    actions = evaluate(event, snap, now, handlers.playbook(), handlers.resources_text())
+    day = week or week_start(now, snap.timezone)
+    handlers.speak(session, event, actions, now, snap.timezone, kind=kind, cause_type="schedule",
+                   facts={"week": f"{day.day} {day:%B}"}, hold=hold)
 
 
 def _reminder(session: Session, item: DueItem, kind: str) -> None:

@@ -68,6 +68,14 @@ class SettingsPatch(_In):
     disabled_rules = fields.List(fields.Str(validate=validate.Length(max=64)))
     nudge_threshold = fields.Int(validate=validate.Range(2, 50))
     weekly_target = fields.Int(allow_none=True, validate=validate.Range(1, 500))
+    coach_budget = fields.Nested(lambda: CoachBudget(), allow_none=True)
+
+
+class CoachBudget(_In):
+    """How much the coach may say (composer.Budget); an absent field keeps its calm default."""
+    cards_per_day = fields.Int(validate=validate.Range(1, 10))
+    max_sections = fields.Int(validate=validate.Range(1, 6))
+    repeat_days = fields.Int(validate=validate.Range(7, 90))
 
 
 class ReflectionOut(Schema):
@@ -153,6 +161,11 @@ class SettingsOut(Schema):
     disabled_rules = fields.List(fields.Str())
     nudge_threshold = fields.Int()
     weekly_target = fields.Int(allow_none=True)
+    coach_budget = fields.Method("_budget")
+
+    def _budget(self, profile) -> dict:
+        from services.coach.budgets import budget_of
+        return dict(vars(budget_of(profile)))
 
 
 answer_in, checkin_in, goal_in, goal_patch = AnswerIn(), CheckinIn(), GoalIn(), GoalPatch()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from services.notifier import inbox
-from services.notifier.models import Notification
 
 URGENT = "high"
 ABOUT_REJECTION = ("application.rejected", "application.ghosted")
@@ -28,13 +27,17 @@ def mail_text(data: dict) -> str:
 
 
 def inbox_card(session: Session, event: dict) -> None:
-    data = event["data"]
+    """One coach card, one inbox item; the same card again revises that item in place."""
+    data, user_id = event["data"], event["user_id"]
+    ref = f"card:{data['card_id']}"[:64]
+    sections = data.get("sections") or []
+    if inbox.revise(session, user_id, ref, title=data["title"], body=data["summary"], sections=sections):
+        return
     severity = "important" if data.get("urgency") == URGENT else "gentle"
-    notification = inbox.notify(
-        session, user_id=event["user_id"], kind="coach_card", severity=severity,
-        title=data["title"], body=data["summary"], link="/inbox",
-        source_event_id=event["id"], ref=f"card:{data['card_id']}"[:64],
+    inbox.notify(
+        session, user_id=user_id, kind="coach_card", severity=severity,
+        title=data["title"], body=data["summary"], link=f"/inbox#card-{data['card_id']}",
+        source_event_id=event["id"], ref=ref, sections=sections,
         about_rejection=data.get("cause_type") in ABOUT_REJECTION,
+        # Private writing and safety words never leave the app.
         email=data.get("email"), private=bool(data.get("private")), mail_body=mail_text(data))
-    if notification is not None and hasattr(Notification, "sections"):
-        notification.sections = data.get("sections") or []

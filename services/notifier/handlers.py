@@ -11,7 +11,6 @@ from services.notifier import clock, coach_cards, inbox, inbox_signals, support_
 from services.notifier.models import Channel, Recipient, metadata
 from services.notifier.secrets_at_rest import mask
 from shared.erasure import erase_user_rows
-from shared.events import DATA_SCHEMAS
 
 URGENT = "high"
 REMINDER_WORDS = {
@@ -49,8 +48,15 @@ def remember_recipient(session: Session, event: dict) -> None:
         account_channel.masked = mask(data["email"])
 
 
+def _carried_by_a_card(data: dict) -> bool:
+    """The coach put this piece in a card: the card is the one inbox item for that moment."""
+    return bool(data.get("card_id"))
+
+
 def inbox_reflection(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     inbox.notify(
         session, user_id=event["user_id"], kind="reflection", severity=_severity(data, "gentle"),
         title="A moment for you, when you're ready", body=data["prompt"],
@@ -60,6 +66,8 @@ def inbox_reflection(session: Session, event: dict) -> None:
 
 def inbox_win(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data) or data["kind"] == "own":  # a win the person typed is never sent back
+        return
     inbox.notify(
         session, user_id=event["user_id"], kind="win", severity=_severity(data, "celebration"),
         title="A win worth noticing", body=data["title"], link="/wins",
@@ -69,6 +77,8 @@ def inbox_win(session: Session, event: dict) -> None:
 def inbox_goal(session: Session, event: dict) -> None:
     """New, met and missed goals are news; each step of progress is not."""
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     status = data.get("status", "active")
     words = {
         "proposed": ("info", "A goal you might like", f"{data['title']}: want to take it on?"),
@@ -105,6 +115,8 @@ def inbox_reminder(session: Session, event: dict) -> None:
 
 def inbox_suggestion(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     inbox.notify(session, user_id=event["user_id"], kind="insight", severity=_severity(data, "info"),
                  title=data["title"], body=data["body"], link="/insights", source_event_id=event["id"],
                  ref=f"suggestion:{data['suggestion_id']}",
@@ -113,6 +125,8 @@ def inbox_suggestion(session: Session, event: dict) -> None:
 
 def inbox_insight(session: Session, event: dict) -> None:
     data = event["data"]
+    if _carried_by_a_card(data):
+        return
     inbox.notify(session, user_id=event["user_id"], kind="insight", severity=_severity(data, "info"),
                  title=data["title"], body=data["body"], link="/insights",
                  source_event_id=event["id"], ref=f"insight:{data['insight_id']}")
@@ -123,7 +137,8 @@ def withdraw_coaching(session: Session, event: dict) -> None:
     data = event["data"]
     refs = ([f"reflection:{i}" for i in data["reflection_ids"]]
             + [f"suggestion:{i}" for i in data["suggestion_ids"]]
-            + [f"win:{i}" for i in data["win_ids"]])
+            + [f"win:{i}" for i in data["win_ids"]]
+            + [f"card:{i}" for i in data.get("card_ids", [])])
     inbox.withdraw(session, event["user_id"], refs, clock.now())
 
 
@@ -152,9 +167,7 @@ HANDLERS = {
     "suggestion.offered": [inbox_suggestion],
     "insight.generated": [inbox_insight],
     "coaching.withdrawn": [withdraw_coaching],
+    "coach.card_composed": [coach_cards.inbox_card],
     "support.nudge_requested": [nudge_supporters],
     "application.offer_received": [share_offer],
 }
-# The card's event schema arrives with the coach's composer; until then nothing sends it.
-if "coach.card_composed" in DATA_SCHEMAS:
-    HANDLERS["coach.card_composed"] = [coach_cards.inbox_card]

@@ -40,7 +40,8 @@ _INSERT_DELIVERIES = insert(Delivery)
 def notify(session: Session, *, user_id: str, kind: str, severity: str, title: str, body: str,
            source_event_id: str, link: str | None = None, ref: str | None = None,
            about_rejection: bool = False, fan_out: bool = True, email: str | None = None,
-           private: bool = False, mail_body: str | None = None) -> Notification | None:
+           private: bool = False, mail_body: str | None = None,
+           sections: list[dict] | None = None) -> Notification | None:
     """Make the inbox item and its deliveries; None if this source was seen before.
 
     `email="never"` or `private=True` (from the producer) keep it in the inbox only;
@@ -49,7 +50,7 @@ def notify(session: Session, *, user_id: str, kind: str, severity: str, title: s
     notification = _insert_unless_seen(session, dict(
         user_id=user_id, kind=kind, severity=severity, title=title[:300], body=body, link=link,
         source_event_id=source_event_id, ref=ref, about_rejection=about_rejection,
-        created_at=clock.now()))
+        sections=sections, created_at=clock.now()))
     if notification is None:
         return None
     inbox_signals.changed(session, user_id)
@@ -108,6 +109,20 @@ def _reach(session: Session, user_id: str) -> tuple[Preferences, str | None, lis
 def _chosen(channel_ids: list[int], wanted: list[int] | None) -> list[int]:
     """The channels this kind goes to: every one, or those the user picked."""
     return channel_ids if wanted is None else [i for i in channel_ids if i in wanted]
+
+
+def revise(session: Session, user_id: str, ref: str, *, title: str, body: str,
+           sections: list[dict]) -> Notification | None:
+    """Put new words on the item about `ref` (a revised coach card), in place; None if there is none.
+
+    Nothing is sent again: a revision drops what no longer holds, it is not news.
+    """
+    item = session.scalar(select(Notification).where(Notification.user_id == user_id, Notification.ref == ref))
+    if item is None:
+        return None
+    item.title, item.body, item.sections = title[:300], body, sections
+    inbox_signals.changed(session, user_id)
+    return item
 
 
 def withdraw(session: Session, user_id: str, refs: list[str], when: datetime) -> int:

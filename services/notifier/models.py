@@ -47,6 +47,8 @@ class Notification(Base):
     source_event_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
     # What it is about in the coach's terms ("reflection:7"), so it can be withdrawn.
     ref: Mapped[str | None] = mapped_column(String(64))
+    # A coach card's sections: [{kind, title, body, link}] (kind coach_card only).
+    sections: Mapped[list | None] = mapped_column(JSON)
     about_rejection: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -35,7 +35,7 @@ class NotificationOut(Schema):
     body = fields.Str()
     link = fields.Str(allow_none=True)
     # A coach card's sections; None where the item has none (or the column is not there yet).
-    sections = fields.Function(lambda n: getattr(n, "sections", None))
+    sections = fields.Function(lambda n: getattr(n, "sections", None), allow_none=True)
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     archived_at = fields.DateTime(allow_none=True)

@@ -67,8 +67,12 @@ def test_a_rejection_gets_a_prompt_and_a_notification(api):
     reflections = wait_until(lambda: _reflections_for(api, app_id), message="the reflection prompt")
     assert len(reflections) == 1
     assert "Northwind" in reflections[0]["prompt"]
-    notes = wait_until(lambda: _notification_about(api, reflections[0]["id"]), message="the notification")
-    assert notes[0]["body"] == reflections[0]["prompt"]
+    # One coach card for the moment (issue 14): the prompt is one of its sections, not an item of its own.
+    cards = wait_until(lambda: [n for n in api.get("/notifications", limit=1000).json()["items"]
+                                if n["kind"] == "coach_card" and n["title"] == "After Northwind's answer"],
+                       message="the coach card")
+    assert len(cards) == 1 and cards[0]["link"].startswith("/inbox#card-")
+    assert _notification_about(api, reflections[0]["id"]) == []
     wins = api.get("/wins").json()["items"]
     assert [w["kind"] for w in wins] == ["first_application"]
 
@@ -115,14 +119,27 @@ def test_the_unread_badge_follows_the_inbox(api, stack, request):
         assert len([q for q in queues if q.startswith("frontend.inbox_changes.")]) == 1, queues
 
 
+def _person(stack, name: str) -> Api:
+    email = f"{name}@example.com"
+    stack.cli("users", "create", email, "--name", name.title(), stdin=PASSWORD + "\n")
+    return Api(stack.base_url, stack.cli("tokens", "create", email).split()[-1])
+
+
+def _cards_about(api: Api, company: str | None = None) -> list[dict]:
+    items = api.get("/notifications", limit=1000).json()["items"]
+    return [n for n in items if n["kind"] == "coach_card" and (company is None or company in n["title"])]
+
+
 def test_latency_and_a_burst_of_200_rejections(api, stack, record_property):
+    # Latency as a person feels it: one rejection, its one coach card. Each warm-up is a new person,
+    # so each is a first no after a quiet moment (one person's fourth card of a day would wait).
     latencies = []
     for i in range(5):
-        app_id = api.post("/applications", {"company": f"Warmup {i}", "role": "Analyst"}).json()["id"]
-        api.post(f"/applications/{app_id}/rejection", {})
+        person = _person(stack, f"warmup{i}")
+        app_id = person.post("/applications", {"company": f"Warmup {i}", "role": "Analyst"}).json()["id"]
+        person.post(f"/applications/{app_id}/rejection", {})
         started = time.perf_counter()
-        reflection = wait_until(lambda: _reflections_for(api, app_id), interval=0.01)[0]
-        wait_until(lambda: _notification_about(api, reflection["id"]), interval=0.01)
+        wait_until(lambda: _cards_about(person, f"Warmup {i}"), interval=0.01)
         latencies.append((time.perf_counter() - started) * 1000)
     record_property("latency_ms_median", round(statistics.median(latencies), 1))
     assert statistics.median(latencies) < 2000, latencies
@@ -134,18 +151,18 @@ def test_latency_and_a_burst_of_200_rejections(api, stack, record_property):
 
     with ThreadPoolExecutor(8) as pool:
         burst_ids = set(pool.map(create_and_reject, range(200)))
+    assert len(burst_ids) == 200
 
-    def all_prompted():
-        items = api.get("/reflections", limit=1000).json()["items"]
-        seen = [r["application_id"] for r in items if r["application_id"] in burst_ids]
-        return seen if len(set(seen)) == 200 else None
+    def all_taken_in():  # the coach's own count: every rejection once, none twice
+        counted = sum(api.get("/insights").json()["rejections_by_reason"].values())
+        return counted if counted >= 200 else None
 
-    prompted = wait_until(all_prompted, timeout=60, interval=0.2, message="200 prompts")
-    assert len(prompted) == 200, "an application got more than one prompt"
-
-    def all_notified():
-        items = api.get("/notifications", limit=1000).json()["items"]
-        return len([n for n in items if n["kind"] == "reflection"]) >= 205 and items
-    items = wait_until(all_notified, timeout=60, interval=0.2, message="205 notifications")
-    assert len([n for n in items if n["kind"] == "reflection"]) == 205
+    assert wait_until(all_taken_in, timeout=60, interval=0.2, message="200 rejections taken in") == 200
+    prompted = [r["application_id"] for r in api.get("/reflections", limit=1000).json()["items"]
+                if r["application_id"] in burst_ids]
+    assert len(prompted) == len(set(prompted)), "an application got more than one prompt"
+    # However many arrive at once, the person gets at most three coach cards that day (issue 14).
+    cards = wait_until(lambda: len(_cards_about(api)) >= 3 and _cards_about(api), timeout=60, interval=0.2,
+                       message="the day's coach cards")
+    assert len(cards) == 3 and len(_cards_about(api)) == 3, [c["title"] for c in cards]
     stack.assert_alive()

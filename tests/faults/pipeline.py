@@ -1,8 +1,9 @@
 """The real background processes on RabbitMQ and PostgreSQL, and the counts that judge them.
 
-A rejection recorded in the tracker's database must become exactly one
-reflection in the coach's and exactly one inbox item in the notifier's, and
-every outbox row must be sent within a bound. `Pipeline` starts the
+A rejection recorded in the tracker's database must be taken in exactly once
+by the coach, every coach card the coach announces must become exactly one
+inbox item in the notifier's (one card per moment, at most three shown a day
+per person: issue 14), and every outbox row must be sent within a bound. `Pipeline` starts the
 processes (`rebound run ...`, or tests/faults/killpoint.py for a fault at an
 exact point), records rejections with the tracker's own commands, and reads
 the answer from the three databases.
@@ -36,16 +37,16 @@ def outage_s() -> float:
 @dataclass
 class Counts:
     rejections: int          # recorded in the tracker
-    reflections: int         # coach: reflections about an application
-    reflected_apps: int      # coach: distinct applications with a reflection
-    prompted: int            # coach: reflection.prompted events in its outbox
-    inbox: int               # notifier: inbox items about a reflection
+    taken_in: int            # coach: applications it knows as rejected (one fact per application)
+    cards: int               # coach: coach.card_composed events in its outbox
+    shown: int               # coach: cards it shows (one announcement each)
+    inbox: int               # notifier: coach_card inbox items
     unsent: int              # outbox rows of tracker and coach not yet sent
     max_send_delay_s: float  # longest wait of a sent outbox row
 
     def exactly_once(self, expected: int) -> bool:
-        return (self.rejections == self.reflections == self.reflected_apps == self.prompted
-                == self.inbox == expected and self.unsent == 0)
+        return (self.rejections == self.taken_in == expected and self.cards == self.shown == self.inbox
+                and (self.cards > 0 or expected == 0) and self.unsent == 0)
 
 
 class Pipeline:
@@ -166,18 +167,17 @@ class Pipeline:
                   for s in ("tracker", "coach")]
         return Counts(
             rejections=self.scalar("tracker", "SELECT count(*) FROM rejections"),
-            reflections=self.scalar("coach", "SELECT count(*) FROM reflections WHERE application_id IS NOT NULL"),
-            reflected_apps=self.scalar("coach", "SELECT count(*) FROM (SELECT DISTINCT user_id, application_id "
-                                                "FROM reflections WHERE application_id IS NOT NULL) AS r"),
-            prompted=self.scalar("coach", "SELECT count(*) FROM outbox WHERE event_type = 'reflection.prompted'"),
-            inbox=self.scalar("notifier", "SELECT count(*) FROM notifications WHERE kind = 'reflection'"),
+            taken_in=self.scalar("coach", "SELECT count(*) FROM application_facts WHERE rejected_on IS NOT NULL"),
+            cards=self.scalar("coach", "SELECT count(*) FROM outbox WHERE event_type = 'coach.card_composed'"),
+            shown=self.scalar("coach", "SELECT count(*) FROM coach_cards WHERE status = 'sent'"),
+            inbox=self.scalar("notifier", "SELECT count(*) FROM notifications WHERE kind = 'coach_card'"),
             unsent=sum(self.scalar(s, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
                        for s in ("tracker", "coach")),
             max_send_delay_s=round(float(max(delays)), 2),
         )
 
     def wait_exactly_once(self, expected: int, timeout: float = 90) -> Counts:
-        """Wait until every rejection has one reflection and one inbox item, and nothing is unsent."""
+        """Wait until every rejection is taken in once, every card is one inbox item, and nothing is unsent."""
         wait_for(lambda: self.counts().exactly_once(expected), timeout=timeout, interval=0.5,
                  message=lambda: f"expected {expected} of each: {self.counts()}")
         return self.counts()

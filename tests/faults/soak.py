@@ -1,10 +1,10 @@
 """The soak (make soak, not make test): 10,000 events while a random worker is SIGKILLed every 20 s.
 
-Each recorded rejection is three events on the bus (application.created and
-application.rejected from the tracker, reflection.prompted from the coach), so
+Each recorded rejection is about three events on the bus (application.created and
+application.rejected from the tracker, and what the coach says), so
 REBOUND_SOAK_EVENTS=10000 records 3,334 rejections. Invariant, read from the
-databases at the end: one reflection and one inbox item per rejection, no
-outbox row unsent. The counts are printed and kept as test properties.
+databases at the end: each rejection taken in once by the coach, one inbox item
+per coach card, no outbox row unsent. The counts are printed and kept as test properties.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ connection on it drops too, so it runs once per suite and waits for
 
 Invariants, read from the databases: rejections recorded before, during
 (the tracker's API keeps accepting them: they wait in its outbox) and after
-the restart each end as exactly one reflection and one inbox item, with no
+the restart each end as taken in exactly once, with one inbox item per coach card, with no
 outbox row left unsent; the relays and workers are consuming and publishing
 again within 30 s of start_app, by themselves; no process dies.
 """

@@ -46,7 +46,7 @@ def test_poison_is_dead_lettered_and_replayed_by_the_cli_once_fixed(pipeline, tm
     wait_for(lambda: queue_depth(pipeline.bus_url, "coach.dead") == 5, timeout=60, interval=0.5,
              message=lambda: f"{queue_depth(pipeline.bus_url, 'coach.dead')} dead letters")
     counts = pipeline.counts()
-    assert counts.reflections == expected - 1, "the good events kept flowing past the poison"
+    assert counts.taken_in == expected - 1, "the good events kept flowing past the poison"
     listing = pipeline.stack.cli("dlq", "list", "coach")
     assert "5 dead letter(s) in coach" in listing
     assert listing.count("attempts=3") == 2, listing   # the Explodes application's two events
@@ -59,7 +59,7 @@ def test_poison_is_dead_lettered_and_replayed_by_the_cli_once_fixed(pipeline, tm
     wait_for(lambda: queue_depth(pipeline.bus_url, "coach.dead") == 3, timeout=30,
              message="the three unfixable letters went back to the dead-letter queue")
     assert queue_depth(pipeline.bus_url, "coach.events") == 0
-    assert counts.reflections == expected
+    assert counts.taken_in == expected
 
 
 def test_duplicates_and_a_stage_change_after_the_rejection(pipeline, tmp_path):
@@ -96,8 +96,8 @@ def test_duplicates_and_a_stage_change_after_the_rejection(pipeline, tmp_path):
     stage, furthest = _fact(pipeline, app_id)
     assert (stage, furthest) == ("rejected", "interview")
     wait_for(lambda: pipeline.scalar("notifier", "SELECT count(*) FROM notifications "
-                                     "WHERE kind = 'reflection'") == 1, timeout=30,
-             message="one inbox item")
+                                     "WHERE kind = 'coach_card'") == 1, timeout=30,
+             message="one inbox item (the rejection's coach card)")
     assert pipeline.scalar("coach", f"SELECT count(*) FROM reflections WHERE application_id = {app_id}") == 1
 
 

@@ -2,7 +2,7 @@
 
 Invariants: no message is acked without its commit and nothing is
 dead-lettered for a transient cause (every rejection still ends as exactly
-one reflection and one inbox item once the database is back); the API answers
+taken in once, one inbox item per coach card once the database is back); the API answers
 503 and writes nothing rather than commit a change without its event; a
 worker asked to stop while the broker is down stops.
 """
@@ -53,7 +53,7 @@ def test_postgres_unreachable_for_the_coach_worker_and_the_tracker_api(pipeline)
             assert queue_depth(pipeline.bus_url, "coach.dead") == 0, "dead-lettered for a transient cause"
             assert pipeline.procs["coach-worker"].poll() is None
             time.sleep(1)
-        assert pipeline.counts().reflections == 10, "nothing applied while the database was away"
+        assert pipeline.counts().taken_in == 10, "nothing applied while the database was away"
         coach_db.start()
         tracker_db.start()
 

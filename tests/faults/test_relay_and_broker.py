@@ -1,7 +1,7 @@
 """Relays that die after the confirm, relays and workers side by side, and the broker dropping everyone.
 
 Invariant, read from the databases: every recorded rejection ends as exactly
-one reflection (coach) and one inbox item (notifier), with no outbox row left
+taken in once (coach), one inbox item per coach card (notifier), with no outbox row left
 unsent.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """SIGKILL of a worker mid-burst, at random and at exact points around its commit.
 
-Invariant: every recorded rejection ends as exactly one reflection in the
-coach and exactly one inbox item in the notifier; no outbox row stays unsent,
+Invariant: every recorded rejection ends as taken in exactly once by the
+coach and one inbox item per coach card in the notifier; no outbox row stays unsent,
 and none waited longer than SEND_BOUND_S to be sent.
 """
 from __future__ import annotations

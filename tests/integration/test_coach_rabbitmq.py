@@ -20,7 +20,7 @@ from support import drain_queue, make_settings, running_relay, running_worker, w
 
 pytestmark = pytest.mark.integration
 OUTPUTS = ("reflection.prompted", "suggestion.offered", "support.nudge_requested", "win.celebrated",
-           "goal.updated", "coaching.withdrawn")
+           "goal.updated", "coaching.withdrawn", "coach.card_composed")
 
 
 def _event(type_, data):
@@ -70,11 +70,15 @@ def test_a_rejection_delivered_twice_is_coached_once(coach):
     assert types.count("reflection.prompted") == 1
     assert types.count("support.nudge_requested") == 1
     assert "goal.updated" not in types  # no weekly goal yet, so no lighter week to offer
+    # The third no of the day: one card, which offers rest and a private page rather than another
+    # "how are you" or "one more application" (asked minutes ago), and the feedback draft.
     kinds = sorted(e["data"]["kind"] for e in caused if e["type"] == "suggestion.offered")
-    assert kinds == ["checkin", "feedback_request", "next_step", "self_care"]
+    assert kinds == ["feedback_request", "self_care"]
+    [card] = [e["data"] for e in caused if e["type"] == "coach.card_composed"]
+    assert card["title"] == "After Northwind's answer" and card["email"] == "never"  # a private writing prompt
     with runtime.sessions() as session:
-        prompts = session.scalars(select(Reflection.prompt).where(Reflection.application_id == 3)).all()
-        assert len(prompts) == 1 and "Northwind" in prompts[0]
+        prompts = session.scalars(select(Reflection.kind).where(Reflection.application_id == 3)).all()
+        assert prompts == ["expressive_writing"]
 
 
 def test_a_retraction_through_the_bus_withdraws_the_coaching(coach):

@@ -21,6 +21,18 @@ SELF_BLAME = re.compile(
     r"|i should have known|i'?ll never)\b", re.IGNORECASE)
 
 
+# Words of hopelessness or self-harm, in several phrasings. Not a diagnosis: a reason to show the
+# support-resources pointer at once, first in the card, and never to e-mail the card. docs/coaching.md
+# lists them; tests/unit/coach/test_listening.py tries each family.
+DISTRESS = re.compile(
+    r"\b(what['’]?s the point|what is the point|no point (?:in|to) (?:any|anything|going on|living|trying)"
+    r"|pointless|hopeless|no hope|give up on (?:everything|life)|can['’]?t go on|cannot go on|can['’]?t do this anymore"
+    r"|(?:want|wish) (?:to|i could) disappear|(?:want|wish) (?:to|i was|i were) (?:die|dead)|better off (?:dead|without me)"
+    r"|kill(?:ing)? myself|end (?:it all|my life)|hurt(?:ing)? myself|harm(?:ing)? myself|self[- ]harm"
+    r"|suicid\w*|no reason to live|nothing to live for|don['’]?t want to be here|worthless)\b",
+    re.IGNORECASE)
+
+
 def _data(event: dict) -> dict:
     return event.get("data", {})
 
@@ -45,17 +57,42 @@ def rejections_within(event, snap: Snapshot, now, *, days: int, at_least: int | 
     return {"rejections": count, "days": days} if count >= need else None
 
 
-def low_mood_running(event, snap: Snapshot, now, *, at_most: int, count: int) -> Facts:
+def _days(moods, tz: str) -> int:
+    return len({local(m.at, tz).date() for m in moods})
+
+
+def low_mood_running(event, snap: Snapshot, now, *, at_most: int, count: int, on_days: int = 1) -> Facts:
+    """The last `count` moods were all low, and they came on at least `on_days` different days."""
     recent = snap.moods[-count:]
-    if len(recent) == count and all(m.mood <= at_most for m in recent):
+    if len(recent) == count and all(m.mood <= at_most for m in recent) and _days(recent, snap.timezone) >= on_days:
         return {"moods": [m.mood for m in recent]}
     return None
 
 
-def very_low_mood(event, snap: Snapshot, now, *, at_most: int, count: int, days: int) -> Facts:
+def very_low_mood(event, snap: Snapshot, now, *, at_most: int, count: int, days: int, on_days: int = 1) -> Facts:
+    """At least `count` low moods in `days` days, on at least `on_days` different days: never one bad evening."""
     since = now - timedelta(days=days)
     low = [m for m in snap.moods if m.at >= since and m.mood <= at_most]
-    return {"low_count": len(low)} if len(low) >= count else None
+    return {"low_count": len(low)} if len(low) >= count and _days(low, snap.timezone) >= on_days else None
+
+
+def distress_words(event, snap: Snapshot, now) -> Facts:
+    """Words of hopelessness or self-harm in the note or answer this event is about."""
+    return {} if snap.current_text and DISTRESS.search(snap.current_text) else None
+
+
+def no_mood_since(event, snap: Snapshot, now, *, hours: int) -> Facts:
+    """No mood was given in the last `hours` (a mood typed in the rejection form counts: it may be seconds newer)."""
+    return None if any(m.at >= now - timedelta(hours=hours) for m in snap.moods) else {}
+
+
+def no_feedback_given(event, snap: Snapshot, now) -> Facts:
+    return None if _data(event).get("feedback") else {}
+
+
+def first_rejection(event, snap: Snapshot, now) -> Facts:
+    """The person's first rejection (past history brought in by an import counts too)."""
+    return {} if snap.rejections_since(date.min) <= 1 else None
 
 
 def self_critical(event, snap: Snapshot, now, *, low_mood_at_most: int | None = None) -> Facts:
@@ -204,8 +241,13 @@ CONDITIONS = {
     "stage_reached": (stage_reached, {"stages": list}, {"stages"}),
     "first_time_at": (first_time_at, {"stage": str}, {"stage"}),
     "rejections_within": (rejections_within, {"days": int, "at_least": int, "at_least_setting": bool}, {"days"}),
-    "low_mood_running": (low_mood_running, {"at_most": int, "count": int}, {"at_most", "count"}),
-    "very_low_mood": (very_low_mood, {"at_most": int, "count": int, "days": int}, {"at_most", "count", "days"}),
+    "low_mood_running": (low_mood_running, {"at_most": int, "count": int, "on_days": int}, {"at_most", "count"}),
+    "very_low_mood": (very_low_mood, {"at_most": int, "count": int, "days": int, "on_days": int},
+                      {"at_most", "count", "days"}),
+    "distress_words": (distress_words, {}, set()),
+    "no_mood_since": (no_mood_since, {"hours": int}, {"hours"}),
+    "no_feedback_given": (no_feedback_given, {}, set()),
+    "first_rejection": (first_rejection, {}, set()),
     "self_critical": (self_critical, {"low_mood_at_most": int}, set()),
     "self_blame_words": (self_blame_words, {}, set()),
     "applications_count": (applications_count, {"equals": int, "every": int}, set()),

@@ -4,12 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from services.coach.composer import Variant
 from services.coach.playbook.conditions import CONDITIONS
 from services.coach.playbook.loader import Playbook, Rule
-from services.coach.playbook.snapshot import Snapshot
-from services.coach.voice import say, win_title
+from services.coach.playbook.snapshot import Snapshot, local
+from services.coach.texts import DEFAULT_SUPPORT_RESOURCES, phrasings, reflection_phrasings, win_title
 
-DEFAULT_RESOURCES = "If you'd like to talk to someone today, your doctor or a local helpline can point you to support."
+DEFAULT_RESOURCES = DEFAULT_SUPPORT_RESOURCES
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Action:
     facts: dict = field(default_factory=dict)
     title: str = ""
     body: str = ""
+    # Every phrasing of what it says, the seeded choice first: the composer takes the first not said lately.
+    variants: tuple[Variant, ...] = ()
 
 
 def evaluate(event: dict, snap: Snapshot, now: datetime, playbook: Playbook,
@@ -33,6 +37,7 @@ def evaluate(event: dict, snap: Snapshot, now: datetime, playbook: Playbook,
         if facts is None:
             continue
         facts.setdefault("resources", resources)
+        facts.setdefault("plan_day", plan_day(now, snap.timezone))
         actions.extend(_render(rule, action, event, snap, facts) for action in rule.do)
     return [a for a in actions if a is not None]
 
@@ -69,11 +74,27 @@ def _render(rule: Rule, action: dict, event: dict, snap: Snapshot, facts: dict) 
         facts.update(targets)
     seed = f"{snap.user_id}:{event['id']}"
     if kind == "win":
-        return Action(rule.id, kind, params, facts, title=win_title(action["kind"], facts))
+        title = win_title(action["kind"], facts)
+        return Action(rule.id, kind, params, facts, title=title, variants=(Variant(f"win:{title}", "", title),))
+    if kind == "reflection" and "text" not in action:
+        data = event.get("data", {})
+        reflection_kind, options = reflection_phrasings(data.get("stage_reached"), data.get("reason"), facts,
+                                                        f"{seed}:reflection")
+        variants = tuple(Variant(*option) for option in options)
+        return Action(rule.id, kind, {**params, "kind": reflection_kind}, facts, variants[0].title,
+                      variants[0].body, variants)
     if "text" in action:
-        title, body = say(action["text"], seed, facts)
-        return Action(rule.id, kind, params, facts, title, body)
+        variants = tuple(Variant(*option) for option in phrasings(action["text"], f"{seed}:{action['text']}", facts))
+        if kind == "reflection":
+            params = {**params, "kind": action["text"]}
+        return Action(rule.id, kind, params, facts, variants[0].title, variants[0].body, variants)
     return Action(rule.id, kind, params, facts)
+
+
+def plan_day(now: datetime, tz: str) -> str:
+    """The day an if-then plan names: tomorrow, or Monday when tomorrow is the weekend."""
+    tomorrow = local(now, tz).weekday() + 1
+    return WEEKDAYS[tomorrow] if tomorrow < 5 else "Monday"
 
 
 def _target(how: str, current: int | None) -> dict | None:

@@ -15,21 +15,23 @@ from pathlib import Path
 import yaml
 
 from services.coach.playbook.conditions import CONDITIONS
-from services.coach.voice import VOICE, WINS
+from services.coach.texts import VOICE, WINS
 from shared.topology import SUBSCRIPTIONS
 
 HERE = Path(__file__).resolve().parent
-TRIGGERS = set(SUBSCRIPTIONS["coach"]) | {"week.closed"}
+# The scheduler's own moments run through the same rules as events: week.review, week.closed.
+TRIGGERS = set(SUBSCRIPTIONS["coach"]) | {"week.closed", "week.review"}
 URGENCIES = ("low", "normal", "high")
 # action type -> (required fields, optional fields)
 ACTIONS: dict[str, tuple[set, set]] = {
-    "reflection": (set(), {"urgency"}),
+    "reflection": (set(), {"urgency", "text", "private"}),
     "suggestion": ({"kind", "text"}, {"urgency"}),
     "win": ({"kind"}, {"key", "urgency"}),
     "goal_proposal": ({"target", "text"}, {"kind"}),
     "nudge": ({"reason", "intensity"}, {"share_details"}),
     "feedback_request": ({"text"}, {"remind_after_days"}),
     "insight": ({"kind", "text"}, {"urgency"}),
+    "withdraw": (set(), set()),
 }
 RULE_FIELDS = {"id", "trigger", "when", "do", "cooldown_hours", "description"}
 
@@ -144,7 +146,7 @@ def _check_action(action, where: str, fail) -> None:
     for key in set(action) - required - optional - {"type"}:
         fail(f"{where}.{key}", "unknown field")
     if "text" in action and action["text"] not in VOICE:
-        fail(f"{where}.text", "no such text in services/coach/voice.py")
+        fail(f"{where}.text", "no such text in services/coach/texts.py")
     if action["type"] == "win" and action["kind"] not in WINS:
         fail(f"{where}.kind", "no such win")
     if action.get("urgency", "normal") not in URGENCIES:

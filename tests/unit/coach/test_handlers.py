@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.coach import handlers as coach
 from services.coach.counts import application_count
-from services.coach.models import metadata
+from services.coach.models import Card, Checkin, metadata
 from shared.events import make_event
 from shared.worker import run_handlers
 
@@ -45,8 +45,11 @@ def test_a_rejection_delivered_twice_acts_once(make_service):
     [reflection] = svc.get("/reflections").json["items"]
     assert reflection["application_id"] == 1 and "Northwind" in reflection["prompt"]
     kinds = sorted(s["kind"] for s in svc.outbox("suggestion.offered"))
-    assert kinds == ["checkin", "feedback_request", "next_step"]
+    # The first rejection also says setbacks are expected; the next step waits (one step a card: the draft).
+    assert kinds == ["checkin", "feedback_request", "setbacks"]
     assert len(svc.get("/feedback-requests").json["items"]) == 1
+    [card] = svc.outbox("coach.card_composed")  # one card for the moment, however often it arrives
+    assert [s["kind"] for s in card["sections"]] == ["feelings", "reflection", "feedback", "insight"]
 
 
 def test_a_hard_stretch_requests_a_nudge_and_self_care_once(make_service):
@@ -66,15 +69,19 @@ def test_a_retracted_rejection_withdraws_what_it_caused(make_service):
     third = _rejected(1, stage="final_interview", feedback="Strong, but communication was unclear")
     _deliver(svc, third)
     assert any(g["status"] == "proposed" for g in svc.get("/goals").json["items"])
-    assert [w["kind"] for w in svc.get("/wins").json["items"]].count("feedback_obtained") == 1
+    assert [w["kind"] for w in svc.get("/wins").json["items"]].count("feedback_received") == 1
     _deliver(svc, _event("application.rejection_retracted", {"application_id": 1,
                                                               "rejection_event_id": third["id"]}))
     [withdrawn] = svc.outbox("coaching.withdrawn")
     assert len(withdrawn["reflection_ids"]) == 1 and withdrawn["win_ids"] and withdrawn["suggestion_ids"]
+    with svc.runtime.sessions() as session:  # its card (shown, or held over the day's budget) is taken back too
+        [(card_id, status)] = session.execute(select(Card.card_id, Card.status).where(
+            Card.cause_event_id == third["id"])).all()
+    assert withdrawn["card_ids"] == [card_id] and status == "withdrawn"
     reflections = svc.get("/reflections").json["items"]
     assert all(r["application_id"] != 1 for r in reflections) and len(reflections) == 2
     assert not any(g["status"] == "proposed" for g in svc.get("/goals").json["items"])
-    assert "feedback_obtained" not in [w["kind"] for w in svc.get("/wins").json["items"]]
+    assert "feedback_received" not in [w["kind"] for w in svc.get("/wins").json["items"]]
     assert svc.get("/feedback-requests").json["items"] == []
 
 
@@ -93,12 +100,17 @@ def test_checkins_feed_mood_rules_through_the_worker(make_service):
     svc = make_service()
     assert svc.post("/checkins", {"mood": 7}).status_code == 422
     assert svc.post("/checkins", {"mood": 2, "note": "I messed up again", "extra": 1}).status_code == 422
-    for mood, note in ((2, None), (1, "It's my fault, I messed up again")):
+    for day, (mood, note) in enumerate(((2, None), (1, "It's my fault, I messed up again"))):
         assert svc.post("/checkins", {"mood": mood, "note": note}).status_code == 201
-    for event in svc.outbox_events("checkin.recorded"):
+        with svc.runtime.sessions.begin() as session:  # low moods on two different days
+            session.execute(update(Checkin).where(Checkin.mood == mood).values(created_at=NOW + timedelta(days=day)))
+        event = svc.outbox_events("checkin.recorded")[-1]
+        event["occurred_at"] = (NOW + timedelta(days=day)).isoformat() + "+00:00"
         _deliver(svc, event)
     kinds = [s["kind"] for s in svc.get("/suggestions").json["items"]]
-    assert "self_care" in kinds and "self_compassion" in kinds
+    # Both rules hold on the second day; one card has room for one kindness, and her own words come first.
+    assert "self_compassion" in kinds and "self_care" not in kinds
+    assert [s["kind"] for s in svc.outbox("coach.card_composed")[-1]["sections"]][:1] == ["selfcare"]
 
 
 def test_weekly_goal_counts_applications_and_effort(make_service):
@@ -206,9 +218,11 @@ def test_an_import_of_old_applications_is_counted_quietly(make_service):
     assert svc.outbox("suggestion.offered") == []
     assert _progress_in_the_week_of_now(svc) == 0
     # Then one sent tonight: it is this week's, and one application is no big day.
+    cards_before = len(svc.outbox("coach.card_composed"))
     _deliver(svc, _created(60, at=at + timedelta(minutes=5)))
     assert _progress_in_the_week_of_now(svc) == 1
-    assert [s["kind"] for s in svc.outbox("suggestion.offered")] == ["small_win"]
+    # Its small win waits for the day's "what you did" line: no item of its own.
+    assert svc.outbox("suggestion.offered") == [] and len(svc.outbox("coach.card_composed")) == cards_before
     with svc.runtime.sessions() as session:
         assert application_count(session, "alice") == 61
 

@@ -47,3 +47,14 @@ def test_the_count_and_newest_index_migration_is_reversible(make_service):
     assert "ix_application_facts_user_newest" not in _fact_indexes(svc.runtime.engine)
     command.upgrade(config, "head")
     assert _differences(svc.runtime.engine) == []
+
+
+def test_the_cards_migration_is_reversible(make_service):
+    svc = make_service()
+    config = alembic_config(migrations_dir("coach"), svc.runtime.settings.database_url("coach"))
+    command.downgrade(config, "0004")
+    tables = set(inspect(svc.runtime.engine).get_table_names())
+    assert not {"coach_cards", "said_texts"} & tables
+    assert "coach_budget" not in {c["name"] for c in inspect(svc.runtime.engine).get_columns("profiles")}
+    command.upgrade(config, "head")
+    assert _differences(svc.runtime.engine) == []

@@ -32,7 +32,7 @@ def test_a_bad_rule_is_named(tmp_path, rule, field):
 def test_duplicate_ids_across_files_are_refused(tmp_path):
     shutil.copy(HERE / "rejections.yaml", tmp_path / "a.yaml")
     shutil.copy(HERE / "rejections.yaml", tmp_path / "b.yaml")
-    with pytest.raises(PlaybookError, match="b.yaml: rule 'rejection.reflect': field 'id': used twice"):
+    with pytest.raises(PlaybookError, match="b.yaml: rule 'rejection.writing_final': field 'id': used twice"):
         load_playbook(tmp_path)
 
 

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from services.coach import handlers as coach
-from services.coach.prompts import reflection_for
+from services.coach.texts import reflection_phrasings
 from services.notifier import handlers as notifier
 from shared.events import make_event
 
@@ -67,10 +67,11 @@ def test_answering_a_reflection_closes_it_and_emits_once(make_service):
 
 
 def test_the_same_event_always_gets_the_same_words():
-    first = reflection_for("screening", "Acme", "Engineer", seed="event-1")
-    assert reflection_for("screening", "Acme", "Engineer", seed="event-1") == first
+    facts = {"company": "Acme", "role": "Engineer"}
+    first = reflection_phrasings("screening", None, facts, seed="event-1")
+    assert reflection_phrasings("screening", None, facts, seed="event-1") == first
     assert first[0] == "rejection_screening"
-    prompts = {reflection_for("applied", "A", "B", seed=f"e{i}")[1] for i in range(30)}
+    prompts = {reflection_phrasings("applied", None, facts, seed=f"e{i}")[1][0] for i in range(30)}
     assert len(prompts) > 1
 
 
