@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from frontend.models import ApiToken, LoginAttempt, User
+from frontend.models import ApiToken, LoginAttempt, User, WebSession
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -226,6 +226,7 @@ def delete_account(sessions: sessionmaker, user_id: str, confirm_email: str) -> 
         if normalise_email(confirm_email) != user.email:
             raise AccountError("Type the e-mail address of this account to confirm.", "confirm")
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
         session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{user.email}"))
         session.delete(user)
         emit(session, "user.deleted", user_id=user_id, producer="frontend", data={})

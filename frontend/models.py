@@ -73,3 +73,22 @@ class LoginAttempt(Base):
     # "email:<address>" or "ip:<address>"
     key: Mapped[str] = mapped_column(String(400))
     attempted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class WebSession(Base):
+    """One signed-in browser: the cookie holds a random token, we keep only its hash.
+
+    Deleting the row ends the session wherever the cookie has gone (see web_sessions.py).
+    """
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the person sees in the list, to tell their devices apart; never used to decide anything.
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(64))

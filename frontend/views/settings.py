@@ -28,7 +28,8 @@ def index():
     """The settings page; a token created a moment ago is shown once, then forgotten."""
     new_token = session.pop(NEW_TOKEN_KEY, None)
     return render_template("settings.html", user=current_user(), tokens=_tokens(current_user_id()),
-                           new_token=new_token, **settings_services.service_settings(current_user_id()))
+                           new_token=new_token, **settings_services.service_settings(current_user_id()),
+                           **settings_security.security_settings(current_user_id()))
 
 
 @bp.post("/profile")
@@ -91,4 +92,4 @@ def delete():
     return redirect(url_for("auth.login"))
 
 
-from frontend.views import settings_services  # noqa: E402  (its routes join this blueprint)
+from frontend.views import settings_security, settings_services  # noqa: E402  (their routes join this blueprint)
