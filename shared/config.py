@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES = ("frontend", "tracker", "coach", "notifier")
 DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003}
+# Never used as a key any more; production refuses it if someone sets it by hand.
 DEV_SECRET = "dev-only-not-secret"
 DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a local helpline "
                              "can point you to support near you.")
@@ -20,6 +22,52 @@ def env(name: str, default: str | None = None) -> str | None:
     """Read one REBOUND_ variable; an empty value counts as unset."""
     value = os.environ.get(f"REBOUND_{name}", "")
     return value if value != "" else default
+
+
+def secret(name: str) -> str | None:
+    """A secret from REBOUND_<NAME>, or from the file REBOUND_<NAME>_FILE names (Docker and
+    Kubernetes secrets); never both."""
+    value, path = env(name), env(f"{name}_FILE")
+    if value is not None and path is not None:
+        raise ConfigError(f"Set REBOUND_{name} or REBOUND_{name}_FILE, not both")
+    if path is None:
+        return value
+    try:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"REBOUND_{name}_FILE names {path!r}, which could not be read "
+                          f"({type(exc).__name__})") from None
+
+
+def kept_secret(data_dir: Path, name: str) -> str:
+    """A random secret made on first start and kept in the data dir, so it survives restarts.
+
+    Several processes may start at once: the first to link its file wins and the
+    others read that one, so they all sign with the same key.
+    """
+    folder = data_dir / "secrets"
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        draft = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(draft, path)  # atomic, and fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _secret_or_kept(name: str, data_dir: Path, production: bool) -> str:
+    # In production the operator sets every secret (checked below); elsewhere one is made once.
+    value = secret(name)
+    if value is None and not production:
+        return kept_secret(data_dir, name.lower())
+    return value or ""
 
 
 def _int(name: str, default: int) -> int:
@@ -74,14 +122,16 @@ def load_settings() -> Settings:
     """Build Settings from the environment, refusing unsafe production setups."""
     data_dir = Path(env("DATA_DIR", "./var")).resolve()
     ports = {name: _int(f"{name.upper()}_PORT", port) for name, port in DEFAULT_PORTS.items()}
+    environment = env("ENV", "development")
+    production = environment == "production"
     settings = Settings(
-        environment=env("ENV", "development"),
+        environment=environment,
         data_dir=data_dir,
         bus_url=env("BUS_URL", "filesystem://"),
-        secret_key=env("SECRET_KEY", DEV_SECRET),
-        internal_secret=env("INTERNAL_SECRET", DEV_SECRET),
+        secret_key=_secret_or_kept("SECRET_KEY", data_dir, production),
+        internal_secret=_secret_or_kept("INTERNAL_SECRET", data_dir, production),
         base_url=env("BASE_URL", f"http://127.0.0.1:{ports['frontend']}").rstrip("/"),
-        smtp_url=env("SMTP_URL"),
+        smtp_url=secret("SMTP_URL"),
         mail_from=env("MAIL_FROM", "Rebound <rebound@localhost>"),
         max_attempts=_int("MAX_ATTEMPTS", 5),
         retry_base_ms=_int("RETRY_BASE_MS", 500),
