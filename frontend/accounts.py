@@ -18,11 +18,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from frontend import passwords
 from frontend.models import ApiToken, LoginAttempt, User, WebSession
 from shared.outbox import emit
 from shared.tables import utcnow
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = passwords.MIN_LENGTH
 MAX_TOKEN_NAME = 120
 MAX_DISPLAY_NAME = 120
 TOKEN_PREFIX = "rb_"
@@ -53,9 +54,15 @@ def _validate(email: str, password: str, timezone: str) -> None:
         _check_email(email)
     except ValidationError:
         raise AccountError("That doesn't look like an e-mail address.", "email") from None
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD} characters.", "password")
+    _check_password(password, email)
     _validate_timezone(timezone)
+
+
+def _check_password(password: str, email: str, field: str = "password") -> None:
+    try:
+        passwords.check(password, email)
+    except passwords.PasswordRefused as exc:
+        raise AccountError(str(exc), field) from None
 
 
 def _validate_timezone(timezone: str) -> None:
@@ -106,6 +113,47 @@ def authenticate(sessions: sessionmaker, email: str, password: str) -> dict | No
         with sessions.begin() as session:
             session.get(User, user.id).password_hash = _hasher.hash(password)
     return user.as_dict()
+
+
+def set_password(sessions: sessionmaker, user_id: str, password: str, keep_session: str | None = None,
+                 field: str = "password") -> None:
+    """A new password; every session ends but the one `keep_session` names (the CLI and a reset keep none)."""
+    from frontend import web_sessions
+    with sessions() as session:
+        user = session.get(User, user_id)
+        email = user.email if user else ""
+    if user is None:
+        raise AccountError("That account no longer exists.")
+    _check_password(password, email, field)
+    password_hash = _hasher.hash(password)
+    with sessions.begin() as session:
+        session.get(User, user_id).password_hash = password_hash
+    web_sessions.end_others(sessions, user_id, keep_token=keep_session)
+
+
+def change_password(sessions: sessionmaker, user_id: str, current: str, new: str,
+                    keep_session: str | None) -> None:
+    """Settings' password change: only with the current password."""
+    with sessions() as session:
+        user = session.get(User, user_id)
+    if user is None:
+        raise AccountError("That account no longer exists.")
+    try:
+        _hasher.verify(user.password_hash, current or "")
+    except (VerificationError, InvalidHashError):
+        raise AccountError("That isn't your current password.", "current_password") from None
+    set_password(sessions, user_id, new, keep_session=keep_session, field="new_password")
+
+
+def set_password_for_email(sessions: sessionmaker, email: str, password: str) -> dict:
+    """The operator's way (`rebound users set-password`): ends every session of that account."""
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.email == normalise_email(email)))
+        if user is None:
+            raise AccountError(f"There is no account for {normalise_email(email)!r}.")
+        found = user.as_dict()
+    set_password(sessions, found["id"], password)
+    return found
 
 
 def get_user(sessions: sessionmaker, user_id: str) -> dict | None:

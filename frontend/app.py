@@ -9,6 +9,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from frontend.csrf import install_csrf
+from frontend.mail import EXTENSION as MAIL, Mailer
 from frontend.errors import install_error_handlers
 from frontend.ratelimit import LoginThrottle, install_login_throttle
 from frontend.runtime import EXTENSION
@@ -18,7 +19,8 @@ from frontend.templating import install_template_helpers
 from frontend.views import api, applications, auth, dashboard
 from frontend.views import api_account, api_applications, api_coach, api_notifier
 from frontend.views import (
-    application_detail, goals, imports, inbox, insights, journal, network, public, settings as settings_page,
+    application_detail, goals, imports, inbox, insights, journal, network, password, public,
+    settings as settings_page,
 )
 from shared.config import Settings, load_settings
 from shared.runtime import Runtime
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.extensions[EXTENSION] = runtime
     app.extensions["rebound.services"] = ServiceClient(settings)
+    app.extensions[MAIL] = Mailer(settings)
     app.extensions[UNREAD_CACHE] = UnreadCache()  # fed by serve's listener on RabbitMQ
     Htmx(app)
     install_csrf(app)
@@ -58,7 +61,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_error_handlers(app)
     install_health(app, [functools.partial(database_ready, runtime.engine), BusProbe(settings)])
     for blueprint in (auth.bp, dashboard.bp, applications.bp, api.bp, application_detail.bp, journal.bp,
-                      goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp):
+                      goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp,
+                      password.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
         app.register_blueprint(blueprint)

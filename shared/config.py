@@ -80,6 +80,27 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"REBOUND_{name} must be a whole number, not {raw!r}") from None
 
 
+SIGNUP_MODES = ("open", "invite", "closed")
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = env(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"REBOUND_{name} must be true or false, not {raw!r}")
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env(name, default).lower()
+    if value not in choices:
+        raise ConfigError(f"REBOUND_{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str
@@ -105,6 +126,14 @@ class Settings:
     mail_from: str = "Rebound <rebound@localhost>"
     # How many reverse proxies in front of the frontend to trust for X-Forwarded-*; 0 trusts none.
     proxy_fix_hops: int = 0
+    # Accounts (issue 15): who may sign up, whether e-mail and password sign-in is offered, and OIDC.
+    signup: str = "open"
+    local_login: bool = True
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid email profile"
+    oidc_button_label: str = "Sign in with single sign-on"
 
     @property
     def production(self) -> bool:
@@ -153,12 +182,24 @@ def load_settings() -> Settings:
             if name != "frontend"
         },
         support_resources_text=env("SUPPORT_RESOURCES_TEXT", DEFAULT_SUPPORT_RESOURCES),
+        signup=_choice("SIGNUP", "open", SIGNUP_MODES),
+        local_login=_bool("LOCAL_LOGIN", True),
+        oidc_issuer=(env("OIDC_ISSUER") or "").rstrip("/") or None,
+        oidc_client_id=env("OIDC_CLIENT_ID"),
+        oidc_client_secret=secret("OIDC_CLIENT_SECRET"),
+        oidc_scopes=env("OIDC_SCOPES", "openid email profile"),
+        oidc_button_label=env("OIDC_BUTTON_LABEL", "Sign in with single sign-on"),
     )
     _refuse_unsafe_production(settings)
     return settings
 
 
 def _refuse_unsafe_production(settings: Settings) -> None:
+    if not settings.local_login and not settings.oidc_issuer:
+        raise ConfigError("REBOUND_LOCAL_LOGIN=false needs REBOUND_OIDC_ISSUER: otherwise nobody could sign in")
+    if settings.oidc_issuer and not (settings.oidc_client_id and settings.oidc_client_secret):
+        raise ConfigError("REBOUND_OIDC_ISSUER needs REBOUND_OIDC_CLIENT_ID and REBOUND_OIDC_CLIENT_SECRET "
+                          "(or REBOUND_OIDC_CLIENT_SECRET_FILE)")
     if not settings.production:
         return
     for name in ("secret_key", "internal_secret"):

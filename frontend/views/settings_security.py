@@ -4,17 +4,32 @@ The routes join the settings blueprint; settings.py imports this module at its e
 """
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 
-from frontend import web_sessions
+from frontend import accounts, web_sessions
 from frontend.login import current_user_id, login_required, session_token
-from frontend.runtime import sessions
+from frontend.runtime import runtime, sessions
 from frontend.views.settings import bp
 
 
 def security_settings(user_id: str) -> dict:
     """What the "Signing in" section shows."""
-    return {"web_sessions": web_sessions.list_sessions(sessions(), user_id, current=session_token())}
+    return {"web_sessions": web_sessions.list_sessions(sessions(), user_id, current=session_token()),
+            "local_login": runtime().settings.local_login}
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    """A new password, with the current one; every other session ends."""
+    from frontend.views.settings import render_settings
+    try:
+        accounts.change_password(sessions(), current_user_id(), request.form.get("current_password", ""),
+                                 request.form.get("new_password", ""), keep_session=session_token())
+    except accounts.AccountError as exc:
+        return render_settings(password_error=str(exc)), 422
+    flash("Your password is changed. Anywhere else you were signed in is now signed out.")
+    return _back()
 
 
 def _back():

@@ -1,0 +1,57 @@
+"""Forgot your password: ask for a link by e-mail, then choose a new password with it."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from frontend import accounts, password_reset
+from frontend.login import log_in
+from frontend.mail import EXTENSION as MAIL, AccountMail
+from frontend.runtime import runtime, sessions
+
+bp = Blueprint("password", __name__, url_prefix="/password")
+
+RESET_MAIL = AccountMail(
+    kind="password_reset",
+    subject="Your Rebound password reset link",
+    title="Choose a new password",
+    body=("Someone, hopefully you, asked to reset the password of your Rebound account.\n\n"
+          "The link below lets you choose a new one. It works once, for the next hour.\n\n"
+          "If it wasn't you, you can ignore this mail: your password stays as it is."),
+    link_label="Choose a new password",
+)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    if request.method == "GET":
+        return render_template("password_forgot.html", sent=False)
+    settings = runtime().settings
+    found = password_reset.token_for_email(sessions(), settings.secret_key, request.form.get("email", ""))
+    if found:
+        user = accounts.get_user(sessions(), found[0])
+        link = f"{settings.base_url}{url_for('.reset', token=found[1])}"
+        current_app.extensions[MAIL].send(user["email"], _with_link(RESET_MAIL, link))
+    return render_template("password_forgot.html", sent=True)
+
+
+def _with_link(mail: AccountMail, link: str) -> AccountMail:
+    return AccountMail(mail.kind, mail.subject, mail.title, mail.body, link, mail.link_label)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """Choose a new password with a link from the mail; every other session ends."""
+    user_id = password_reset.user_for_token(sessions(), runtime().settings.secret_key, token)
+    if user_id is None:
+        abort(400, description="This link has expired or was already used. "
+                               "You can ask for a new one on the sign-in page.")
+    if request.method == "GET":
+        return render_template("password_reset.html", token=token)
+    try:
+        accounts.set_password(sessions(), user_id, request.form.get("new_password", ""))
+    except accounts.AccountError as exc:
+        return render_template("password_reset.html", token=token, error=str(exc)), 422
+    log_in(accounts.get_user(sessions(), user_id))
+    flash("Your new password is set, and you're signed in. Anywhere else is now signed out.")
+    return redirect(url_for("dashboard.index"))
