@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from frontend import passwords
-from frontend.models import ApiToken, LoginAttempt, User, WebSession
+from frontend.models import ApiToken, Invitation, LoginAttempt, PendingSignup, User, WebSession
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -31,6 +31,8 @@ TOKEN_PREFIX = "rb_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _hasher = PasswordHasher()
 _KEEP = object()  # an argument that was not given: leave that value as it is
+# Not an argon2 hash, so no password ever matches it: the account signs in only through its provider.
+UNUSABLE_PASSWORD = "!"
 _check_email = validate.Email()
 
 
@@ -49,11 +51,15 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _validate(email: str, password: str, timezone: str) -> None:
+def check_email(email: str) -> None:
     try:
         _check_email(email)
     except ValidationError:
         raise AccountError("That doesn't look like an e-mail address.", "email") from None
+
+
+def _validate(email: str, password: str, timezone: str) -> None:
+    check_email(email)
     _check_password(password, email)
     _validate_timezone(timezone)
 
@@ -73,16 +79,37 @@ def _validate_timezone(timezone: str) -> None:
                            "timezone") from None
 
 
-def create_user(sessions: sessionmaker, email: str, password: str,
-                display_name: str | None = None, timezone: str = "UTC") -> dict:
-    """Create an account and announce it; AccountError if it cannot be created."""
+def check_new_account(email: str, password: str, timezone: str) -> None:
+    """AccountError if these details can't make an account (says nothing about who exists)."""
+    _validate(normalise_email(email), password, (timezone or "").strip() or "UTC")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def email_taken(sessions: sessionmaker, email: str) -> bool:
+    with sessions() as session:
+        return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+
+
+def create_user(sessions: sessionmaker, email: str, password: str | None,
+                display_name: str | None = None, timezone: str = "UTC", password_hash: str | None = None) -> dict:
+    """Create an account and announce it; AccountError if it cannot be created.
+
+    `password_hash` is for a password checked and hashed earlier (a confirmed sign-up);
+    `UNUSABLE_PASSWORD` makes an account that signs in only through single sign-on.
+    """
     email = normalise_email(email)
     display_name = (display_name or "").strip() or None
     timezone = (timezone or "").strip() or "UTC"
-    _validate(email, password, timezone)
     duplicate = AccountError("An account with that e-mail address already exists.")
-    # Hash before the transaction: argon2 is slow on purpose, the write lock should not be.
-    password_hash = _hasher.hash(password)
+    if password_hash is None:
+        _validate(email, password, timezone)
+        # Hash before the transaction: argon2 is slow on purpose, the write lock should not be.
+        password_hash = _hasher.hash(password)
+    else:
+        _validate_timezone(timezone)
     try:
         with sessions.begin() as session:
             if session.scalar(select(User.id).where(User.email == email)):
@@ -276,5 +303,8 @@ def delete_account(sessions: sessionmaker, user_id: str, confirm_email: str) -> 
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
         session.execute(delete(WebSession).where(WebSession.user_id == user.id))
         session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{user.email}"))
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key.like(f"pair:{user.email}|%")))
+        session.execute(delete(PendingSignup).where(PendingSignup.email == user.email))
+        session.execute(delete(Invitation).where(Invitation.email == user.email))
         session.delete(user)
         emit(session, "user.deleted", user_id=user_id, producer="frontend", data={})

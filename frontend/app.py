@@ -11,7 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from frontend.csrf import install_csrf
 from frontend.mail import EXTENSION as MAIL, Mailer
 from frontend.errors import install_error_handlers
-from frontend.ratelimit import LoginThrottle, install_login_throttle
+from frontend.login_guard import install_login_guard
+from frontend.ratelimit import LoginThrottle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
 from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.register_blueprint(blueprint)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
         app.register_blueprint(blueprint)
-    install_login_throttle(app, LoginThrottle(runtime.sessions))
+    install_login_guard(app, LoginThrottle(runtime.sessions))
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
         hops = settings.proxy_fix_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
