@@ -1,6 +1,7 @@
 """The frontend web process: builds the Flask app and wires it in one place."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 from datetime import timedelta
 
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """The frontend app; the database must already be migrated (migrate_service)."""
     settings = settings or (runtime.settings if runtime else load_settings())
     runtime = runtime or Runtime.build("frontend", settings)
+    if runtime.settings is not settings:  # the settings given win: views read them from the runtime
+        runtime = dataclasses.replace(runtime, settings=settings)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,

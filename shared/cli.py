@@ -50,6 +50,20 @@ def cmd_users_set_password(args) -> int:
     return 0
 
 
+def cmd_users_invite(args) -> int:
+    from frontend import signups
+    from frontend.mail import Mailer
+    sessions = _frontend_sessions()
+    settings = load_settings()
+    token = signups.invite(sessions, args.email)
+    link = f"{settings.base_url}/register?invite={token}"
+    mailer = Mailer(settings)
+    mailer.send(args.email.strip().lower(), signups.invitation_mail(link))
+    mailer.wait()
+    print(f"invited {args.email.strip().lower()}; the mail with this link is on its way: {link}")
+    return 0
+
+
 def cmd_tokens_create(args) -> int:
     from frontend.accounts import create_token
     token = create_token(_frontend_sessions(), args.email, name=args.name)
@@ -101,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "ends every session of that account")
     set_password.add_argument("email")
     set_password.set_defaults(func=cmd_users_set_password)
+    invite = users.add_parser("invite", help="invite someone to sign up (REBOUND_SIGNUP=invite) and mail them "
+                                             "the link")
+    invite.add_argument("email")
+    invite.set_defaults(func=cmd_users_invite)
 
     tokens = sub.add_parser("tokens", help="manage API tokens").add_subparsers(dest="action", required=True)
     token = tokens.add_parser("create", help="create a personal API token and print it")

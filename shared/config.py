@@ -182,7 +182,7 @@ def load_settings() -> Settings:
             if name != "frontend"
         },
         support_resources_text=env("SUPPORT_RESOURCES_TEXT", DEFAULT_SUPPORT_RESOURCES),
-        signup=_choice("SIGNUP", "open", SIGNUP_MODES),
+        signup=_choice("SIGNUP", "invite" if production else "open", SIGNUP_MODES),
         local_login=_bool("LOCAL_LOGIN", True),
         oidc_issuer=(env("OIDC_ISSUER") or "").rstrip("/") or None,
         oidc_client_id=env("OIDC_CLIENT_ID"),

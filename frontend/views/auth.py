@@ -1,27 +1,90 @@
-"""Registering, signing in and signing out."""
+"""Signing up (as REBOUND_SIGNUP allows), signing in and signing out."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import timedelta
 
-from frontend import accounts
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from frontend import accounts, signups
 from frontend.login import current_user, log_in, log_out
-from frontend.runtime import sessions
+from frontend.mail import EXTENSION as MAIL
+from frontend.ratelimit import Counter
+from frontend.runtime import runtime, sessions
 
 bp = Blueprint("auth", __name__)
+SIGNUPS_PER_ADDRESS = 5
+SIGNUP_WINDOW = timedelta(hours=1)
+
+
+def _mode() -> str:
+    return runtime().settings.signup
+
+
+def _signup_page(status: int = 200, **context):
+    context.setdefault("form", {})
+    return render_template("register.html", mode=_mode(), **context), status
+
+
+def _signup_throttled() -> bool:
+    counter = Counter(sessions())
+    key = f"signup-ip:{request.remote_addr}"
+    if counter.wait_for(key, SIGNUPS_PER_ADDRESS, SIGNUP_WINDOW):
+        return True
+    counter.add(key)
+    return False
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Create an account, then go straight to the dashboard."""
+    """Sign up: with an invitation (invite mode), or by confirming the address by e-mail (open mode)."""
+    invite = request.values.get("invite") or None
+    invited = signups.invitation_for(sessions(), invite) if _mode() == "invite" else None
     if request.method == "GET":
-        return render_template("register.html", form={})
+        return _signup_page(invited=invited, invite=invite)
+    if _mode() == "closed" or (_mode() == "invite" and invited is None):
+        return _signup_page(403, invited=None, refused=True)
+    if _signup_throttled():
+        return _signup_page(429, form=request.form, invited=invited, invite=invite,
+                            error="That's a lot of sign-ups from here in a short time. Please try again in an hour.")
     form = request.form
     try:
-        user = accounts.create_user(sessions(), form.get("email", ""), form.get("password", ""),
-                                    display_name=form.get("display_name"),
-                                    timezone=form.get("timezone") or "UTC")
+        if invited:
+            user = signups.accept_invitation(sessions(), invite, form.get("password", ""),
+                                             form.get("display_name"), form.get("timezone") or "UTC")
+            log_in(user)
+            flash("Welcome to Rebound. We're glad you're here.")
+            return redirect(url_for("dashboard.index"))
+        _start_open_signup(form)
     except accounts.AccountError as exc:
-        return render_template("register.html", form=form, error=str(exc)), 422
+        return _signup_page(422, form=form, invited=invited, invite=invite, error=str(exc))
+    return _signup_page(sent_to=accounts.normalise_email(form.get("email", "")),
+                        mail_dir=None if runtime().settings.smtp_url else runtime().settings.data_dir / "mail")
+
+
+def _start_open_signup(form) -> None:
+    """Mail a confirmation link, or, for an address that has an account, a mail saying so."""
+    email, timezone = form.get("email", ""), (form.get("timezone") or "UTC").strip()
+    accounts.check_new_account(email, form.get("password", ""), timezone)
+    # Hash either way, so both answers take as long.
+    password_hash = accounts.hash_password(form.get("password", ""))
+    base = runtime().settings.base_url
+    if accounts.email_taken(sessions(), email):
+        mail = signups.taken_mail(base + url_for("auth.login"))
+    else:
+        token = signups.start_signup(sessions(), email, password_hash, form.get("display_name"), timezone)
+        mail = signups.confirm_mail(base + url_for("auth.confirm", token=token))
+    current_app.extensions[MAIL].send(accounts.normalise_email(email), mail)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """The link from the sign-up mail: a button first, so a mail scanner's visit makes nothing."""
+    if request.method == "GET":
+        return render_template("register_confirm.html", token=token)
+    try:
+        user = signups.confirm_signup(sessions(), token)
+    except accounts.AccountError as exc:
+        abort(400, description=str(exc))
     log_in(user)
     flash("Welcome to Rebound. We're glad you're here.")
     return redirect(url_for("dashboard.index"))

@@ -1,14 +1,20 @@
 """Forgot your password: ask for a link by e-mail, then choose a new password with it."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from frontend import accounts, password_reset
 from frontend.login import log_in
 from frontend.mail import EXTENSION as MAIL, AccountMail
+from frontend.ratelimit import Counter
 from frontend.runtime import runtime, sessions
 
 bp = Blueprint("password", __name__, url_prefix="/password")
+ASKS_PER_ADDRESS = 10  # per hour, from one client address
+MAILS_PER_ACCOUNT = 3  # per hour to one inbox; more asks are answered the same, silently
+WINDOW = timedelta(hours=1)
 
 RESET_MAIL = AccountMail(
     kind="password_reset",
@@ -27,8 +33,15 @@ def forgot():
     if request.method == "GET":
         return render_template("password_forgot.html", sent=False)
     settings = runtime().settings
-    found = password_reset.token_for_email(sessions(), settings.secret_key, request.form.get("email", ""))
-    if found:
+    counter = Counter(sessions())
+    asker = f"reset-ip:{request.remote_addr}"
+    if counter.wait_for(asker, ASKS_PER_ADDRESS, WINDOW):
+        return render_template("password_forgot.html", sent=False, throttled=True), 429
+    counter.add(asker)
+    email = accounts.normalise_email(request.form.get("email", ""))
+    found = password_reset.token_for_email(sessions(), settings.secret_key, email)
+    if found and not counter.wait_for(f"reset:{email}", MAILS_PER_ACCOUNT, WINDOW):
+        counter.add(f"reset:{email}")
         user = accounts.get_user(sessions(), found[0])
         link = f"{settings.base_url}{url_for('.reset', token=found[1])}"
         current_app.extensions[MAIL].send(user["email"], _with_link(RESET_MAIL, link))

@@ -15,9 +15,11 @@ NEW = "correct horse battery staple"
 
 
 def _mails(settings) -> list:
+    """The password-reset mails written so far."""
     folder = settings.data_dir / "mail"
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    found = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+             for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return [m for m in found if "reset" in m["Subject"]]
 
 
 def _text(mail) -> str:
