@@ -19,7 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from frontend import passwords
-from frontend.models import ApiToken, Invitation, LoginAttempt, PendingSignup, User, WebSession
+from frontend.models import (
+    ApiToken, ExternalIdentity, Invitation, LoginAttempt, PendingSignup, User, WebSession,
+)
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -302,7 +304,10 @@ def delete_account(sessions: sessionmaker, user_id: str, confirm_email: str) -> 
             raise AccountError("Type the e-mail address of this account to confirm.", "confirm")
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
         session.execute(delete(WebSession).where(WebSession.user_id == user.id))
-        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{user.email}"))
+        session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
+        # The throttle's counters name the address (see ratelimit.py): they go with the account.
+        named = [f"{kind}:{user.email}" for kind in ("email", "alert", "reset")]
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(named)))
         session.execute(delete(LoginAttempt).where(LoginAttempt.key.like(f"pair:{user.email}|%")))
         session.execute(delete(PendingSignup).where(PendingSignup.email == user.email))
         session.execute(delete(Invitation).where(Invitation.email == user.email))

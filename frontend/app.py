@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask
 from htmx_flask import Htmx
@@ -13,6 +14,7 @@ from frontend.csrf import install_csrf
 from frontend.mail import EXTENSION as MAIL, Mailer
 from frontend.errors import install_error_handlers
 from frontend.login_guard import install_login_guard
+from frontend.views.oidc_login import install_oidc
 from frontend.ratelimit import LoginThrottle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
@@ -71,15 +73,26 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
         app.register_blueprint(blueprint)
     install_login_guard(app, LoginThrottle(runtime.sessions))
+    install_oidc(app, settings)
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
         hops = settings.proxy_fix_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.after_request(_add_security_headers)
+    app.after_request(functools.partial(_add_security_headers, headers=_security_headers(settings)))
     return app
 
 
-def _add_security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
+def _security_headers(settings: Settings) -> dict[str, str]:
+    """The headers every answer carries; signing out may send the browser on to the OIDC provider."""
+    if not settings.oidc_issuer:
+        return SECURITY_HEADERS
+    parts = urlsplit(settings.oidc_issuer)
+    policy = CONTENT_SECURITY_POLICY.replace("form-action 'self'",
+                                             f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
+
+
+def _add_security_headers(response, headers=SECURITY_HEADERS):
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     # Pages show private data: never keep them in a shared cache. One URL can
     # answer a whole page or an htmx fragment, so caches must tell them apart.

@@ -79,11 +79,6 @@ def end_others(sessions: sessionmaker, user_id: str, keep_token: str | None = No
         return session.execute(query).rowcount
 
 
-def known_session(sessions: sessionmaker, token: str | None, user_id: str) -> bool:
-    """Whether this token names a session, live or not long ended, of this user."""
-    return user_for(sessions, token) == user_id
-
-
 def list_sessions(sessions: sessionmaker, user_id: str, current: str | None) -> list[dict]:
     """The user's live sessions, most recently used first; `current` marks this browser's."""
     current_hash = _hash(current) if current else None

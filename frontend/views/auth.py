@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from frontend import accounts, signups
 from frontend.login import current_user, log_in, log_out
@@ -41,7 +41,7 @@ def register():
     invited = signups.invitation_for(sessions(), invite) if _mode() == "invite" else None
     if request.method == "GET":
         return _signup_page(invited=invited, invite=invite)
-    if _mode() == "closed" or (_mode() == "invite" and invited is None):
+    if _mode() == "closed" or (_mode() == "invite" and invited is None) or not runtime().settings.local_login:
         return _signup_page(403, invited=None, refused=True)
     if _signup_throttled():
         return _signup_page(429, form=request.form, invited=invited, invite=invite,
@@ -92,11 +92,13 @@ def confirm(token: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with e-mail and password."""
+    """Sign in with e-mail and password (or the provider's button, when there is one)."""
     if request.method == "GET":
         if current_user():
             return redirect(url_for("dashboard.index"))
         return render_template("login.html", form={})
+    if not runtime().settings.local_login:
+        abort(403, description="Here you sign in through your sign-in provider.")
     user = accounts.authenticate(sessions(), request.form.get("email", ""),
                                  request.form.get("password", ""))
     if user is None:
@@ -108,7 +110,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session."""
+    """Sign out and forget the session; and at the provider, when we came from one that can."""
+    from frontend.views.oidc_login import ID_TOKEN_KEY, provider_logout_url
+    id_token = session.get(ID_TOKEN_KEY)
     log_out()
     flash("You're signed out. Take care of yourself.")
-    return redirect(url_for("auth.login"))
+    return redirect(provider_logout_url(id_token) or url_for("auth.login"))

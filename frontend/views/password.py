@@ -12,6 +12,13 @@ from frontend.ratelimit import Counter
 from frontend.runtime import runtime, sessions
 
 bp = Blueprint("password", __name__, url_prefix="/password")
+
+
+@bp.before_request
+def _only_with_local_login():
+    if not runtime().settings.local_login:  # passwords aren't used here: the provider signs people in
+        abort(404)
+
 ASKS_PER_ADDRESS = 10  # per hour, from one client address
 MAILS_PER_ACCOUNT = 3  # per hour to one inbox; more asks are answered the same, silently
 WINDOW = timedelta(hours=1)
