@@ -1,4 +1,5 @@
-"""The frontend's own tables: people who sign in, their personal API tokens, failed sign-ins."""
+"""The frontend's own tables: people who sign in, their sessions, personal API tokens and provider
+identities, invitations and pending sign-ups, and the throttle's counts."""
 from __future__ import annotations
 
 import uuid
