@@ -32,6 +32,8 @@ def start(sessions: sessionmaker, user_id: str, user_agent: str | None = None,
     token = secrets.token_urlsafe(32)
     now = utcnow()
     with sessions.begin() as session:
+        # Expired rows are worth nothing; clearing them here keeps the table small.
+        session.execute(delete(WebSession).where(WebSession.created_at < now - LIFETIME))
         session.add(WebSession(token_hash=_hash(token), user_id=user_id, created_at=now,
                                last_seen_at=now, user_agent=(user_agent or "")[:200] or None,
                                address=(address or "")[:64] or None))

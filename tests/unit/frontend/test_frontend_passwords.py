@@ -119,3 +119,14 @@ def test_the_operator_sets_a_password_from_stdin(runtime, settings, monkeypatch,
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("password1\n"))
     assert cli.main(["users", "set-password", "ada@example.com"]) == 2
     assert "common" in capsys.readouterr().err
+
+
+def test_reset_requests_are_throttled(app, client, auth, settings):
+    from frontend.views import password as password_views
+    auth.register()
+    auth.logout()
+    answers = [client.post("/password/forgot", data={"email": "ada@example.com", "csrf_token": auth.csrf()})
+               .status_code for _ in range(password_views.ASKS_PER_ADDRESS + 1)]
+    assert answers[:-1] == [200] * password_views.ASKS_PER_ADDRESS and answers[-1] == 429
+    app.extensions["rebound.mail"].wait()
+    assert len(_mails(settings)) == password_views.MAILS_PER_ACCOUNT  # the inbox is not flooded

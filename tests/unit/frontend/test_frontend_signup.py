@@ -145,3 +145,13 @@ def test_signup_mode_is_read_from_the_environment(monkeypatch, settings):
 def test_the_test_helper_signs_up_through_the_mail(auth):
     assert auth.register().status_code == 302
     assert auth.client.get("/api/v1/account").status_code == 200
+
+
+def test_nothing_typed_reaches_a_mail_header(app, client, settings):
+    sneaky = "Eve\r\nBcc: victim@example.com\r\nSubject: you won"
+    _sign_up(client, "new@example.com", display_name=sneaky)
+    app.extensions["rebound.mail"].wait()
+    [mail] = _mails(settings, "new@example.com")
+    headers = "".join(f"{name}: {value}\n" for name, value in mail.items())
+    assert "Eve" not in headers and "victim" not in headers and "you won" not in headers
+    assert mail["Subject"] == "Confirm your e-mail to finish signing up for Rebound"
