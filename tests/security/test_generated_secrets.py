@@ -62,3 +62,17 @@ def test_production_still_wants_secrets_it_was_given(clean_env):
     clean_env.setenv("REBOUND_ENV", "production")
     with pytest.raises(ConfigError, match="REBOUND_SECRET_KEY"):
         load_settings()
+
+
+def test_processes_starting_together_agree_on_the_secrets(tmp_path):
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REBOUND_")}
+    env["REBOUND_DATA_DIR"] = str(tmp_path)
+    code = "from shared.config import load_settings; s = load_settings(); print(s.secret_key, s.internal_secret)"
+    started = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True,
+                                cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+               for _ in range(6)]
+    answers = {proc.communicate(timeout=60)[0].strip() for proc in started}
+    assert len(answers) == 1 and answers != {""}
+    assert not [p for p in (tmp_path / "secrets").iterdir() if p.name.startswith(".")]  # no drafts left
