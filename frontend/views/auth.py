@@ -57,8 +57,11 @@ def register():
         _start_open_signup(form)
     except accounts.AccountError as exc:
         return _signup_page(422, form=form, invited=invited, invite=invite, error=str(exc))
+    settings = runtime().settings
+    # On a laptop without a mail server, say where the mail went; never tell a public visitor a path.
+    local_mail = not settings.smtp_url and not settings.production
     return _signup_page(sent_to=accounts.normalise_email(form.get("email", "")),
-                        mail_dir=None if runtime().settings.smtp_url else runtime().settings.data_dir / "mail")
+                        mail_dir=settings.data_dir / "mail" if local_mail else None)
 
 
 def _start_open_signup(form) -> None:

@@ -87,6 +87,7 @@ def sign_up(page, stack, email: str, name: str | None = None) -> None:
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    check_page(page, "00-check-your-inbox")
 
     def confirmation_link():
         for path in (set(mail_dir.glob("*.eml")) if mail_dir.exists() else set()) - before:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 LABEL = "Sign in with Company SSO"
+SHOTS = Path(__file__).parent / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,8 @@ def test_sign_in_through_the_provider_and_out_of_both(page, stack, provider):
                           json={"email": "sam@example.com", "email_verified": True, "name": "Sam"})
     assert answer.status_code == 204
     page.goto("/login")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "20-sign-in-with-sso.png"), full_page=True)
     page.get_by_role("link", name=LABEL).click()
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
     page.locator("input[name=sub]").fill("sub-sam")
