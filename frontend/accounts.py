@@ -185,6 +185,13 @@ def set_password_for_email(sessions: sessionmaker, email: str, password: str) ->
     return found
 
 
+def has_password(sessions: sessionmaker, user_id: str) -> bool:
+    """False for an account made through single sign-on that never chose a password."""
+    with sessions() as session:
+        user = session.get(User, user_id)
+        return user is not None and user.password_hash != UNUSABLE_PASSWORD
+
+
 def get_user(sessions: sessionmaker, user_id: str) -> dict | None:
     with sessions() as session:
         user = session.get(User, user_id)

@@ -15,7 +15,8 @@ from frontend.views.settings import bp
 def security_settings(user_id: str) -> dict:
     """What the "Signing in" section shows."""
     return {"web_sessions": web_sessions.list_sessions(sessions(), user_id, current=session_token()),
-            "local_login": runtime().settings.local_login}
+            "local_login": runtime().settings.local_login,
+            "has_password": accounts.has_password(sessions(), user_id)}
 
 
 @bp.post("/password")

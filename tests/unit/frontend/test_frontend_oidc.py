@@ -83,6 +83,9 @@ def test_a_first_sign_in_makes_the_account(sso, runtime, provider):
     assert (me["email"], me["display_name"]) == ("noor@example.com", "Noor")
     assert _identities(runtime) == [("sub-noor", me["id"])]
     assert accounts.authenticate(runtime.sessions, "noor@example.com", "") is None  # no password to guess
+    settings_page = html.unescape(client.get("/settings").get_data(as_text=True))
+    assert "You sign in through your sign-in provider" in settings_page
+    assert 'name="current_password"' not in settings_page
     again = sso.test_client()
     assert sign_in(again, "sub-noor").status_code == 302
     assert again.get("/api/v1/account").get_json()["id"] == me["id"]
