@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import sessionmaker
 
 from frontend.models import WebSession
@@ -41,20 +41,27 @@ def start(sessions: sessionmaker, user_id: str, user_agent: str | None = None,
 
 
 def user_for(sessions: sessionmaker, token: str | None) -> str | None:
-    """The id of the user whose live session this token names, else None."""
+    """The id of the user whose live session this token names, else None.
+
+    A plain read on nearly every request; a write only once a minute per session.
+    """
     if not token or not isinstance(token, str):
         return None
     now = utcnow()
-    with sessions.begin() as session:
-        row = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(token)))
-        if row is None:
-            return None
-        if now - row.created_at > LIFETIME:
-            session.delete(row)
-            return None
-        if now - row.last_seen_at > SEEN_RESOLUTION:
-            row.last_seen_at = now
-        return row.user_id
+    with sessions() as session:
+        row = session.execute(select(WebSession.id, WebSession.user_id, WebSession.created_at,
+                                     WebSession.last_seen_at)
+                              .where(WebSession.token_hash == _hash(token))).one_or_none()
+    if row is None:
+        return None
+    if now - row.created_at > LIFETIME:
+        with sessions.begin() as session:
+            session.execute(delete(WebSession).where(WebSession.id == row.id))
+        return None
+    if now - row.last_seen_at > SEEN_RESOLUTION:
+        with sessions.begin() as session:
+            session.execute(update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now))
+    return row.user_id
 
 
 def end(sessions: sessionmaker, token: str | None) -> None:
