@@ -77,3 +77,20 @@ def test_someone_else_cannot_end_my_session(app, signed_in, runtime):
     stranger_auth.register(email="eve@example.com")
     stranger.post(f"/settings/sessions/{mine}/end", data={"csrf_token": stranger_auth.csrf()})
     assert signed_in.client.get("/api/v1/account").status_code == 200
+
+
+def test_a_session_ends_after_fourteen_days_and_notes_its_last_use(runtime, monkeypatch):
+    from datetime import datetime, timedelta
+    from frontend import web_sessions
+    user = accounts.create_user(runtime.sessions, "old@example.com", "a long enough secret")
+    start = datetime(2026, 1, 1, 9, 0)
+    monkeypatch.setattr(web_sessions, "utcnow", lambda: start)
+    token = web_sessions.start(runtime.sessions, user["id"], "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    monkeypatch.setattr(web_sessions, "utcnow", lambda: start + timedelta(days=3))
+    assert web_sessions.user_for(runtime.sessions, token) == user["id"]
+    [row] = web_sessions.list_sessions(runtime.sessions, user["id"], current=token)
+    assert row["last_seen_at"] == start + timedelta(days=3) and row["current"]
+    assert row["device"] == "Firefox on Linux"
+    monkeypatch.setattr(web_sessions, "utcnow", lambda: start + timedelta(days=14, seconds=1))
+    assert web_sessions.user_for(runtime.sessions, token) is None
+    assert web_sessions.list_sessions(runtime.sessions, user["id"], current=None) == []
