@@ -18,11 +18,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from frontend.models import ApiToken, LoginAttempt, User
+from frontend import passwords
+from frontend.models import (
+    ApiToken, ExternalIdentity, Invitation, LoginAttempt, PendingSignup, User, WebSession,
+)
 from shared.outbox import emit
 from shared.tables import utcnow
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = passwords.MIN_LENGTH
 MAX_TOKEN_NAME = 120
 MAX_DISPLAY_NAME = 120
 TOKEN_PREFIX = "rb_"
@@ -30,6 +33,8 @@ TOKEN_PREFIX = "rb_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _hasher = PasswordHasher()
 _KEEP = object()  # an argument that was not given: leave that value as it is
+# Not an argon2 hash, so no password ever matches it: the account signs in only through its provider.
+UNUSABLE_PASSWORD = "!"
 _check_email = validate.Email()
 
 
@@ -48,14 +53,24 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _validate(email: str, password: str, timezone: str) -> None:
+def check_email(email: str) -> None:
     try:
         _check_email(email)
     except ValidationError:
         raise AccountError("That doesn't look like an e-mail address.", "email") from None
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD} characters.", "password")
+
+
+def _validate(email: str, password: str, timezone: str) -> None:
+    check_email(email)
+    _check_password(password, email)
     _validate_timezone(timezone)
+
+
+def _check_password(password: str, email: str, field: str = "password") -> None:
+    try:
+        passwords.check(password, email)
+    except passwords.PasswordRefused as exc:
+        raise AccountError(str(exc), field) from None
 
 
 def _validate_timezone(timezone: str) -> None:
@@ -66,16 +81,37 @@ def _validate_timezone(timezone: str) -> None:
                            "timezone") from None
 
 
-def create_user(sessions: sessionmaker, email: str, password: str,
-                display_name: str | None = None, timezone: str = "UTC") -> dict:
-    """Create an account and announce it; AccountError if it cannot be created."""
+def check_new_account(email: str, password: str, timezone: str) -> None:
+    """AccountError if these details can't make an account (says nothing about who exists)."""
+    _validate(normalise_email(email), password, (timezone or "").strip() or "UTC")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def email_taken(sessions: sessionmaker, email: str) -> bool:
+    with sessions() as session:
+        return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+
+
+def create_user(sessions: sessionmaker, email: str, password: str | None,
+                display_name: str | None = None, timezone: str = "UTC", password_hash: str | None = None) -> dict:
+    """Create an account and announce it; AccountError if it cannot be created.
+
+    `password_hash` is for a password checked and hashed earlier (a confirmed sign-up);
+    `UNUSABLE_PASSWORD` makes an account that signs in only through single sign-on.
+    """
     email = normalise_email(email)
     display_name = (display_name or "").strip() or None
     timezone = (timezone or "").strip() or "UTC"
-    _validate(email, password, timezone)
     duplicate = AccountError("An account with that e-mail address already exists.")
-    # Hash before the transaction: argon2 is slow on purpose, the write lock should not be.
-    password_hash = _hasher.hash(password)
+    if password_hash is None:
+        _validate(email, password, timezone)
+        # Hash before the transaction: argon2 is slow on purpose, the write lock should not be.
+        password_hash = _hasher.hash(password)
+    else:
+        _validate_timezone(timezone)
     try:
         with sessions.begin() as session:
             if session.scalar(select(User.id).where(User.email == email)):
@@ -106,6 +142,54 @@ def authenticate(sessions: sessionmaker, email: str, password: str) -> dict | No
         with sessions.begin() as session:
             session.get(User, user.id).password_hash = _hasher.hash(password)
     return user.as_dict()
+
+
+def set_password(sessions: sessionmaker, user_id: str, password: str, keep_session: str | None = None,
+                 field: str = "password") -> None:
+    """A new password; every session ends but the one `keep_session` names (the CLI and a reset keep none)."""
+    from frontend import web_sessions
+    with sessions() as session:
+        user = session.get(User, user_id)
+        email = user.email if user else ""
+    if user is None:
+        raise AccountError("That account no longer exists.")
+    _check_password(password, email, field)
+    password_hash = _hasher.hash(password)
+    with sessions.begin() as session:
+        session.get(User, user_id).password_hash = password_hash
+    web_sessions.end_others(sessions, user_id, keep_token=keep_session)
+
+
+def change_password(sessions: sessionmaker, user_id: str, current: str, new: str,
+                    keep_session: str | None) -> None:
+    """Settings' password change: only with the current password."""
+    with sessions() as session:
+        user = session.get(User, user_id)
+    if user is None:
+        raise AccountError("That account no longer exists.")
+    try:
+        _hasher.verify(user.password_hash, current or "")
+    except (VerificationError, InvalidHashError):
+        raise AccountError("That isn't your current password.", "current_password") from None
+    set_password(sessions, user_id, new, keep_session=keep_session, field="new_password")
+
+
+def set_password_for_email(sessions: sessionmaker, email: str, password: str) -> dict:
+    """The operator's way (`rebound users set-password`): ends every session of that account."""
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.email == normalise_email(email)))
+        if user is None:
+            raise AccountError(f"There is no account for {normalise_email(email)!r}.")
+        found = user.as_dict()
+    set_password(sessions, found["id"], password)
+    return found
+
+
+def has_password(sessions: sessionmaker, user_id: str) -> bool:
+    """False for an account made through single sign-on that never chose a password."""
+    with sessions() as session:
+        user = session.get(User, user_id)
+        return user is not None and user.password_hash != UNUSABLE_PASSWORD
 
 
 def get_user(sessions: sessionmaker, user_id: str) -> dict | None:
@@ -226,6 +310,13 @@ def delete_account(sessions: sessionmaker, user_id: str, confirm_email: str) -> 
         if normalise_email(confirm_email) != user.email:
             raise AccountError("Type the e-mail address of this account to confirm.", "confirm")
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
-        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{user.email}"))
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
+        # The throttle's counters name the address (see ratelimit.py): they go with the account.
+        named = [f"{kind}:{user.email}" for kind in ("email", "alert", "reset")]
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(named)))
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key.like(f"pair:{user.email}|%")))
+        session.execute(delete(PendingSignup).where(PendingSignup.email == user.email))
+        session.execute(delete(Invitation).where(Invitation.email == user.email))
         session.delete(user)
         emit(session, "user.deleted", user_id=user_id, producer="frontend", data={})

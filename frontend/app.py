@@ -1,16 +1,21 @@
 """The frontend web process: builds the Flask app and wires it in one place."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from frontend.csrf import install_csrf
+from frontend.mail import EXTENSION as MAIL, Mailer
 from frontend.errors import install_error_handlers
-from frontend.ratelimit import LoginThrottle, install_login_throttle
+from frontend.login_guard import install_login_guard
+from frontend.views.oidc_login import install_oidc
+from frontend.ratelimit import LoginThrottle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
 from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
@@ -18,7 +23,8 @@ from frontend.templating import install_template_helpers
 from frontend.views import api, applications, auth, dashboard
 from frontend.views import api_account, api_applications, api_coach, api_notifier
 from frontend.views import (
-    application_detail, goals, imports, inbox, insights, journal, network, public, settings as settings_page,
+    application_detail, goals, imports, inbox, insights, journal, network, password, public,
+    settings as settings_page,
 )
 from frontend.views import mail_links, notification_settings, today_coach
 from shared.config import Settings, load_settings
@@ -40,6 +46,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """The frontend app; the database must already be migrated (migrate_service)."""
     settings = settings or (runtime.settings if runtime else load_settings())
     runtime = runtime or Runtime.build("frontend", settings)
+    if runtime.settings is not settings:  # the settings given win: views read them from the runtime
+        runtime = dataclasses.replace(runtime, settings=settings)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -52,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.extensions[EXTENSION] = runtime
     app.extensions["rebound.services"] = ServiceClient(settings)
+    app.extensions[MAIL] = Mailer(settings)
     app.extensions[UNREAD_CACHE] = UnreadCache()  # fed by serve's listener on RabbitMQ
     Htmx(app)
     install_csrf(app)
@@ -59,22 +68,34 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_error_handlers(app)
     install_health(app, [functools.partial(database_ready, runtime.engine), BusProbe(settings)])
     for blueprint in (auth.bp, dashboard.bp, applications.bp, api.bp, application_detail.bp, journal.bp,
-                      goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp):
+                      goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp,
+                      password.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
         app.register_blueprint(blueprint)
     for blueprint in (notification_settings.bp, mail_links.bp, today_coach.bp):
         app.register_blueprint(blueprint)
-    install_login_throttle(app, LoginThrottle(runtime.sessions))
+    install_login_guard(app, LoginThrottle(runtime.sessions))
+    install_oidc(app, settings)
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
         hops = settings.proxy_fix_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.after_request(_add_security_headers)
+    app.after_request(functools.partial(_add_security_headers, headers=_security_headers(settings)))
     return app
 
 
-def _add_security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
+def _security_headers(settings: Settings) -> dict[str, str]:
+    """The headers every answer carries; signing out may send the browser on to the OIDC provider."""
+    if not settings.oidc_issuer:
+        return SECURITY_HEADERS
+    parts = urlsplit(settings.oidc_issuer)
+    policy = CONTENT_SECURITY_POLICY.replace("form-action 'self'",
+                                             f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
+
+
+def _add_security_headers(response, headers=SECURITY_HEADERS):
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     # Pages show private data: never keep them in a shared cache. One URL can
     # answer a whole page or an htmx fragment, so caches must tell them apart.

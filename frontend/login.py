@@ -1,40 +1,64 @@
-"""Who is signed in: the cookie session, `login_required` for pages and `session_required` for polls."""
+"""Who is signed in: the session row the cookie names, `login_required` for pages, `session_required` for polls.
+
+The signed cookie holds a random session token (and the CSRF token, flashes);
+who it belongs to is known only from the row in web_sessions (see web_sessions.py).
+"""
 from __future__ import annotations
 
 import functools
 
 from flask import g, make_response, redirect, request, session, url_for
 
-from frontend import accounts
+from frontend import accounts, web_sessions
 from frontend.runtime import sessions
 
-_USER_KEY = "user_id"
+_TOKEN_KEY = "sid"
 
 
 def log_in(user: dict) -> None:
     """Start a fresh session for the user; clearing first rules out session fixation."""
+    web_sessions.end(sessions(), session.get(_TOKEN_KEY))
     session.clear()
     session.permanent = True
-    session[_USER_KEY] = user["id"]
+    session[_TOKEN_KEY] = web_sessions.start(sessions(), user["id"], request.user_agent.string,
+                                             request.remote_addr)
+    g.pop("user", None)
+    g.user_id = user["id"]
 
 
 def log_out() -> None:
+    """End this session for good: the row goes, so a copied cookie stops working too."""
+    web_sessions.end(sessions(), session.get(_TOKEN_KEY))
     session.clear()
+    g.pop("user", None)
+    g.user_id = None
+
+
+def session_token() -> str | None:
+    """This browser's session token, for telling its row apart in the list."""
+    return session.get(_TOKEN_KEY)
+
+
+def _signed_in_user_id() -> str | None:
+    """Whose live session the cookie names, read once per request."""
+    if "user_id" not in g:
+        g.user_id = web_sessions.user_for(sessions(), session.get(_TOKEN_KEY))
+        if g.user_id is None and _TOKEN_KEY in session:  # ended elsewhere or expired
+            session.pop(_TOKEN_KEY)
+    return g.user_id
 
 
 def current_user() -> dict | None:
     """The signed-in user, loaded once per request; None when signed out."""
     if "user" not in g:
-        user_id = session.get(_USER_KEY)
+        user_id = _signed_in_user_id()
         g.user = accounts.get_user(sessions(), user_id) if user_id else None
-        if user_id and g.user is None:  # the account is gone: forget the session
-            session.clear()
     return g.user
 
 
 def current_user_id() -> str:
     """The signed-in user's id; only for views behind login_required or session_required."""
-    return session[_USER_KEY]
+    return _signed_in_user_id()
 
 
 def _to_sign_in():
@@ -58,14 +82,10 @@ def login_required(view):
 
 
 def session_required(view):
-    """For frequent polls that need only who is asking: the signed session cookie, no database read.
-
-    An account deleted meanwhile gets nothing from such a poll (every service
-    has erased its rows), and its next page load ends the session.
-    """
+    """For frequent polls that need only who is asking: one look-up of the session row, no user read."""
 
     @functools.wraps(view)
     def guarded(*args, **kwargs):
-        return _to_sign_in() if session.get(_USER_KEY) is None else view(*args, **kwargs)
+        return _to_sign_in() if _signed_in_user_id() is None else view(*args, **kwargs)
 
     return guarded

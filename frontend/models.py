@@ -1,4 +1,5 @@
-"""The frontend's own tables: people who sign in, their personal API tokens, failed sign-ins."""
+"""The frontend's own tables: people who sign in, their sessions, personal API tokens and provider
+identities, invitations and pending sign-ups, and the throttle's counts."""
 from __future__ import annotations
 
 import uuid
@@ -73,3 +74,64 @@ class LoginAttempt(Base):
     # "email:<address>" or "ip:<address>"
     key: Mapped[str] = mapped_column(String(400))
     attempted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class WebSession(Base):
+    """One signed-in browser: the cookie holds a random token, we keep only its hash.
+
+    Deleting the row ends the session wherever the cookie has gone (see web_sessions.py).
+    """
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the person sees in the list, to tell their devices apart; never used to decide anything.
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class PendingSignup(Base):
+    """A sign-up waiting for its owner to click the link we mailed (open sign-up).
+
+    The account is made only then, so an address nobody confirmed never gets one
+    and the other services never hear of it.
+    """
+    __tablename__ = "pending_signups"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Invitation(Base):
+    """An invitation to sign up (REBOUND_SIGNUP=invite), sent by the operator to one address."""
+    __tablename__ = "invitations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ExternalIdentity(Base):
+    """An account at an OpenID Connect provider that signs in as one of our users."""
+    __tablename__ = "external_identities"
+    __table_args__ = (Index("uq_external_identities_issuer_subject", "issuer", "subject", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    issuer: Mapped[str] = mapped_column(String(400))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -42,6 +42,28 @@ def cmd_users_create(args) -> int:
     return 0
 
 
+def cmd_users_set_password(args) -> int:
+    from frontend.accounts import set_password_for_email  # its AccountError is a ValueError
+    password = sys.stdin.readline().rstrip("\n")
+    user = set_password_for_email(_frontend_sessions(), args.email, password)
+    print(f"password set for {user['email']}; every session of that account has ended")
+    return 0
+
+
+def cmd_users_invite(args) -> int:
+    from frontend import signups
+    from frontend.mail import Mailer
+    sessions = _frontend_sessions()
+    settings = load_settings()
+    token = signups.invite(sessions, args.email)
+    link = f"{settings.base_url}/register?invite={token}"
+    mailer = Mailer(settings)
+    mailer.send(args.email.strip().lower(), signups.invitation_mail(link))
+    mailer.wait()
+    print(f"invited {args.email.strip().lower()}; the mail with this link is on its way: {link}")
+    return 0
+
+
 def cmd_tokens_create(args) -> int:
     from frontend.accounts import create_token
     token = create_token(_frontend_sessions(), args.email, name=args.name)
@@ -89,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default=None)
     create.add_argument("--timezone", default="UTC")
     create.set_defaults(func=cmd_users_create)
+    set_password = users.add_parser("set-password", help="set an account's password, read from stdin; "
+                                                         "ends every session of that account")
+    set_password.add_argument("email")
+    set_password.set_defaults(func=cmd_users_set_password)
+    invite = users.add_parser("invite", help="invite someone to sign up (REBOUND_SIGNUP=invite) and mail them "
+                                             "the link")
+    invite.add_argument("email")
+    invite.set_defaults(func=cmd_users_invite)
 
     tokens = sub.add_parser("tokens", help="manage API tokens").add_subparsers(dest="action", required=True)
     token = tokens.add_parser("create", help="create a personal API token and print it")

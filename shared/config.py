@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES = ("frontend", "tracker", "coach", "notifier")
 DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003}
+# Never used as a key any more; production refuses it if someone sets it by hand.
 DEV_SECRET = "dev-only-not-secret"
 DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a local helpline "
                              "can point you to support near you.")
@@ -22,6 +24,52 @@ def env(name: str, default: str | None = None) -> str | None:
     return value if value != "" else default
 
 
+def secret(name: str) -> str | None:
+    """A secret from REBOUND_<NAME>, or from the file REBOUND_<NAME>_FILE names (Docker and
+    Kubernetes secrets); never both."""
+    value, path = env(name), env(f"{name}_FILE")
+    if value is not None and path is not None:
+        raise ConfigError(f"Set REBOUND_{name} or REBOUND_{name}_FILE, not both")
+    if path is None:
+        return value
+    try:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"REBOUND_{name}_FILE names {path!r}, which could not be read "
+                          f"({type(exc).__name__})") from None
+
+
+def kept_secret(data_dir: Path, name: str) -> str:
+    """A random secret made on first start and kept in the data dir, so it survives restarts.
+
+    Several processes may start at once: the first to link its file wins and the
+    others read that one, so they all sign with the same key.
+    """
+    folder = data_dir / "secrets"
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        draft = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(draft, path)  # atomic, and fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _secret_or_kept(name: str, data_dir: Path, production: bool) -> str:
+    # In production the operator sets every secret (checked below); elsewhere one is made once.
+    value = secret(name)
+    if value is None and not production:
+        return kept_secret(data_dir, name.lower())
+    return value or ""
+
+
 def _int(name: str, default: int) -> int:
     raw = env(name)
     if raw is None:
@@ -30,6 +78,27 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"REBOUND_{name} must be a whole number, not {raw!r}") from None
+
+
+SIGNUP_MODES = ("open", "invite", "closed")
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = env(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"REBOUND_{name} must be true or false, not {raw!r}")
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env(name, default).lower()
+    if value not in choices:
+        raise ConfigError(f"REBOUND_{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -57,6 +126,14 @@ class Settings:
     mail_from: str = "Rebound <rebound@localhost>"
     # How many reverse proxies in front of the frontend to trust for X-Forwarded-*; 0 trusts none.
     proxy_fix_hops: int = 0
+    # Accounts (issue 15): who may sign up, whether e-mail and password sign-in is offered, and OIDC.
+    signup: str = "open"
+    local_login: bool = True
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid email profile"
+    oidc_button_label: str = "Sign in with single sign-on"
 
     @property
     def production(self) -> bool:
@@ -74,14 +151,16 @@ def load_settings() -> Settings:
     """Build Settings from the environment, refusing unsafe production setups."""
     data_dir = Path(env("DATA_DIR", "./var")).resolve()
     ports = {name: _int(f"{name.upper()}_PORT", port) for name, port in DEFAULT_PORTS.items()}
+    environment = env("ENV", "development")
+    production = environment == "production"
     settings = Settings(
-        environment=env("ENV", "development"),
+        environment=environment,
         data_dir=data_dir,
         bus_url=env("BUS_URL", "filesystem://"),
-        secret_key=env("SECRET_KEY", DEV_SECRET),
-        internal_secret=env("INTERNAL_SECRET", DEV_SECRET),
+        secret_key=_secret_or_kept("SECRET_KEY", data_dir, production),
+        internal_secret=_secret_or_kept("INTERNAL_SECRET", data_dir, production),
         base_url=env("BASE_URL", f"http://127.0.0.1:{ports['frontend']}").rstrip("/"),
-        smtp_url=env("SMTP_URL"),
+        smtp_url=secret("SMTP_URL"),
         mail_from=env("MAIL_FROM", "Rebound <rebound@localhost>"),
         max_attempts=_int("MAX_ATTEMPTS", 5),
         retry_base_ms=_int("RETRY_BASE_MS", 500),
@@ -103,12 +182,24 @@ def load_settings() -> Settings:
             if name != "frontend"
         },
         support_resources_text=env("SUPPORT_RESOURCES_TEXT", DEFAULT_SUPPORT_RESOURCES),
+        signup=_choice("SIGNUP", "invite" if production else "open", SIGNUP_MODES),
+        local_login=_bool("LOCAL_LOGIN", True),
+        oidc_issuer=(env("OIDC_ISSUER") or "").rstrip("/") or None,
+        oidc_client_id=env("OIDC_CLIENT_ID"),
+        oidc_client_secret=secret("OIDC_CLIENT_SECRET"),
+        oidc_scopes=env("OIDC_SCOPES", "openid email profile"),
+        oidc_button_label=env("OIDC_BUTTON_LABEL", "Sign in with single sign-on"),
     )
     _refuse_unsafe_production(settings)
     return settings
 
 
 def _refuse_unsafe_production(settings: Settings) -> None:
+    if not settings.local_login and not settings.oidc_issuer:
+        raise ConfigError("REBOUND_LOCAL_LOGIN=false needs REBOUND_OIDC_ISSUER: otherwise nobody could sign in")
+    if settings.oidc_issuer and not (settings.oidc_client_id and settings.oidc_client_secret):
+        raise ConfigError("REBOUND_OIDC_ISSUER needs REBOUND_OIDC_CLIENT_ID and REBOUND_OIDC_CLIENT_SECRET "
+                          "(or REBOUND_OIDC_CLIENT_SECRET_FILE)")
     if not settings.production:
         return
     for name in ("secret_key", "internal_secret"):

@@ -26,9 +26,15 @@ def _tokens(user_id: str) -> list[dict]:
 @login_required
 def index():
     """The settings page; a token created a moment ago is shown once, then forgotten."""
+    return render_settings()
+
+
+def render_settings(**extra):
+    """The settings page, with anything a form needs to say (an error) in `extra`."""
     new_token = session.pop(NEW_TOKEN_KEY, None)
     return render_template("settings.html", user=current_user(), tokens=_tokens(current_user_id()),
-                           new_token=new_token, **settings_services.service_settings(current_user_id()))
+                           new_token=new_token, **settings_services.service_settings(current_user_id()),
+                           **settings_security.security_settings(current_user_id()), **extra)
 
 
 @bp.post("/profile")
@@ -91,4 +97,4 @@ def delete():
     return redirect(url_for("auth.login"))
 
 
-from frontend.views import settings_services  # noqa: E402  (its routes join this blueprint)
+from frontend.views import settings_security, settings_services  # noqa: E402  (their routes join this blueprint)

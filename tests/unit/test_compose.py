@@ -43,12 +43,13 @@ CODE_DIRS = ("shared", "services", "frontend")
 INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
 # env("NAME"), _int("NAME", 5), env(f"{name.upper()}_DATABASE_URL") in shared/config.py style
 HELPER_READ = re.compile(
-    r"\b(?:env|_int)\(\s*f?([\"'])(?P<name>(?:[A-Z]|\{[^}]*\})(?:[A-Z0-9_]|\{[^}]*\})*)\1"
+    r"\b(?P<helper>env|_int|_bool|_choice|secret|_secret_or_kept)\(\s*f?(?P<quote>[\"'])(?P<name>(?:[A-Z]|\{[^}]*\})(?:[A-Z0-9_]|\{[^}]*\})*)(?P=quote)"
 )
 # os.environ.get("REBOUND_X"), os.environ["REBOUND_X"], os.getenv("REBOUND_X")
 ENVIRON_READ = re.compile(
     r"(?:\benviron(?:\.get|\.setdefault|\.pop)?\s*[\[(]|\bgetenv\()\s*f?([\"'])(?P<name>REBOUND_[^\"']*)\1"
 )
+SECRET_HELPERS = {"secret", "_secret_or_kept"}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 GRACE = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s|us)")
 
@@ -119,6 +120,9 @@ def scan_code() -> tuple[set[str], dict[str, set[Path]]]:
         for path in sorted((ROOT / folder).rglob("*.py")):
             text = path.read_text(encoding="utf-8")
             found = ["REBOUND_" + m.group("name") for m in HELPER_READ.finditer(text)]
+            # A secret is also read from the file REBOUND_<NAME>_FILE names (shared/config.secret).
+            found += ["REBOUND_" + m.group("name") + "_FILE" for m in HELPER_READ.finditer(text)
+                      if m.group("helper") in SECRET_HELPERS]
             found += [m.group("name") for m in ENVIRON_READ.finditer(text)]
             for template in found:
                 if "{" not in template:

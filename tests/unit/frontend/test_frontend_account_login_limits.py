@@ -37,34 +37,77 @@ def member(auth, clock):
     return auth
 
 
-def test_the_sixth_failed_sign_in_is_paused_with_retry_after(member, clock):
-    for _ in range(ratelimit.MAX_PER_EMAIL):
+STRANGER = "198.51.100.4"
+
+
+def _from(auth, address: str, password: str = WRONG, email: str = "ada@example.com", client=None):
+    client = client or auth.client
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": auth.csrf()},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_stranger_guessing_cannot_lock_the_owner_out(member, clock, app):
+    stranger = app.test_client()
+    stranger_auth = type(member)(stranger)
+    answers = [_from(stranger_auth, STRANGER).status_code for _ in range(12)]
+    assert answers[:ratelimit.FREE_TRIES] == [401] * ratelimit.FREE_TRIES
+    assert 429 in answers  # the stranger is slowed down...
+    assert member.login().status_code == 302  # ...and the owner, elsewhere, is not
+
+
+def test_delays_grow_with_each_failure_from_one_address(member, clock):
+    for _ in range(ratelimit.FREE_TRIES):
         assert member.login(password=WRONG).status_code == 401
     paused = member.login(password=WRONG)
     assert paused.status_code == 429
-    assert paused.headers["Retry-After"] == str(15 * 60)
-    assert "try again in about 15 minutes" in html.unescape(paused.get_data(as_text=True))
-    # the right password waits too: otherwise the pause would not stop guessing
-    assert member.login().status_code == 429
+    assert paused.headers["Retry-After"] == str(ratelimit.FIRST_DELAY_S)
+    assert "try again in about a minute" in html.unescape(paused.get_data(as_text=True))
+    clock.now += timedelta(seconds=ratelimit.FIRST_DELAY_S + 1)
+    assert member.login(password=WRONG).status_code == 401
+    assert member.login(password=WRONG).headers["Retry-After"] == str(2 * ratelimit.FIRST_DELAY_S)
+    assert [ratelimit.delay_after(n) for n in range(3, 11)] == [15, 30, 60, 120, 240, 480, 900, 900]
 
 
-def test_the_pause_ends_when_the_window_has_passed(member, clock):
-    for _ in range(ratelimit.MAX_PER_EMAIL):
-        member.login(password=WRONG)
-    clock.now += timedelta(minutes=10)
-    assert int(member.login(password=WRONG).headers["Retry-After"]) == 5 * 60
-    clock.now += timedelta(minutes=5, seconds=1)
+def test_the_owners_own_browser_gets_through_with_the_right_password(member, clock, app):
+    assert member.login().status_code == 302  # this browser is now a known device
+    member.logout()
+    stranger_auth = type(member)(app.test_client())
+    for _ in range(ratelimit.FREE_TRIES + 1):
+        _from(stranger_auth, "127.0.0.1")  # same address, e.g. one home network
+    assert _from(stranger_auth, "127.0.0.1", password="a long enough secret").status_code == 429
+    assert member.login(password=WRONG).status_code == 429  # a known device still can't guess
     assert member.login().status_code == 302
 
 
-def test_a_successful_sign_in_resets_the_email_count(member, clock):
-    for _ in range(ratelimit.MAX_PER_EMAIL - 1):
+def test_a_successful_sign_in_clears_the_count_for_that_address(member, clock):
+    for _ in range(ratelimit.FREE_TRIES - 1):
         member.login(password=WRONG)
     assert member.login().status_code == 302
     member.logout()
-    for _ in range(ratelimit.MAX_PER_EMAIL):
+    for _ in range(ratelimit.FREE_TRIES):
         assert member.login(password=WRONG).status_code == 401
-    assert member.login(password=WRONG).status_code == 429
+
+
+def test_the_owner_hears_once_when_their_account_is_being_guessed(member, clock, app, settings):
+    import email as email_lib
+    from email import policy
+    stranger_auth = type(member)(app.test_client())
+    for n in range(ratelimit.ALERT_AFTER + 5):
+        _from(stranger_auth, f"203.0.113.{n}")
+    app.extensions["rebound.mail"].wait()
+    mails = [email_lib.message_from_bytes(p.read_bytes(), policy=policy.default)
+             for p in (settings.data_dir / "mail").glob("*.eml")]
+    warnings = [m for m in mails if "trying to sign in" in m["Subject"]]
+    assert len(warnings) == 1
+    assert warnings[0]["To"] == "ada@example.com"
+    assert "203.0.113" not in warnings[0].as_string()
+
+
+def test_guessing_at_an_address_with_no_account_sends_nothing(auth, clock, app, settings):
+    for n in range(ratelimit.ALERT_AFTER + 1):
+        _from(auth, f"203.0.113.{n}", email="nobody@example.com")
+    app.extensions["rebound.mail"].wait()
+    assert not list((settings.data_dir / "mail").glob("*.eml"))
 
 
 def test_one_address_trying_many_accounts_is_paused(auth, clock, client):

@@ -296,8 +296,7 @@ def test_without_hints_every_poll_asks(client, full, signed_in):
 
 
 def _user_id(client) -> str:
-    with client.session_transaction() as session:
-        return session["user_id"]
+    return client.get("/api/v1/account").get_json()["id"]
 
 
 def test_a_signed_out_badge_poll_is_sent_to_sign_in(client):

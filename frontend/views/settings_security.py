@@ -1,0 +1,55 @@
+"""Settings, "Signing in": where you're signed in, ending sessions, changing your password.
+
+The routes join the settings blueprint; settings.py imports this module at its end.
+"""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+
+from frontend import accounts, web_sessions
+from frontend.login import current_user_id, login_required, session_token
+from frontend.runtime import runtime, sessions
+from frontend.views.settings import bp
+
+
+def security_settings(user_id: str) -> dict:
+    """What the "Signing in" section shows."""
+    return {"web_sessions": web_sessions.list_sessions(sessions(), user_id, current=session_token()),
+            "local_login": runtime().settings.local_login,
+            "has_password": accounts.has_password(sessions(), user_id)}
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    """A new password, with the current one; every other session ends."""
+    from frontend.views.settings import render_settings
+    try:
+        accounts.change_password(sessions(), current_user_id(), request.form.get("current_password", ""),
+                                 request.form.get("new_password", ""), keep_session=session_token())
+    except accounts.AccountError as exc:
+        return render_settings(password_error=str(exc)), 422
+    flash("Your password is changed. Anywhere else you were signed in is now signed out.")
+    return _back()
+
+
+def _back():
+    return redirect(url_for(".index") + "#security")
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """Sign out everywhere but here."""
+    ended = web_sessions.end_others(sessions(), current_user_id(), keep_token=session_token())
+    flash("You're now signed out everywhere else." if ended else "You weren't signed in anywhere else.")
+    return _back()
+
+
+@bp.post("/sessions/<session_id>/end")
+@login_required
+def end_session(session_id: str):
+    """Sign out one other device."""
+    if web_sessions.end_one(sessions(), current_user_id(), session_id[:36]):
+        flash("That device is signed out.")
+    return _back()
