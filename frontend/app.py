@@ -13,6 +13,7 @@ from frontend.errors import install_error_handlers
 from frontend.ratelimit import LoginThrottle, install_login_throttle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
+from frontend.uploads import allow_large_uploads
 from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
 from frontend.templating import install_template_helpers
 from frontend.views import api, applications, auth, dashboard
@@ -21,6 +22,7 @@ from frontend.views import (
     application_detail, goals, imports, inbox, insights, journal, network, public, settings as settings_page,
 )
 from shared.config import Settings, load_settings
+from shared.input_guard import install_input_guard
 from shared.runtime import Runtime
 from shared.web import BusProbe, database_ready, install_health
 
@@ -53,6 +55,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["rebound.services"] = ServiceClient(settings)
     app.extensions[UNREAD_CACHE] = UnreadCache()  # fed by serve's listener on RabbitMQ
     Htmx(app)
+    app.before_request(allow_large_uploads)  # first: it sets the cap the others read under
+    install_input_guard(app)
     install_csrf(app)
     install_template_helpers(app)
     install_error_handlers(app)

@@ -11,9 +11,10 @@ import logging
 from flask import Flask, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from frontend.services import ServiceUnavailable
+from frontend.uploads import too_large_message
 from shared.web import ApiError, error_response
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,13 @@ def install_error_handlers(app: Flask) -> None:
                                   f"The {exc.service} service is not answering right now. "
                                   "Nothing was lost; please try again shortly.")
         return html_error(503, unavailable_message(exc))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge):
+        message = too_large_message()
+        if wants_json():
+            return error_response(413, "too_large", message, {"file": [message]})
+        return html_error(413, message)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -142,6 +142,9 @@ def create_service_app(import_name: str, runtime, *blueprints) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     install_json_errors(app)
     require_internal_token(app, runtime.settings)
+    from shared.input_guard import install_input_guard  # it imports ApiError from here
+
+    install_input_guard(app)
     install_health(app, [lambda: database_ready(runtime.engine), BusProbe(runtime.settings)])
 
     @app.before_request
