@@ -34,7 +34,11 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    # Rebound uses none of these powerful features; no page (or anything injected) may ask.
+    "Permissions-Policy": ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                           "interest-cohort=(), browsing-topics=()"),
 }
+HSTS = "max-age=31536000"  # a year; only sent when the base URL is https
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
@@ -70,13 +74,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
         hops = settings.proxy_fix_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.after_request(_add_security_headers)
+    app.after_request(functools.partial(_add_security_headers, https=settings.base_url.startswith("https://")))
     return app
 
 
-def _add_security_headers(response):
+def _add_security_headers(response, https: bool = False):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if https:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     # Pages show private data: never keep them in a shared cache. One URL can
     # answer a whole page or an htmx fragment, so caches must tell them apart.
     if response.mimetype == "text/html":

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from frontend.services import ServiceUnavailable
 from frontend.uploads import too_large_message
-from shared.web import ApiError, error_response
+from shared.web import ApiError, error_response, http_error_response, names_an_impossible_id
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,13 @@ def install_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException):
         status = exc.code or 500
         if wants_json():
-            code = (exc.name or "error").lower().replace(" ", "_")
-            return error_response(status, code, exc.description or exc.name)
+            return http_error_response(exc)
+        if isinstance(exc, MethodNotAllowed):
+            if names_an_impossible_id(request.path):
+                return html_error(404, FRIENDLY[404])
+            response = make_response(html_error(status, FRIENDLY[405]))
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))
+            return response
         # Our own abort() calls carry a message meant for people; werkzeug's defaults don't.
         ours = exc.description if exc.description != type(exc).description else None
         return html_error(status, ours or FRIENDLY.get(status, FRIENDLY[400]))

@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from services.notifier.channels.apprise import understood
 from services.notifier.preferences import KINDS, MODES
 from services.notifier.support_network import RELATIONSHIPS
+from shared.strict_fields import StrictBool
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FREQUENCIES = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30}
@@ -76,7 +77,7 @@ class ChannelOut(Schema):
     kind = fields.Str()
     label = fields.Str(allow_none=True)
     target = fields.Str(attribute="masked")
-    is_account_email = fields.Bool()
+    is_account_email = StrictBool()
     paused = fields.Function(lambda c: c.paused_at is not None)
     paused_at = fields.DateTime(allow_none=True)
     paused_reason = fields.Str(allow_none=True)
@@ -98,8 +99,8 @@ class PreferencesIn(_In):
     kinds = fields.Dict(keys=fields.Str(validate=validate.OneOf(KINDS)), values=fields.Nested(KindChoiceIn))
     quiet_hours = fields.Nested(QuietHoursIn, allow_none=True)
     digest_time = fields.Str(validate=_hhmm)
-    nudges_enabled = fields.Bool()
-    share_good_news = fields.Bool()
+    nudges_enabled = StrictBool()
+    share_good_news = StrictBool()
 
 
 class SupporterIn(_In):
@@ -107,9 +108,9 @@ class SupporterIn(_In):
     relationship = fields.Str(required=True, validate=validate.OneOf(RELATIONSHIPS))
     email = fields.Email(allow_none=True)
     apprise_url = fields.Str(allow_none=True, validate=validate.Length(max=2000))
-    share_details = fields.Bool()
+    share_details = StrictBool()
     max_frequency = fields.Str(validate=validate.OneOf(tuple(FREQUENCIES)))
-    nudges_enabled = fields.Bool()
+    nudges_enabled = StrictBool()
 
     @validates("apprise_url")
     def _apprise(self, value, **_kw):
@@ -136,9 +137,9 @@ class SupporterOut(Schema):
     relationship = fields.Str()
     email = fields.Str(allow_none=True)
     apprise_url = fields.Str(allow_none=True, attribute="apprise_masked")
-    share_details = fields.Bool()
+    share_details = StrictBool()
     max_frequency = fields.Function(_frequency)
-    nudges_enabled = fields.Bool()
+    nudges_enabled = StrictBool()
     status = fields.Str()
     invited_at = fields.DateTime()
     confirmed_at = fields.DateTime(allow_none=True)
