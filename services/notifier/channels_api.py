@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from services.notifier import clock
 from services.notifier.channels import DeliveryFailed, Message, default_senders
 from services.notifier.models import Channel, Delivery
+from services.notifier.channels.destinations import refuse_private_target
 from services.notifier.outgoing import NotSendable, channel_target
 from services.notifier.schemas import channel_in, channel_out
 from services.notifier.secrets_at_rest import SecretUnreadable, encrypt, mask, new_signing_key
@@ -38,6 +39,8 @@ def list_channels():
 def create_channel():
     """Add a channel; a webhook's signing key is shown in this answer only."""
     fields = json_body(channel_in)
+    if fields["kind"] != "email":
+        refuse_private_target(fields, "target", g.runtime.settings.allow_private_targets)
     key = g.runtime.settings.secret_key
     signing_key = new_signing_key() if fields["kind"] == "webhook" else None
     with g.runtime.sessions.begin() as session:
@@ -55,13 +58,13 @@ def create_channel():
 
 @bp.post("/channels/<int:channel_id>/test")
 def test_channel(channel_id: int):
-    """Send a test message now and say how it went."""
+    """Send a test message now; the answer says only whether it was delivered, and why not."""
     with g.runtime.sessions() as session:
         channel = get_channel_or_404(session, channel_id)
         try:
             target = channel_target(session, g.runtime.settings.secret_key, channel)
         except (NotSendable, SecretUnreadable) as exc:
-            return {"ok": False, "error": str(exc)}
+            return _test_result(str(exc))
     message = Message(key=f"rebound:test:{uuid.uuid4().hex}", subject="Rebound test message",
                       title="Rebound test message", kind="system",
                       body="If you can read this, this channel works. Nothing else to do.",
@@ -69,9 +72,14 @@ def test_channel(channel_id: int):
     senders = current_app.config.get(SENDERS_KEY) or default_senders(g.runtime.settings)
     try:
         senders[target.kind](target, message)
-    except DeliveryFailed as exc:
-        return {"ok": False, "error": str(exc)}
-    return {"ok": True, "error": None}
+    except DeliveryFailed as exc:  # the senders' reasons name no host, port or network detail
+        return _test_result(str(exc))
+    return _test_result(None)
+
+
+def _test_result(failure: str | None) -> dict:
+    return {"ok": failure is None, "result": "delivered" if failure is None else "not delivered",
+            "error": failure}
 
 
 @bp.post("/channels/<int:channel_id>/pause")

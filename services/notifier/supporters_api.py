@@ -11,6 +11,7 @@ from services.notifier.models import Delivery, Supporter
 from services.notifier.schemas import FREQUENCIES, supporter_in, supporter_out
 from services.notifier.secrets_at_rest import encrypt, mask
 from shared.pagination import paginate
+from services.notifier.channels.destinations import refuse_private_target
 from shared.web import ApiError, json_body
 
 bp = Blueprint("supporters", __name__)
@@ -53,6 +54,7 @@ def list_supporters():
 def create_supporter():
     """Add a supporter; they get an invitation and nothing else until they confirm."""
     fields = json_body(supporter_in)
+    refuse_private_target(fields, "apprise_url", g.runtime.settings.allow_private_targets)
     with g.runtime.sessions.begin() as session:
         supporter = Supporter(user_id=g.user_id, status="invited", nonce=secrets.token_hex(16),
                               share_details=False, nudges_enabled=True, min_days_between=7,
@@ -69,6 +71,7 @@ def create_supporter():
 def update_supporter(supporter_id: int):
     """Change a supporter; a new address means a new invitation (and a new confirmation)."""
     fields = json_body(supporter_in, partial=True)
+    refuse_private_target(fields, "apprise_url", g.runtime.settings.allow_private_targets)
     with g.runtime.sessions.begin() as session:
         supporter = get_supporter_or_404(session, supporter_id)
         _apply(supporter, fields)

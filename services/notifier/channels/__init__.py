@@ -4,6 +4,7 @@ The dispatcher picks the sender by kind; tests pass their own mapping.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,8 +40,9 @@ Sender = Callable[[Target, Message], None]
 def default_senders(settings) -> dict[str, Sender]:
     """The real senders, configured from settings."""
     from services.notifier.channels import apprise, email, webhook
+    allow = settings.allow_private_targets
     return {
         "email": email.EmailSender(settings.smtp_url, settings.data_dir / "mail", settings.mail_from),
-        "apprise": apprise.send,
-        "webhook": webhook.send,
+        "apprise": functools.partial(apprise.send, allow_private=allow),
+        "webhook": functools.partial(webhook.send, allow_private=allow),
     }
