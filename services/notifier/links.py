@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 CONFIRM, UNSUBSCRIBE = "confirm", "unsubscribe"
-MAX_AGE_S = {CONFIRM: 14 * 24 * 3600, UNSUBSCRIBE: 366 * 24 * 3600}
+VERIFY_CHANNEL = "verify_channel"  # an e-mail channel's address: the claim names the channel, not a supporter
+MAX_AGE_S = {CONFIRM: 14 * 24 * 3600, UNSUBSCRIBE: 366 * 24 * 3600, VERIFY_CHANNEL: 3 * 24 * 3600}
 
 
 class BadLink(Exception):
@@ -57,6 +58,11 @@ def read_token(secret_key: str, purpose: str, token: str, now_ts: float | None =
             or not isinstance(payload.get("n"), str):
         raise BadLink("invalid")
     return LinkClaim(payload["s"], payload["n"])
+
+
+def channel_link_url(base_url: str, token: str) -> str:
+    """The frontend page where the owner of an address confirms it may receive mail."""
+    return f"{base_url}/channels/verify/{token}"
 
 
 def link_url(base_url: str, purpose: str, token: str) -> str:

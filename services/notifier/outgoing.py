@@ -30,6 +30,23 @@ def channel_target(session: Session, secret_key: str, channel: Channel) -> Targe
     return Target(channel.kind, decrypt(secret_key, channel.target_encrypted), secret)
 
 
+def needs_verification(channel: Channel) -> bool:
+    """An e-mail channel (other than the account's own address) waiting for its link to be followed."""
+    return channel.kind == "email" and not channel.is_account_email and channel.verified_at is None
+
+
+def _verification(session, settings, channel: Channel, delivery: Delivery, key: str, now: datetime):
+    if not needs_verification(channel) or not channel.verify_nonce:
+        raise NotSendable("this address is already confirmed")
+    token = links.make_token(settings.secret_key, links.VERIFY_CHANNEL, channel.id, channel.verify_nonce,
+                             now.replace(tzinfo=timezone.utc).timestamp())
+    link = links.channel_link_url(settings.base_url, token)
+    message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
+                      text=_text(delivery.body, link, None), link=link, kind="verification",
+                      extra={"link_label": "Yes, send my Rebound messages here"})
+    return channel_target(session, settings.secret_key, channel), message
+
+
 def supporter_target(secret_key: str, supporter: Supporter) -> Target:
     if supporter.email:
         return Target("email", supporter.email)
@@ -58,6 +75,10 @@ def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tu
         channel = session.get(Channel, delivery.channel_id)
         if channel is None or channel.user_id != delivery.user_id:
             raise NotSendable("the channel was removed")
+        if delivery.purpose == "verification":
+            return _verification(session, settings, channel, delivery, key, now)
+        if needs_verification(channel):
+            raise NotSendable("waiting for this address to be confirmed")
         notification = session.get(Notification, delivery.notification_id) if delivery.notification_id else None
         link = _absolute(settings.base_url, delivery.link)
         message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,

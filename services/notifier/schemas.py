@@ -78,6 +78,7 @@ class ChannelOut(Schema):
     label = fields.Str(allow_none=True)
     target = fields.Str(attribute="masked")
     is_account_email = StrictBool()
+    verified = fields.Function(lambda c: c.verified_at is not None or c.kind != "email" or c.is_account_email)
     paused = fields.Function(lambda c: c.paused_at is not None)
     paused_at = fields.DateTime(allow_none=True)
     paused_reason = fields.Str(allow_none=True)
