@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from frontend.models import ApiToken, LoginAttempt, User
+from shared.erasure import erase_outbox_rows
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -228,4 +229,5 @@ def delete_account(sessions: sessionmaker, user_id: str, confirm_email: str) -> 
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
         session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{user.email}"))
         session.delete(user)
+        erase_outbox_rows(session, user_id)
         emit(session, "user.deleted", user_id=user_id, producer="frontend", data={})

@@ -193,14 +193,17 @@ class Worker(ConsumerMixin):
         self.ready = threading.Event()
 
     def get_consumers(self, Consumer, channel):
-        queue = topology.events_queue(self.service, self.settings.bus_is_amqp)
-        topology.declare_all(channel, self.settings.bus_is_amqp)
+        amqp = self.settings.bus_is_amqp
+        topology.declare_all(channel, amqp)
         # on_message, not callbacks: kombu then hands over the raw message
         # undecoded, so an unparseable body reaches parse_body and the dead
         # letters (instead of being acked and dropped by kombu), and no content
         # type but JSON is ever deserialised.
+        # One consumer per queue, each with its own prefetch: a full window of backlog on
+        # <service>.events never keeps a priority event (user.deleted) waiting at the broker.
         return [Consumer(queues=[queue], on_message=self._on_raw_message,
-                         prefetch_count=self.prefetch, no_ack=False)]
+                         prefetch_count=self.prefetch, no_ack=False)
+                for queue in topology.consumed_queues(self.service, amqp)]
 
     def _on_raw_message(self, message) -> None:
         self._pending.append(message)

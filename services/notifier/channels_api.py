@@ -81,7 +81,7 @@ def test_channel(channel_id: int):
     message = Message(key=f"rebound:test:{uuid.uuid4().hex}", subject="Rebound test message",
                       title="Rebound test message", kind="system",
                       body="If you can read this, this channel works. Nothing else to do.",
-                      text="If you can read this, this channel works. Nothing else to do.")
+                      text="If you can read this, this channel works. Nothing else to do.", owner=g.user_id)
     senders = current_app.config.get(SENDERS_KEY) or default_senders(g.runtime.settings)
     try:
         senders[target.kind](target, message)

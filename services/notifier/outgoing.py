@@ -6,6 +6,7 @@ who confirmed. Signed links are made here too, so handlers need no keys.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def _verification(session, settings, channel: Channel, delivery: Delivery, key: 
     message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
                       text=_text(delivery.body, link, None), link=link, kind="verification",
                       extra={"link_label": "Yes, send my Rebound messages here"})
-    return channel_target(session, settings.secret_key, channel), message
+    return channel_target(session, settings.secret_key, channel), replace(message, owner=channel.user_id)
 
 
 def supporter_target(secret_key: str, supporter: Supporter) -> Target:
@@ -85,7 +86,7 @@ def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tu
                           text=_text(delivery.body, link, None), link=link,
                           kind=notification.kind if notification else "system",
                           severity=notification.severity if notification else "info")
-        return channel_target(session, settings.secret_key, channel), message
+        return channel_target(session, settings.secret_key, channel), replace(message, owner=delivery.user_id)
     supporter = session.get(Supporter, delivery.supporter_id)
     wanted = "invited" if delivery.purpose == "invitation" else "confirmed"
     if supporter is None or supporter.user_id != delivery.user_id or supporter.status != wanted:
@@ -100,5 +101,5 @@ def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tu
         extra = {"link_label": "Yes, I'd like to help"}
     message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
                       text=_text(delivery.body, link, unsubscribe), link=link,
-                      unsubscribe_url=unsubscribe, kind=delivery.purpose, extra=extra)
+                      unsubscribe_url=unsubscribe, kind=delivery.purpose, extra=extra, owner=delivery.user_id)
     return supporter_target(settings.secret_key, supporter), message

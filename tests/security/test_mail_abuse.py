@@ -39,7 +39,7 @@ def _send_due(svc) -> None:
 def _mails(svc) -> list:
     folder = svc.runtime.settings.data_dir / "mail"
     parser = BytesParser(policy=policy.default)
-    return [parser.parsebytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(folder.rglob("*.eml"))] if folder.exists() else []
 
 
 def _to(svc, address: str) -> list:

@@ -32,6 +32,7 @@ class Message:
     link: str | None = None
     unsubscribe_url: str | None = None
     extra: dict = field(default_factory=dict)
+    owner: str | None = None  # the person it is sent for: their .eml files go with them
 
 
 Sender = Callable[[Target, Message], None]
