@@ -23,7 +23,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "application.offer_received", "application.rejected", "application.feedback_received",
         "application.deleted", "application.archived", "application.ghosted",
         "application.rejection_retracted", "interview.scheduled",
-        "reflection.completed", "checkin.recorded",
+        "reflection.completed", "checkin.recorded", "applications.imported",
     ),
     "notifier": (
         "user.registered", "user.deleted",
@@ -60,7 +60,8 @@ def _arguments(service: str, amqp: bool) -> dict | None:
 
 
 def events_queue(service: str, amqp: bool) -> Queue:
-    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service] if t not in PRIORITY_TYPES]
+    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service]
+                if t not in PRIORITY_TYPES + BULK_TYPES]
     bindings.append(binding(REPLAY, routing_key=service))
     return Queue(f"{service}.events", bindings=bindings, durable=True, queue_arguments=_arguments(service, amqp))
 
@@ -72,11 +73,24 @@ def priority_queue(service: str, amqp: bool) -> Queue:
                  queue_arguments=_arguments(service, amqp))
 
 
+# Imported history (one event per chunk of rows) waits in `<service>.bulk`: the
+# worker takes one at a time from it, between the live events of everyone else.
+BULK_TYPES = ("applications.imported",)
+
+
+def bulk_queue(service: str, amqp: bool) -> Queue:
+    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service] if t in BULK_TYPES]
+    return Queue(f"{service}.bulk", bindings=bindings, durable=True, queue_arguments=_arguments(service, amqp))
+
+
 def consumed_queues(service: str, amqp: bool) -> list[Queue]:
-    """What a service's worker consumes, the priority queue first."""
-    queues = [events_queue(service, amqp)]
+    """What a service's worker consumes: priority, bulk where it has them, then its events."""
+    queues = []
     if any(t in PRIORITY_TYPES for t in SUBSCRIPTIONS[service]):
-        queues.insert(0, priority_queue(service, amqp))
+        queues.append(priority_queue(service, amqp))
+    if any(t in BULK_TYPES for t in SUBSCRIPTIONS[service]):
+        queues.append(bulk_queue(service, amqp))
+    queues.append(events_queue(service, amqp))
     return queues
 
 

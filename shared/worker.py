@@ -169,6 +169,9 @@ class _Stopping(Exception):
     """Raised inside kombu's connection retries once the worker is asked to stop."""
 
 
+BULK_PREFETCH = 2
+
+
 class Worker(ConsumerMixin):
     """One service's consumer. Never exits because of a message."""
 
@@ -201,8 +204,10 @@ class Worker(ConsumerMixin):
         # type but JSON is ever deserialised.
         # One consumer per queue, each with its own prefetch: a full window of backlog on
         # <service>.events never keeps a priority event (user.deleted) waiting at the broker.
-        return [Consumer(queues=[queue], on_message=self._on_raw_message,
-                         prefetch_count=self.prefetch, no_ack=False)
+        # The bulk queue's window is small: imported history comes one chunk at a time. (On
+        # the embedded bus one window covers the channel; the last consumer's, 50, sets it.)
+        return [Consumer(queues=[queue], on_message=self._on_raw_message, no_ack=False,
+                         prefetch_count=BULK_PREFETCH if queue.name.endswith(".bulk") else self.prefetch)
                 for queue in topology.consumed_queues(self.service, amqp)]
 
     def _on_raw_message(self, message) -> None:
@@ -294,7 +299,7 @@ class Worker(ConsumerMixin):
         """Handle the pending messages: together where they can be, alone where they must."""
         messages, self._pending = self._pending, []
         started = time.perf_counter()
-        batch, alone = [], []
+        batch, alone, bulk = [], [], []
         for message in messages:
             try:
                 event = parse_body(message)
@@ -302,10 +307,15 @@ class Worker(ConsumerMixin):
                 alone.append(message)  # dead-lettered by the one-by-one path, with its reason
                 continue
             handlers = self.handlers.get(event["type"])
-            if handlers:
-                batch.append((message, event, handlers))
-            else:
+            if not handlers:
                 self._conclude(message, event, "unhandled", "", started)
+            elif event["type"] in topology.BULK_TYPES:
+                bulk.append(message)
+            else:
+                batch.append((message, event, handlers))
+        # Live events first; then one chunk of imported history, alone. The other chunks wait
+        # for the next round, so whatever arrives meanwhile goes ahead of them.
+        self._pending = bulk[1:] + self._pending
         while len(batch) > 1:
             try:
                 fresh = run_batch(self.session_factory, [(event, handlers) for _, event, handlers in batch])
@@ -326,6 +336,7 @@ class Worker(ConsumerMixin):
                     self.on_committed()
             batch = []
         alone.extend(message for message, _, _ in batch)
+        alone.extend(bulk[:1])
         for message in alone:
             self.on_message(None, message)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.tracker import csv_formats as fmt
-from services.tracker.bulk_events import emit_many
+from services.tracker.bulk_events import emit_imported
 from services.tracker.commands import PRODUCER
 from services.tracker.import_rows import ImportRow, RowSkipped, read_row
 from services.tracker.matching import channel_of, company_key, fingerprint, tags_text
@@ -166,20 +166,23 @@ def commit(session: Session, user_id: str, result: Plan) -> list[int]:
     by_print = dict(session.execute(select(Application.fingerprint, Application.id).where(
         Application.user_id == user_id, Application.fingerprint.is_not(None))).all())
     ids = [by_print[row.fingerprint] for row in result.rows]
-    changes, rejections, specs = [], {}, []
+    changes, rejections, histories = [], {}, []
     for app_id, row, app in zip(ids, result.rows, values):
-        specs.append(("application.created", user_id, {
+        history = [("application.created", {
             "application_id": app_id, "company": app["company"], "role": app["role"],
             "source": app.get("source"), "role_category": app.get("role_category"),
-            "applied_on": app["applied_on"].isoformat()}))
+            "applied_on": app["applied_on"].isoformat()})]
         previous = None
         for changed_on, stage in row.history:
             changes.append({"application_id": app_id, "user_id": user_id, "from_stage": previous,
                             "to_stage": stage, "changed_on": changed_on, "created_at": now})
             if previous is not None:
-                specs.extend(_stage_events(user_id, app_id, app, row, previous, stage, changed_on))
+                history.extend((t, d) for t, _, d in _stage_events(user_id, app_id, app, row, previous,
+                                                                   stage, changed_on))
             previous = stage
-    events = emit_many(session, specs, PRODUCER)
+        histories.append(history)
+    # History travels in bulk (applications.imported), so it never holds up anyone's live events.
+    events = emit_imported(session, user_id, histories, PRODUCER)
     for event in events:
         if event["type"] == "application.rejected":
             data = event["data"]
