@@ -25,10 +25,10 @@ FORBIDDEN = ("http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/hook
 class Sink:
     """A real HTTP server on a loopback address that records what reaches it."""
 
-    def __init__(self, host: str = "127.0.0.1", redirect_to: str | None = None):
+    def __init__(self, host: str = "127.0.0.1", redirect_to: str | None = None, port: int = 0):
         self.hits: list[str] = []
         self.redirect_to = redirect_to
-        self.server = make_server(host, 0, self, threaded=True)
+        self.server = make_server(host, port, self, threaded=True)
         self.url = f"http://{host}:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -142,3 +142,29 @@ def test_a_redirect_to_loopback_is_refused(notifier, sinks, monkeypatch):
     assert outside.hits == ["/hook"], "the public host was not even asked"
     assert inside.hits == [], "the redirect reached a loopback server"
     assert answer["result"] == "not delivered"
+
+
+def test_the_checked_address_is_the_one_connected_to(sinks, monkeypatch):
+    """DNS rebinding: a name that answers a public address to the check and loopback afterwards
+    still reaches only the address that was checked (it is resolved once per connection)."""
+    import socket
+
+    import requests
+
+    checked = sinks(host="127.0.0.2")  # plays the public address
+    port = checked.server.server_port
+    inside = sinks(port=port)  # the same port on loopback: what a second lookup would reach
+    answers = iter(["127.0.0.2"] + ["127.0.0.1"] * 10)
+    real = socket.getaddrinfo
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            return real(next(answers), *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(destinations, "is_public", lambda ip: str(ip) == "127.0.0.2")
+    with destinations.guarded(allow_private=False) as guard:
+        answer = requests.get(f"http://rebind.example:{port}/hook", timeout=5)
+    assert answer.status_code == 200 and not guard.refused
+    assert checked.hits == ["/hook"] and inside.hits == []
