@@ -35,6 +35,7 @@ from shared.db import for_session, on_each_dialect
 from shared.events import InvalidEvent, validate_event
 from shared.outbox import PENDING_KEY, backoff_seconds
 from shared.outbox_wakeup import SENT_KEY
+from shared.erasure import erased_among
 from shared.tables import processed_events, utcnow
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: 
         with session.begin():
             if not mark_processed(session, event):
                 return False
+            if event["type"] != "user.deleted" and erased_among(session, {event["user_id"]}):
+                return True  # the person was erased: their late events bring nothing back
             for handler in handlers:
                 handler(session, event)
     return True
@@ -146,9 +149,14 @@ def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handle
     fresh = []
     with session_factory() as session:
         with session.begin():
+            erased = erased_among(session, {event["user_id"] for event, _ in batch})
             for index, (event, handlers) in enumerate(batch):
                 try:
                     fresh.append(mark_processed(session, event))
+                    if event["type"] == "user.deleted":
+                        erased.add(event["user_id"])  # their events later in this batch are late too
+                    elif event["user_id"] in erased:
+                        continue
                     if fresh[-1]:
                         for handler in handlers:
                             handler(session, event)
