@@ -255,3 +255,12 @@ def test_no_answer_names_a_server_version(stack):
         server = requests.get(stack.base_url + path, timeout=10).headers.get("Server", "")
         assert not re.search(r"\d", server), f"GET {path}: Server {server!r}"
         assert "python" not in server.lower() and "werkzeug" not in server.lower()
+
+
+def test_a_30_mb_upload_is_told_the_limit_through_the_real_server(stack):
+    uploader = User(stack, "big-upload@example.com", "Big")
+    body = b"company,role\n" + b"x" * (30 * 1024 * 1024)
+    answer = uploader.api.http.post(f"{uploader.api.base}/applications/import",
+                                    files={"file": ("big.csv", body)}, timeout=60)
+    assert answer.status_code == 413
+    assert "files up to 5 MB" in answer.json()["error"]["message"]
