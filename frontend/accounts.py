@@ -22,6 +22,7 @@ from frontend import passwords
 from frontend.models import (
     ApiToken, ExternalIdentity, Invitation, LoginAttempt, PendingSignup, User, WebSession,
 )
+from shared.erasure import erase_outbox_rows
 from shared.outbox import emit
 from shared.tables import utcnow
 
@@ -319,4 +320,5 @@ def delete_account(sessions: sessionmaker, user_id: str, confirm_email: str) -> 
         session.execute(delete(PendingSignup).where(PendingSignup.email == user.email))
         session.execute(delete(Invitation).where(Invitation.email == user.email))
         session.delete(user)
+        erase_outbox_rows(session, user_id)
         emit(session, "user.deleted", user_id=user_id, producer="frontend", data={})

@@ -18,16 +18,18 @@ from frontend.views.oidc_login import install_oidc
 from frontend.ratelimit import LoginThrottle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
+from frontend.uploads import allow_large_uploads
 from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
 from frontend.templating import install_template_helpers
 from frontend.views import api, applications, auth, dashboard
 from frontend.views import api_account, api_applications, api_coach, api_notifier
 from frontend.views import (
-    application_detail, goals, imports, inbox, insights, journal, network, password, public,
+    application_detail, channel_links, goals, imports, inbox, insights, journal, network, password, public,
     settings as settings_page,
 )
 from frontend.views import mail_links, notification_settings, today_coach
 from shared.config import Settings, load_settings
+from shared.input_guard import install_input_guard
 from shared.runtime import Runtime
 from shared.web import BusProbe, database_ready, install_health
 
@@ -39,7 +41,11 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    # Rebound uses none of these powerful features; no page (or anything injected) may ask.
+    "Permissions-Policy": ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                           "interest-cohort=(), browsing-topics=()"),
 }
+HSTS = "max-age=31536000"  # a year; only sent when the base URL is https
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
@@ -63,13 +69,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions[MAIL] = Mailer(settings)
     app.extensions[UNREAD_CACHE] = UnreadCache()  # fed by serve's listener on RabbitMQ
     Htmx(app)
+    app.before_request(allow_large_uploads)  # first: it sets the cap the others read under
+    install_input_guard(app)
     install_csrf(app)
     install_template_helpers(app)
     install_error_handlers(app)
     install_health(app, [functools.partial(database_ready, runtime.engine), BusProbe(settings)])
     for blueprint in (auth.bp, dashboard.bp, applications.bp, api.bp, application_detail.bp, journal.bp,
                       goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp,
-                      password.bp):
+                      password.bp, channel_links.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
         app.register_blueprint(blueprint)
@@ -80,7 +88,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
         hops = settings.proxy_fix_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.after_request(functools.partial(_add_security_headers, headers=_security_headers(settings)))
+    app.after_request(functools.partial(_add_security_headers, headers=_security_headers(settings),
+                                        https=settings.base_url.startswith("https://")))
     return app
 
 
@@ -94,9 +103,11 @@ def _security_headers(settings: Settings) -> dict[str, str]:
     return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 
 
-def _add_security_headers(response, headers=SECURITY_HEADERS):
+def _add_security_headers(response, headers=SECURITY_HEADERS, https: bool = False):
     for name, value in headers.items():
         response.headers.setdefault(name, value)
+    if https:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     # Pages show private data: never keep them in a shared cache. One URL can
     # answer a whole page or an htmx fragment, so caches must tell them apart.
     if response.mimetype == "text/html":

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from frontend.services import ServiceUnavailable
-from shared.web import ApiError, error_response
+from frontend.uploads import too_large_message
+from shared.web import ApiError, error_response, http_error_response, names_an_impossible_id
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +68,24 @@ def install_error_handlers(app: Flask) -> None:
                                   "Nothing was lost; please try again shortly.")
         return html_error(503, unavailable_message(exc))
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge):
+        message = too_large_message()
+        if wants_json():
+            return error_response(413, "too_large", message, {"file": [message]})
+        return html_error(413, message)
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         status = exc.code or 500
         if wants_json():
-            code = (exc.name or "error").lower().replace(" ", "_")
-            return error_response(status, code, exc.description or exc.name)
+            return http_error_response(exc)
+        if isinstance(exc, MethodNotAllowed):
+            if names_an_impossible_id(request.path):
+                return html_error(404, FRIENDLY[404])
+            response = make_response(html_error(status, FRIENDLY[405]))
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))
+            return response
         # Our own abort() calls carry a message meant for people; werkzeug's defaults don't.
         ours = exc.description if exc.description != type(exc).description else None
         return html_error(status, ours or FRIENDLY.get(status, FRIENDLY[400]))

@@ -134,6 +134,10 @@ class Settings:
     oidc_client_secret: str | None = None
     oidc_scopes: str = "openid email profile"
     oidc_button_label: str = "Sign in with single sign-on"
+    # Webhooks and Apprise URLs may reach loopback, private and link-local addresses (home servers).
+    allow_private_targets: bool = False
+    # The most e-mails this instance sends in an hour, all people together; the rest wait.
+    mail_per_hour: int = 300
 
     @property
     def production(self) -> bool:
@@ -171,6 +175,8 @@ def load_settings() -> Settings:
         ghost_after_days=_int("GHOST_AFTER_DAYS", 21),
         import_max_bytes=_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         proxy_fix_hops=_int("PROXY_FIX_HOPS", 0),
+        mail_per_hour=_int("MAIL_PER_HOUR", 300),
+        allow_private_targets=(env("ALLOW_PRIVATE_TARGETS", "false") or "").lower() in ("1", "true", "yes"),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 STAGES = (
     "saved", "applied", "screening", "interview", "final_interview",
@@ -240,6 +240,31 @@ class CoachCardComposed(_Data):
     private = fields.Bool(required=True)
 
 
+# What one imported application can say about its history, in its order.
+IMPORTED_TYPES = ("application.created", "application.stage_changed", "application.rejected",
+                  "application.offer_received", "application.ghosted")
+IMPORT_BATCH_ROWS = 200  # applications per applications.imported event
+
+
+class ImportedEvent(_Data):
+    """One event of an imported application's history, as it would have travelled alone."""
+    id = fields.UUID(required=True)
+    type = fields.Str(required=True, validate=validate.OneOf(IMPORTED_TYPES))
+    data = fields.Dict(required=True)
+
+    @validates_schema
+    def _data_fits_type(self, item, **_kw):
+        errors = _SCHEMA_CACHE[item["type"]].validate(item["data"])
+        if errors:
+            raise ValidationError({"data": errors})
+
+
+class ApplicationsImported(_Data):
+    """Up to IMPORT_BATCH_ROWS imported applications' events: history travels in bulk, behind live events."""
+    events = fields.List(fields.Nested(ImportedEvent), required=True,
+                         validate=validate.Length(min=1, max=IMPORT_BATCH_ROWS * 12))
+
+
 DATA_SCHEMAS: dict[str, type[Schema]] = {
     "user.registered": UserRegistered,
     "user.deleted": UserDeleted,
@@ -266,6 +291,7 @@ DATA_SCHEMAS: dict[str, type[Schema]] = {
     "insight.generated": InsightGenerated,
     "coaching.withdrawn": CoachingWithdrawn,
     "coach.card_composed": CoachCardComposed,
+    "applications.imported": ApplicationsImported,
 }
 _SCHEMA_CACHE = {name: schema() for name, schema in DATA_SCHEMAS.items()}
 

@@ -23,7 +23,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "application.offer_received", "application.rejected", "application.feedback_received",
         "application.deleted", "application.archived", "application.ghosted",
         "application.rejection_retracted", "interview.scheduled",
-        "reflection.completed", "checkin.recorded",
+        "reflection.completed", "checkin.recorded", "applications.imported",
     ),
     "notifier": (
         "user.registered", "user.deleted",
@@ -39,20 +39,59 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
 DELIVERY_LIMIT = 50
 
 
+# Events that must not wait behind a backlog (a 50,000-row import, say): each
+# consuming service takes them from a queue of their own, `<service>.priority`,
+# consumed beside `<service>.events`. A new queue rather than new arguments on the
+# old one: redeclaring a queue with other arguments fails (PRECONDITION_FAILED).
+PRIORITY_TYPES = ("user.deleted",)
+
+
+def _arguments(service: str, amqp: bool) -> dict | None:
+    if not amqp:
+        return None
+    return {
+        "x-queue-type": "quorum",
+        "x-dead-letter-exchange": DEAD.name,
+        "x-dead-letter-routing-key": service,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+        "x-delivery-limit": DELIVERY_LIMIT,
+    }
+
+
 def events_queue(service: str, amqp: bool) -> Queue:
-    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service]]
+    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service]
+                if t not in PRIORITY_TYPES + BULK_TYPES]
     bindings.append(binding(REPLAY, routing_key=service))
-    arguments = None
-    if amqp:
-        arguments = {
-            "x-queue-type": "quorum",
-            "x-dead-letter-exchange": DEAD.name,
-            "x-dead-letter-routing-key": service,
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish",
-            "x-delivery-limit": DELIVERY_LIMIT,
-        }
-    return Queue(f"{service}.events", bindings=bindings, durable=True, queue_arguments=arguments)
+    return Queue(f"{service}.events", bindings=bindings, durable=True, queue_arguments=_arguments(service, amqp))
+
+
+def priority_queue(service: str, amqp: bool) -> Queue:
+    """The service's queue for PRIORITY_TYPES; dead letters go where the others' do."""
+    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service] if t in PRIORITY_TYPES]
+    return Queue(f"{service}.priority", bindings=bindings, durable=True,
+                 queue_arguments=_arguments(service, amqp))
+
+
+# Imported history (one event per chunk of rows) waits in `<service>.bulk`: the
+# worker takes one at a time from it, between the live events of everyone else.
+BULK_TYPES = ("applications.imported",)
+
+
+def bulk_queue(service: str, amqp: bool) -> Queue:
+    bindings = [binding(EVENTS, routing_key=t) for t in SUBSCRIPTIONS[service] if t in BULK_TYPES]
+    return Queue(f"{service}.bulk", bindings=bindings, durable=True, queue_arguments=_arguments(service, amqp))
+
+
+def consumed_queues(service: str, amqp: bool) -> list[Queue]:
+    """What a service's worker consumes: priority, bulk where it has them, then its events."""
+    queues = []
+    if any(t in PRIORITY_TYPES for t in SUBSCRIPTIONS[service]):
+        queues.append(priority_queue(service, amqp))
+    if any(t in BULK_TYPES for t in SUBSCRIPTIONS[service]):
+        queues.append(bulk_queue(service, amqp))
+    queues.append(events_queue(service, amqp))
+    return queues
 
 
 def dead_queue(service: str, amqp: bool) -> Queue:
@@ -68,8 +107,12 @@ def declare_all(channel, amqp: bool) -> None:
     for exchange in (EVENTS, DEAD, REPLAY):
         exchange(channel).declare()
     for service in SUBSCRIPTIONS:
-        events_queue(service, amqp)(channel).declare()
+        for queue in consumed_queues(service, amqp):
+            queue(channel).declare()
         dead_queue(service, amqp)(channel).declare()
+        if amqp:  # queues declared before the priority queue existed still carry these bindings
+            for event_type in PRIORITY_TYPES:
+                channel.queue_unbind(f"{service}.events", EVENTS.name, routing_key=event_type)
 
 
 # Hints that a person's inbox changed, from the notifier to every frontend web

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -9,7 +10,7 @@ from flask import Flask, g, jsonify, request
 from marshmallow import Schema, ValidationError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter
 
 from shared.auth import HEADER, InvalidToken, verify_user_token
@@ -24,9 +25,11 @@ MAX_ROW_ID = 2**63 - 1  # the largest BIGINT; SQLite's INTEGER is the same
 class ApiError(Exception):
     """An error answered as {"error": {code, message, fields}}."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+        self.headers = headers or {}
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -40,7 +43,9 @@ def install_json_errors(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        response = error_response(exc.status, exc.code, exc.message, exc.fields)
+        response.headers.update(exc.headers)
+        return response
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):
@@ -49,8 +54,7 @@ def install_json_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code or 500, code, exc.description or exc.name)
+        return http_error_response(exc)
 
     @app.errorhandler(OperationalError)
     def _database_down(exc: OperationalError):
@@ -61,6 +65,26 @@ def install_json_errors(app: Flask) -> None:
     def _unexpected(exc: Exception):
         log.exception("unhandled error", extra={"path": request.path})
         return error_response(500, "internal_error", "Something went wrong on our side. Nothing was saved.")
+
+
+_DIGITS = re.compile(r"/(\d+)(?=/|$)")
+
+
+def names_an_impossible_id(path: str) -> bool:
+    """True when the path holds a number no id column can hold (werkzeug then tries other rules)."""
+    return any(int(n) > MAX_ROW_ID for n in _DIGITS.findall(path))
+
+
+def http_error_response(exc: HTTPException):
+    """werkzeug's HTTP errors as JSON: a 405 keeps its `Allow`, and a 405 caused by an id no
+    column can hold is a 404 (such a row can never exist, whatever the method)."""
+    if isinstance(exc, MethodNotAllowed) and names_an_impossible_id(request.path):
+        return error_response(404, "not_found", NotFound.description)
+    code = (exc.name or "error").lower().replace(" ", "_")
+    response = error_response(exc.code or 500, code, exc.description or exc.name)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
 
 
 def json_body(schema: Schema, partial: bool = False) -> dict:
@@ -142,6 +166,9 @@ def create_service_app(import_name: str, runtime, *blueprints) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     install_json_errors(app)
     require_internal_token(app, runtime.settings)
+    from shared.input_guard import install_input_guard  # it imports ApiError from here
+
+    install_input_guard(app)
     install_health(app, [lambda: database_ready(runtime.engine), BusProbe(runtime.settings)])
 
     @app.before_request

@@ -35,6 +35,7 @@ from shared.db import for_session, on_each_dialect
 from shared.events import InvalidEvent, validate_event
 from shared.outbox import PENDING_KEY, backoff_seconds
 from shared.outbox_wakeup import SENT_KEY
+from shared.erasure import erased_among
 from shared.tables import processed_events, utcnow
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: 
         with session.begin():
             if not mark_processed(session, event):
                 return False
+            if event["type"] != "user.deleted" and erased_among(session, {event["user_id"]}):
+                return True  # the person was erased: their late events bring nothing back
             for handler in handlers:
                 handler(session, event)
     return True
@@ -146,9 +149,14 @@ def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handle
     fresh = []
     with session_factory() as session:
         with session.begin():
+            erased = erased_among(session, {event["user_id"] for event, _ in batch})
             for index, (event, handlers) in enumerate(batch):
                 try:
                     fresh.append(mark_processed(session, event))
+                    if event["type"] == "user.deleted":
+                        erased.add(event["user_id"])  # their events later in this batch are late too
+                    elif event["user_id"] in erased:
+                        continue
                     if fresh[-1]:
                         for handler in handlers:
                             handler(session, event)
@@ -167,6 +175,9 @@ def _classify(exc: BaseException) -> tuple[str, str]:
 
 class _Stopping(Exception):
     """Raised inside kombu's connection retries once the worker is asked to stop."""
+
+
+BULK_PREFETCH = 2
 
 
 class Worker(ConsumerMixin):
@@ -193,14 +204,19 @@ class Worker(ConsumerMixin):
         self.ready = threading.Event()
 
     def get_consumers(self, Consumer, channel):
-        queue = topology.events_queue(self.service, self.settings.bus_is_amqp)
-        topology.declare_all(channel, self.settings.bus_is_amqp)
+        amqp = self.settings.bus_is_amqp
+        topology.declare_all(channel, amqp)
         # on_message, not callbacks: kombu then hands over the raw message
         # undecoded, so an unparseable body reaches parse_body and the dead
         # letters (instead of being acked and dropped by kombu), and no content
         # type but JSON is ever deserialised.
-        return [Consumer(queues=[queue], on_message=self._on_raw_message,
-                         prefetch_count=self.prefetch, no_ack=False)]
+        # One consumer per queue, each with its own prefetch: a full window of backlog on
+        # <service>.events never keeps a priority event (user.deleted) waiting at the broker.
+        # The bulk queue's window is small: imported history comes one chunk at a time. (On
+        # the embedded bus one window covers the channel; the last consumer's, 50, sets it.)
+        return [Consumer(queues=[queue], on_message=self._on_raw_message, no_ack=False,
+                         prefetch_count=BULK_PREFETCH if queue.name.endswith(".bulk") else self.prefetch)
+                for queue in topology.consumed_queues(self.service, amqp)]
 
     def _on_raw_message(self, message) -> None:
         self._pending.append(message)
@@ -291,7 +307,7 @@ class Worker(ConsumerMixin):
         """Handle the pending messages: together where they can be, alone where they must."""
         messages, self._pending = self._pending, []
         started = time.perf_counter()
-        batch, alone = [], []
+        batch, alone, bulk = [], [], []
         for message in messages:
             try:
                 event = parse_body(message)
@@ -299,10 +315,15 @@ class Worker(ConsumerMixin):
                 alone.append(message)  # dead-lettered by the one-by-one path, with its reason
                 continue
             handlers = self.handlers.get(event["type"])
-            if handlers:
-                batch.append((message, event, handlers))
-            else:
+            if not handlers:
                 self._conclude(message, event, "unhandled", "", started)
+            elif event["type"] in topology.BULK_TYPES:
+                bulk.append(message)
+            else:
+                batch.append((message, event, handlers))
+        # Live events first; then one chunk of imported history, alone. The other chunks wait
+        # for the next round, so whatever arrives meanwhile goes ahead of them.
+        self._pending = bulk[1:] + self._pending
         while len(batch) > 1:
             try:
                 fresh = run_batch(self.session_factory, [(event, handlers) for _, event, handlers in batch])
@@ -323,6 +344,7 @@ class Worker(ConsumerMixin):
                     self.on_committed()
             batch = []
         alone.extend(message for message, _, _ in batch)
+        alone.extend(bulk[:1])
         for message in alone:
             self.on_message(None, message)
 

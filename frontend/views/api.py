@@ -11,18 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from marshmallow import Schema
 
 from frontend import accounts, services
 from frontend.csrf import SAFE_METHODS, csrf_ok
 from frontend.login import current_user
-from frontend.runtime import runtime, sessions
+from frontend.runtime import sessions
 from frontend.views.api_proxy import FORWARDED_REQUEST_HEADERS, relay
 from shared.web import ApiError, error_response, json_body
 
 PREFIX = "/api/v1"
-UPLOAD_MARGIN = 64 * 1024  # multipart framing around the file itself
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 PUBLIC_ENDPOINTS = {"api.openapi"}
 
@@ -57,7 +56,6 @@ class Route:
 def api_blueprint(name: str) -> Blueprint:
     """A blueprint under /api/v1 whose every request is authenticated first."""
     bp = Blueprint(name, __name__, url_prefix=PREFIX)
-    bp.before_request(_allow_large_uploads)
     bp.before_request(authenticate)
     return bp
 
@@ -83,13 +81,6 @@ def _unauthorized(message: str):
     response = error_response(401, "unauthorized", message)
     response.headers["WWW-Authenticate"] = 'Bearer realm="rebound"'
     return response
-
-
-def _allow_large_uploads():
-    # The app caps bodies at 1 MiB; an import may carry a CSV up to the tracker's own limit.
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "api_route", None) is not None and view.api_route.kind == "upload":
-        request.max_content_length = runtime().settings.import_max_bytes + UPLOAD_MARGIN
 
 
 def validated_body(schema: Schema, partial: bool = False) -> dict:

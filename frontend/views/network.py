@@ -102,8 +102,9 @@ def channel_action(channel_id: int, action: str):
         if reply.ok and reply.body.get("ok"):
             flash("Test sent. Check that it arrived.")
         else:
-            flash(f"The test didn't get through: {reply.body.get('error') or panels.service_message(reply)}",
-                  "error")
+            reason = reply.body.get("error") if reply.ok else None  # a refusal (429...) says its own words
+            flash(f"The test didn't get through: {reason}" if isinstance(reason, str)
+                  else panels.service_message(reply), "error")
         return redirect(back)
     done = {"pause": "Paused.", "resume": "Resumed."}[action]
     return act("notifier", "POST", f"/channels/{channel_id}/{action}", done, back)

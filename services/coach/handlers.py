@@ -207,6 +207,16 @@ def erase_user(session: Session, event: dict) -> None:
     erase_user_rows(session, metadata, event["user_id"])
 
 
+def absorb_imported(session: Session, event: dict) -> None:
+    """Imported history (applications.imported): each inner event, in order, through the
+    handlers it would have met travelling alone."""
+    for item in event["data"]["events"]:
+        inner = {**event, "id": item["id"], "type": item["type"], "data": item["data"],
+                 "causation_id": event["id"]}
+        for handler in HANDLERS[item["type"]]:
+            handler(session, inner)
+
+
 HANDLERS = {
     "user.registered": [remember_user],
     "user.deleted": [erase_user],
@@ -223,4 +233,5 @@ HANDLERS = {
     "interview.scheduled": [run_playbook],
     "reflection.completed": [run_playbook],
     "checkin.recorded": [listen_to_checkin, run_playbook],
+    "applications.imported": [absorb_imported],
 }

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from services.notifier.models import metadata
 
 bp = Blueprint("notifier_export", __name__)
-SECRET_COLUMNS = {"target_encrypted", "secret_encrypted", "apprise_encrypted", "nonce", "user_id"}
+SECRET_COLUMNS = {"target_encrypted", "secret_encrypted", "apprise_encrypted", "nonce", "verify_nonce", "user_id"}
 
 
 def _plain(value):

@@ -1,15 +1,17 @@
 """Channels: create, list, send a test, pause, resume, delete."""
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from flask import Blueprint, current_app, g
 from sqlalchemy import select, update
 
-from services.notifier import clock, links
+from services.notifier import clock, links, mail_limits
 from services.notifier.channels import DeliveryFailed, Message, default_senders
 from services.notifier.models import Channel, Delivery
-from services.notifier.outgoing import NotSendable, channel_target
+from services.notifier.channels.destinations import refuse_private_target
+from services.notifier.outgoing import NotSendable, channel_target, needs_verification
 from services.notifier.schemas import channel_in, channel_out
 from services.notifier.secrets_at_rest import SecretUnreadable, encrypt, mask, new_signing_key
 from shared.web import ApiError, json_body
@@ -38,15 +40,21 @@ def list_channels():
 def create_channel():
     """Add a channel; a webhook's signing key is shown in this answer only."""
     fields = json_body(channel_in)
+    if fields["kind"] != "email":
+        refuse_private_target(fields, "target", g.runtime.settings.allow_private_targets)
     key = g.runtime.settings.secret_key
     signing_key = new_signing_key() if fields["kind"] == "webhook" else None
     with g.runtime.sessions.begin() as session:
+        now = clock.now()
         channel = Channel(user_id=g.user_id, kind=fields["kind"], label=fields.get("label"),
                           target_encrypted=encrypt(key, fields["target"]),
                           secret_encrypted=encrypt(key, signing_key) if signing_key else None,
-                          masked=mask(fields["target"]), created_at=clock.now())
+                          masked=mask(fields["target"]), created_at=now,
+                          verified_at=None if fields["kind"] == "email" else now)
         session.add(channel)
         session.flush()
+        if fields["kind"] == "email":
+            ask_to_verify(session, channel, fields["target"], now)
         body = channel_out.dump(channel)
     if signing_key:
         body["signing_key"] = signing_key
@@ -55,25 +63,51 @@ def create_channel():
 
 @bp.post("/channels/<int:channel_id>/test")
 def test_channel(channel_id: int):
-    """Send a test message now and say how it went."""
-    with g.runtime.sessions() as session:
+    """Send a test message now; the answer says only whether it was delivered, and why not."""
+    with g.runtime.sessions.begin() as session:
         channel = get_channel_or_404(session, channel_id)
+        if needs_verification(channel):
+            return _test_result("This address isn't confirmed yet: follow the link we sent to it first.")
         try:
             target = channel_target(session, g.runtime.settings.secret_key, channel)
         except (NotSendable, SecretUnreadable) as exc:
-            return {"ok": False, "error": str(exc)}
+            return _test_result(str(exc))
+        now = clock.now()
+        mail_limits.allow(session, g.user_id, target.address, "test", now)
+        if target.kind == "email":
+            if not mail_limits.room_this_hour(session, g.runtime.settings.mail_per_hour, now):
+                return _test_result("We've sent a lot of mail this hour; please try again a little later.")
+            mail_limits.record_sent(session, g.user_id, target.address, now)
     message = Message(key=f"rebound:test:{uuid.uuid4().hex}", subject="Rebound test message",
                       title="Rebound test message", kind="system",
                       body="If you can read this, this channel works. Nothing else to do.",
-                      text="If you can read this, this channel works. Nothing else to do.",
+                      text="If you can read this, this channel works. Nothing else to do.", owner=g.user_id,
                       # Asked for by the person themselves: a way to their settings, nothing to stop.
                       settings_url=links.settings_url(g.runtime.settings.base_url))
     senders = current_app.config.get(SENDERS_KEY) or default_senders(g.runtime.settings)
     try:
         senders[target.kind](target, message)
-    except DeliveryFailed as exc:
-        return {"ok": False, "error": str(exc)}
-    return {"ok": True, "error": None}
+    except DeliveryFailed as exc:  # the senders' reasons name no host, port or network detail
+        return _test_result(str(exc))
+    return _test_result(None)
+
+
+def ask_to_verify(session, channel: Channel, address: str, now) -> None:
+    """Mail a signed link to a new e-mail address; nothing else goes there until it is followed."""
+    mail_limits.allow(session, channel.user_id, address, "verification", now)
+    channel.verify_nonce = secrets.token_hex(16)
+    session.add(Delivery(
+        user_id=channel.user_id, dedupe_key=f"verify:c{channel.id}:{uuid.uuid4().hex}", channel_id=channel.id,
+        purpose="verification", subject="Is this where you'd like your Rebound messages?",
+        body=("Someone using Rebound, probably you, asked for their messages to come to this address. "
+              "If that was you, follow the link below and we'll start. If it wasn't, ignore this "
+              "e-mail: nothing more will come."),
+        state="pending", not_before=now, created_at=now))
+
+
+def _test_result(failure: str | None) -> dict:
+    return {"ok": failure is None, "result": "delivered" if failure is None else "not delivered",
+            "error": failure}
 
 
 @bp.post("/channels/<int:channel_id>/pause")

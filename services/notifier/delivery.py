@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifier import clock as default_clock, inbox
+from services.notifier import mail_limits
 from services.notifier.channels import DeliveryFailed, Sender, default_senders
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.outgoing import NotSendable, resolve
@@ -29,6 +30,8 @@ MAX_ATTEMPTS = 6
 PAUSE_AFTER = 5  # consecutive failed attempts on one channel
 BACKOFF_BASE_S, BACKOFF_CAP_S = 30, 3600
 SENDABLE = ("pending", "retry")
+CEILING_WAIT = timedelta(minutes=5)
+CEILING_NOTE = "waiting: this instance has sent its hourly share of e-mail (REBOUND_MAIL_PER_HOUR)"
 
 # Built once, run for every delivery (twice): values come as parameters.
 _THIS_DELIVERY = Delivery.id == bindparam("delivery_id")
@@ -119,6 +122,13 @@ class Dispatcher:
             except (NotSendable, SecretUnreadable) as exc:
                 delivery.state, delivery.last_error, delivery.lease_until = "cancelled", str(exc), None
                 return None
+            if target.kind == "email":
+                if not mail_limits.room_this_hour(session, self.settings.mail_per_hour, now):
+                    # Held, not failed: this try does not count, and it goes once the hour has room.
+                    delivery.state, delivery.attempts, delivery.lease_until = "retry", delivery.attempts - 1, None
+                    delivery.not_before, delivery.last_error = now + CEILING_WAIT, CEILING_NOTE
+                    return None
+                mail_limits.record_sent(session, delivery.user_id, target.address, now)
         return target, message, None
 
     def _record(self, delivery_id: int, error: str | None) -> str:

@@ -4,12 +4,13 @@ Handlers only write rows; the scheduler (services/notifier/scheduler.py) sends.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event as sa_event, select
 from sqlalchemy.orm import Session
 
-from services.notifier import clock, coach_cards, inbox, inbox_signals, support_network
-from services.notifier.models import Channel, Recipient, metadata
+from services.notifier import clock, coach_cards, inbox, inbox_signals, mail_files, support_network
+from services.notifier.models import Channel, Recipient, Supporter, metadata
 from services.notifier.secrets_at_rest import mask
+from shared.config import load_settings
 from shared.erasure import erase_user_rows
 
 URGENT = "high"
@@ -152,9 +153,24 @@ def share_offer(session: Session, event: dict) -> None:
 
 
 def erase_user(session: Session, event: dict) -> None:
-    """Forget everything about a person who deleted their account."""
-    erase_user_rows(session, metadata, event["user_id"])
-    inbox_signals.changed(session, event["user_id"])  # a badge still open elsewhere drops to nothing
+    """Forget everything about a person who deleted their account, their mail files included."""
+    user_id = event["user_id"]
+    addresses = _mail_addresses(session, user_id)
+    erase_user_rows(session, metadata, user_id)
+    inbox_signals.changed(session, user_id)  # a badge still open elsewhere drops to nothing
+    mail_dir = load_settings().data_dir / "mail"
+    # Files go once the rows have: a rolled-back erasure is retried, and finds them still there.
+    sa_event.listen(session, "after_commit", lambda _s: mail_files.erase(mail_dir, user_id, addresses),
+                    once=True)
+
+
+def _mail_addresses(session: Session, user_id: str) -> set[str]:
+    """Every e-mail address mail was written to for this person (for files from before folders)."""
+    recipient = session.get(Recipient, user_id)
+    found = {recipient.email} if recipient else set()
+    found.update(session.scalars(select(Supporter.email).where(Supporter.user_id == user_id,
+                                                               Supporter.email.is_not(None))))
+    return found
 
 
 HANDLERS = {

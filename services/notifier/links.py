@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 CONFIRM, UNSUBSCRIBE, TOPIC_OFF = "confirm", "unsubscribe", "topic-off"
-MAX_AGE_S = {CONFIRM: 14 * 24 * 3600, UNSUBSCRIBE: 366 * 24 * 3600, TOPIC_OFF: 366 * 24 * 3600}
+VERIFY_CHANNEL = "verify_channel"  # an e-mail channel's address: the claim names the channel, not a supporter
+MAX_AGE_S = {CONFIRM: 14 * 24 * 3600, UNSUBSCRIBE: 366 * 24 * 3600, TOPIC_OFF: 366 * 24 * 3600,
+             VERIFY_CHANNEL: 3 * 24 * 3600}
 _SALTS = {CONFIRM: "rebound.supporter.confirm", UNSUBSCRIBE: "rebound.supporter.unsubscribe",
-          TOPIC_OFF: "rebound.person.topic-off"}
+          TOPIC_OFF: "rebound.person.topic-off", VERIFY_CHANNEL: "rebound.supporter.verify_channel"}
 
 
 class BadLink(Exception):
@@ -95,6 +97,11 @@ def topic_off_url(base_url: str, token: str) -> str:
 
 def settings_url(base_url: str) -> str:
     return f"{base_url}/settings/notifications"
+
+
+def channel_link_url(base_url: str, token: str) -> str:
+    """The frontend page where the owner of an address confirms it may receive mail."""
+    return f"{base_url}/channels/verify/{token}"
 
 
 def link_url(base_url: str, purpose: str, token: str) -> str:

@@ -72,6 +72,23 @@ class Channel(Base):
     paused_at: Mapped[datetime | None] = mapped_column(DateTime)
     paused_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    # E-mail channels other than the account's own carry nothing until the link sent there is followed.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verify_nonce: Mapped[str | None] = mapped_column(String(32))
+
+
+class MailSend(Base):
+    """One e-mail sent: counted for the per-person, per-recipient and per-instance limits."""
+    __tablename__ = "mail_sends"
+    __table_args__ = (Index("ix_mail_sends_recipient", "recipient_key", "created_at"),
+                      Index("ix_mail_sends_user", "user_id", "created_at"),
+                      Index("ix_mail_sends_created", "created_at"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    recipient_key: Mapped[str] = mapped_column(String(64), nullable=False)  # sha256 of the address
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 
 class Preferences(Base):

@@ -9,6 +9,7 @@ message was queued (say, by that link) stops it here.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
@@ -31,6 +32,23 @@ def channel_target(session: Session, secret_key: str, channel: Channel) -> Targe
         return Target("email", recipient.email)
     secret = decrypt(secret_key, channel.secret_encrypted) if channel.secret_encrypted else None
     return Target(channel.kind, decrypt(secret_key, channel.target_encrypted), secret)
+
+
+def needs_verification(channel: Channel) -> bool:
+    """An e-mail channel (other than the account's own address) waiting for its link to be followed."""
+    return channel.kind == "email" and not channel.is_account_email and channel.verified_at is None
+
+
+def _verification(session, settings, channel: Channel, delivery: Delivery, key: str, now: datetime):
+    if not needs_verification(channel) or not channel.verify_nonce:
+        raise NotSendable("this address is already confirmed")
+    token = links.make_token(settings.secret_key, links.VERIFY_CHANNEL, channel.id, channel.verify_nonce,
+                             now.replace(tzinfo=timezone.utc).timestamp())
+    link = links.channel_link_url(settings.base_url, token)
+    message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
+                      text=_text(delivery.body, link, None), link=link, kind="verification",
+                      extra={"link_label": "Yes, send my Rebound messages here"})
+    return channel_target(session, settings.secret_key, channel), replace(message, owner=channel.user_id)
 
 
 def supporter_target(secret_key: str, supporter: Supporter) -> Target:
@@ -82,8 +100,12 @@ def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tu
         channel = session.get(Channel, delivery.channel_id)
         if channel is None or channel.user_id != delivery.user_id:
             raise NotSendable("the channel was removed")
+        if delivery.purpose == "verification":
+            return _verification(session, settings, channel, delivery, key, now)
+        if needs_verification(channel):
+            raise NotSendable("waiting for this address to be confirmed")
         message = _to_the_person(session, settings, delivery, now)
-        return channel_target(session, settings.secret_key, channel), message
+        return channel_target(session, settings.secret_key, channel), replace(message, owner=delivery.user_id)
     supporter = session.get(Supporter, delivery.supporter_id)
     wanted = "invited" if delivery.purpose == "invitation" else "confirmed"
     if supporter is None or supporter.user_id != delivery.user_id or supporter.status != wanted:
@@ -98,5 +120,5 @@ def resolve(session: Session, settings, delivery: Delivery, now: datetime) -> tu
         extra = {"link_label": "Yes, I'd like to help"}
     message = Message(key=key, subject=delivery.subject, title=delivery.subject, body=delivery.body,
                       text=_text(delivery.body, link, unsubscribe), link=link,
-                      unsubscribe_url=unsubscribe, kind=delivery.purpose, extra=extra)
+                      unsubscribe_url=unsubscribe, kind=delivery.purpose, extra=extra, owner=delivery.user_id)
     return supporter_target(settings.secret_key, supporter), message

@@ -14,7 +14,7 @@ from datetime import timezone
 from flask import Blueprint, Flask, g, request
 
 from services.notifier import clock, links, preferences, topics
-from services.notifier.models import Preferences, Recipient, Supporter
+from services.notifier.models import Channel, Preferences, Recipient, Supporter
 from shared.web import error_response, install_json_errors
 
 PREFIX = "/public"
@@ -117,6 +117,36 @@ def topic_off(token: str):
         prefs = preferences.get(session, claim.user_id)
         prefs.topic_modes = topics.unsubscribed(prefs.topic_modes, claim.topic)
         return _topic_view(prefs, claim.topic)
+
+
+def _channel(session, token: str) -> Channel:
+    try:
+        claim = links.read_token(g.runtime.settings.secret_key, links.VERIFY_CHANNEL, token,
+                                 now_ts=clock.now().replace(tzinfo=timezone.utc).timestamp())
+    except links.BadLink as exc:
+        raise _Refused(exc.reason) from None
+    channel = session.get(Channel, claim.supporter_id)
+    if channel is None or channel.verify_nonce is None or channel.verify_nonce != claim.nonce:
+        raise _Refused("invalid")
+    return channel
+
+
+@bp.get("/channels/verify/<token>")
+def look_at_channel(token: str):
+    """Whether this address-confirmation link is good; changes nothing (mail scanners open links)."""
+    with g.runtime.sessions() as session:
+        channel = _channel(session, token)
+        return {"valid": True, "verified": channel.verified_at is not None}
+
+
+@bp.post("/channels/verify/<token>")
+def verify_channel(token: str):
+    """The address's owner agrees: messages may go there from now on."""
+    with g.runtime.sessions.begin() as session:
+        channel = _channel(session, token)
+        if channel.verified_at is None:
+            channel.verified_at = clock.now()
+        return {"valid": True, "verified": True}
 
 
 def create_public_app(runtime) -> Flask:

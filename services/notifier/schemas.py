@@ -10,6 +10,7 @@ from services.notifier.channels.apprise import understood
 from services.notifier.preferences import KINDS, MODES
 from services.notifier.support_network import RELATIONSHIPS
 from services.notifier.topics import DIGEST, SAFETY, TOPICS
+from shared.strict_fields import StrictBool
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FREQUENCIES = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30}
@@ -79,7 +80,8 @@ class ChannelOut(Schema):
     kind = fields.Str()
     label = fields.Str(allow_none=True)
     target = fields.Str(attribute="masked")
-    is_account_email = fields.Bool()
+    is_account_email = StrictBool()
+    verified = fields.Function(lambda c: c.verified_at is not None or c.kind != "email" or c.is_account_email)
     paused = fields.Function(lambda c: c.paused_at is not None)
     paused_at = fields.DateTime(allow_none=True)
     paused_reason = fields.Str(allow_none=True)
@@ -103,8 +105,8 @@ class PreferencesIn(_In):
     topics = fields.Dict(keys=fields.Str(validate=validate.OneOf(TOPICS)),
                          values=fields.Str(validate=validate.OneOf(MODES)))
     digest_time = fields.Str(validate=_hhmm)
-    nudges_enabled = fields.Bool()
-    share_good_news = fields.Bool()
+    nudges_enabled = StrictBool()
+    share_good_news = StrictBool()
 
     @validates("topics")
     def _safety_never_waits(self, value, **_kw):
@@ -117,9 +119,9 @@ class SupporterIn(_In):
     relationship = fields.Str(required=True, validate=validate.OneOf(RELATIONSHIPS))
     email = fields.Email(allow_none=True)
     apprise_url = fields.Str(allow_none=True, validate=validate.Length(max=2000))
-    share_details = fields.Bool()
+    share_details = StrictBool()
     max_frequency = fields.Str(validate=validate.OneOf(tuple(FREQUENCIES)))
-    nudges_enabled = fields.Bool()
+    nudges_enabled = StrictBool()
 
     @validates("apprise_url")
     def _apprise(self, value, **_kw):
@@ -146,9 +148,9 @@ class SupporterOut(Schema):
     relationship = fields.Str()
     email = fields.Str(allow_none=True)
     apprise_url = fields.Str(allow_none=True, attribute="apprise_masked")
-    share_details = fields.Bool()
+    share_details = StrictBool()
     max_frequency = fields.Function(_frequency)
-    nudges_enabled = fields.Bool()
+    nudges_enabled = StrictBool()
     status = fields.Str()
     invited_at = fields.DateTime()
     confirmed_at = fields.DateTime(allow_none=True)

@@ -5,6 +5,7 @@ supporter's share_details allow it. The unsubscribe link is added at send time.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -18,10 +19,28 @@ def _who(display_name: str | None) -> str:
     return display_name or "Someone you know"
 
 
+_NOT_IN_HEADERS = re.compile(r"[^\w .'\-]+", re.UNICODE)
+
+
+def in_header(display_name: str | None) -> str:
+    """The name as a subject line may carry it to someone who never asked for our mail.
+
+    A display name is typed by whoever signed up: it must not pose as an address
+    ("Bank <help@bank.example>"), carry a link, or break the header. Letters, digits,
+    spaces, ' - and a dot ending a word stay; anything else goes; at most 40 characters.
+    """
+    cleaned = _NOT_IN_HEADERS.sub(" ", (display_name or "").replace("_", " "))
+    cleaned = " ".join(re.sub(r"\.(?=\S)", " ", cleaned).split())  # "J. Smith" stays; "evil.example" doesn't
+    for scheme in ("http", "https", "www"):  # "http //x" still reads like a link
+        cleaned = re.sub(rf"\b{scheme}\b", " ", cleaned, flags=re.IGNORECASE)
+    cleaned = " ".join(cleaned.split())[:40].strip()
+    return cleaned or "Someone you know"
+
+
 def invitation(display_name: str | None, supporter_name: str) -> Text:
     who = _who(display_name)
     return Text(
-        subject=f"{who} would like you in their corner",
+        subject=f"{in_header(display_name)} would like you in their corner",
         body=(f"Hi {supporter_name},\n\n"
               f"{who} is looking for a new job and uses Rebound to keep going through the ups "
               f"and downs. They added you as someone they trust. Once in a while, when things "
@@ -39,7 +58,7 @@ def nudge(display_name: str | None, supporter_name: str, reason: str | None) -> 
             f"There's no need to mention this note or to ask for details.")
     if reason:
         body += f"\n\nWhat {who} chose to share: {reason}"
-    return Text(subject=f"{who} could use a kind word", body=body)
+    return Text(subject=f"{in_header(display_name)} could use a kind word", body=body)
 
 
 def good_news(display_name: str | None, supporter_name: str, company: str | None,
@@ -47,7 +66,7 @@ def good_news(display_name: str | None, supporter_name: str, company: str | None
     who = _who(display_name)
     detail = f" for the {role} role at {company}" if company and role else ""
     return Text(
-        subject=f"Good news from {who}",
+        subject=f"Good news from {in_header(display_name)}",
         body=(f"Hi {supporter_name},\n\n"
               f"{who} has received a job offer{detail}! You've been in their corner through "
               f"the search, and they wanted you to know. A quick congratulations would mean a lot."),

@@ -6,11 +6,12 @@ import secrets
 from flask import Blueprint, g
 from sqlalchemy import select, update
 
-from services.notifier import clock, support_network
+from services.notifier import clock, mail_limits, support_network
 from services.notifier.models import Delivery, Supporter
 from services.notifier.schemas import FREQUENCIES, supporter_in, supporter_out
 from services.notifier.secrets_at_rest import encrypt, mask
 from shared.pagination import paginate
+from services.notifier.channels.destinations import refuse_private_target
 from shared.web import ApiError, json_body
 
 bp = Blueprint("supporters", __name__)
@@ -41,6 +42,12 @@ def _set_address(supporter: Supporter, fields: dict) -> None:
         supporter.apprise_masked = mask(fields["apprise_url"])
 
 
+def _limited(session, supporter: Supporter) -> None:
+    """429 past the invitations one person may send, or one address may receive, in a day."""
+    address = supporter.email or f"apprise:{supporter.apprise_masked}"
+    mail_limits.allow(session, supporter.user_id, address, "invitation", clock.now())
+
+
 @bp.get("/supporters")
 def list_supporters():
     """The support network, newest first, each with its status."""
@@ -53,6 +60,7 @@ def list_supporters():
 def create_supporter():
     """Add a supporter; they get an invitation and nothing else until they confirm."""
     fields = json_body(supporter_in)
+    refuse_private_target(fields, "apprise_url", g.runtime.settings.allow_private_targets)
     with g.runtime.sessions.begin() as session:
         supporter = Supporter(user_id=g.user_id, status="invited", nonce=secrets.token_hex(16),
                               share_details=False, nudges_enabled=True, min_days_between=7,
@@ -61,6 +69,7 @@ def create_supporter():
         _set_address(supporter, fields)
         session.add(supporter)
         session.flush()
+        _limited(session, supporter)
         support_network.invite(session, supporter)
         return supporter_out.dump(supporter), 201
 
@@ -69,6 +78,7 @@ def create_supporter():
 def update_supporter(supporter_id: int):
     """Change a supporter; a new address means a new invitation (and a new confirmation)."""
     fields = json_body(supporter_in, partial=True)
+    refuse_private_target(fields, "apprise_url", g.runtime.settings.allow_private_targets)
     with g.runtime.sessions.begin() as session:
         supporter = get_supporter_or_404(session, supporter_id)
         _apply(supporter, fields)
@@ -86,6 +96,7 @@ def _reinvite(session, supporter: Supporter) -> None:
     supporter.nonce, supporter.status = secrets.token_hex(16), "invited"
     supporter.confirmed_at = supporter.unsubscribed_at = None
     session.flush()
+    _limited(session, supporter)
     support_network.invite(session, supporter)
 
 
@@ -97,6 +108,7 @@ def resend_invitation(supporter_id: int):
         if supporter.status != "invited":
             raise ApiError(409, "conflict", f"This supporter is already {supporter.status}; "
                            "there's no invitation to resend.")
+        _limited(session, supporter)
         support_network.invite(session, supporter)
         return supporter_out.dump(supporter)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from shared.events import make_event, validate_event
+from shared.events import IMPORT_BATCH_ROWS, make_event, validate_event
 from shared.outbox import add_to_outbox
 
 
@@ -38,4 +38,22 @@ def emit_many(session: Session, specs: list[tuple[str, str, dict]], producer: st
     return events
 
 
-__all__ = ["build_events", "emit_many", "validate_event"]
+def emit_imported(session: Session, user_id: str, histories: list[list[tuple[str, dict]]],
+                  producer: str) -> list[dict]:
+    """An import's events as `applications.imported`, IMPORT_BATCH_ROWS applications per event.
+
+    Each application's history stays in one event, in order. Returns every inner
+    event ({id, type, data}), so rows can name the event that recorded them.
+    """
+    inner_all: list[dict] = []
+    specs = []
+    for start in range(0, len(histories), IMPORT_BATCH_ROWS):
+        inner = [{"id": str(uuid.uuid4()), "type": type, "data": data}
+                 for history in histories[start:start + IMPORT_BATCH_ROWS] for type, data in history]
+        inner_all.extend(inner)
+        specs.append(("applications.imported", user_id, {"events": inner}))
+    add_to_outbox(session, build_events(specs, producer))  # the first is validated whole
+    return inner_all
+
+
+__all__ = ["build_events", "emit_imported", "emit_many", "validate_event"]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.tracker import csv_formats as fmt
-from services.tracker.bulk_events import emit_many
+from services.tracker.bulk_events import emit_imported
 from services.tracker.commands import PRODUCER
 from services.tracker.import_rows import ImportRow, RowSkipped, read_row
 from services.tracker.matching import channel_of, company_key, fingerprint, tags_text
@@ -42,8 +42,9 @@ def _refuse(code: str, message: str, status: int = 422) -> ApiError:
 def read_csv(data: bytes, max_bytes: int) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of an uploaded file, or a 4xx saying what is wrong with it."""
     if len(data) > max_bytes:
-        raise _refuse("too_large", f"The file is over {max_bytes // (1024 * 1024) or 1} MB; "
-                      "try splitting it or exporting a shorter date range.", 413)
+        raise _refuse("too_large", f"That file is too big for us: we take files up to "
+                      f"{max_bytes // (1024 * 1024) or 1} MB. Try splitting it, or exporting a shorter "
+                      "date range.", 413)
     if not data.strip():
         raise _refuse("empty_file", "The file is empty.")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -56,13 +57,51 @@ def read_csv(data: bytes, max_bytes: int) -> tuple[list[str], list[list[str]]]:
         delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
+    _refuse_nul(text)
     try:
-        table = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+        table, last_start = _rows_of(text, delimiter)
     except csv.Error as exc:
         raise _refuse("not_csv", f"We couldn't read this as CSV ({exc}).") from None
+    _refuse_unclosed_quote(text, delimiter, last_start)
     if len(table) < 2:
         raise _refuse("empty_file", "The file has no rows under its header.")
     return table[0], table[1:]
+
+
+def _refuse_nul(text: str) -> None:
+    # Past the first 4 KB a NUL would reach the database (PostgreSQL refuses it): the
+    # dry run and the import must refuse the same file the same way.
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise _refuse("not_csv", f"We found a NUL character on line {line}, which CSV files don't "
+                      "contain. Please export the file as CSV again, or remove it, and try once more.")
+
+
+def _rows_of(text: str, delimiter: str) -> tuple[list[list[str]], int]:
+    """The non-blank rows, and the line the last row started on."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    table, start, last_start = [], 1, 1
+    for row in reader:
+        last_start, start = start, reader.line_num + 1
+        if any(c.strip() for c in row):
+            table.append(row)
+    return table, last_start
+
+
+def _refuse_unclosed_quote(text: str, delimiter: str, last_start: int) -> None:
+    """A quote never closed swallows the rest of the file into one cell: say where it opened."""
+    offset = 0
+    for _ in range(last_start - 1):
+        offset = text.index("\n", offset) + 1
+    try:
+        list(csv.reader(io.StringIO(text[offset:]), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return  # strict mode's other complaints are quirks Excel tolerates; so do we
+        raise _refuse("unclosed_quote", f"The quote (\") opened on line {last_start} is never closed, "
+                      "so everything after it would be read as one cell. Please check that line "
+                      "and try again.") from None
 
 
 def plan(session: Session, user_id: str, headers: list[str], table: list[list[str]],
@@ -127,20 +166,23 @@ def commit(session: Session, user_id: str, result: Plan) -> list[int]:
     by_print = dict(session.execute(select(Application.fingerprint, Application.id).where(
         Application.user_id == user_id, Application.fingerprint.is_not(None))).all())
     ids = [by_print[row.fingerprint] for row in result.rows]
-    changes, rejections, specs = [], {}, []
+    changes, rejections, histories = [], {}, []
     for app_id, row, app in zip(ids, result.rows, values):
-        specs.append(("application.created", user_id, {
+        history = [("application.created", {
             "application_id": app_id, "company": app["company"], "role": app["role"],
             "source": app.get("source"), "role_category": app.get("role_category"),
-            "applied_on": app["applied_on"].isoformat()}))
+            "applied_on": app["applied_on"].isoformat()})]
         previous = None
         for changed_on, stage in row.history:
             changes.append({"application_id": app_id, "user_id": user_id, "from_stage": previous,
                             "to_stage": stage, "changed_on": changed_on, "created_at": now})
             if previous is not None:
-                specs.extend(_stage_events(user_id, app_id, app, row, previous, stage, changed_on))
+                history.extend((t, d) for t, _, d in _stage_events(user_id, app_id, app, row, previous,
+                                                                   stage, changed_on))
             previous = stage
-    events = emit_many(session, specs, PRODUCER)
+        histories.append(history)
+    # History travels in bulk (applications.imported), so it never holds up anyone's live events.
+    events = emit_imported(session, user_id, histories, PRODUCER)
     for event in events:
         if event["type"] == "application.rejected":
             data = event["data"]

@@ -14,15 +14,24 @@ _SCHEMAS = {
     "ContactOut": schemas.ContactOut, "RoundIn": schemas.RoundIn, "RoundOut": schemas.RoundOut,
     "SettingsIn": schemas.SettingsIn, "SettingsOut": schemas.SettingsOut,
 }
+_TEXT = {"type": "string"}
 _LIST_PARAMS = [
-    {"name": n, "in": "query", "schema": {"type": "string"}, "description": d} for n, d in (
-        ("stage", "one stage or several, comma separated"), ("source", "a channel, or text in the source"),
-        ("company", "part of the company name"), ("tag", "one tag"),
-        ("applied_from", "YYYY-MM-DD"), ("applied_to", "YYYY-MM-DD"),
-        ("q", "text in the company, role or notes"), ("archived", "0 (default), 1 or all"),
-        ("sort", "id, applied_on, company, updated_at or excitement; prefix - for descending"),
-        ("limit", "1 to 1000, default 50"), ("cursor", "next_cursor of the previous page"))
+    {"name": n, "in": "query", "schema": schema, "description": d} for n, schema, d in (
+        ("stage", _TEXT, "one stage or several, comma separated"),
+        ("source", _TEXT, "a channel, or text in the source"),
+        ("company", _TEXT, "part of the company name"), ("tag", _TEXT, "one tag"),
+        ("applied_from", {"type": "string", "format": "date"}, "YYYY-MM-DD"),
+        ("applied_to", {"type": "string", "format": "date"}, "YYYY-MM-DD"),
+        ("q", _TEXT, "text in the company, role or notes"),
+        ("archived", {"type": "string", "enum": ["0", "1", "all"]}, "0 (default), 1 or all"),
+        ("sort", {"type": "string", "enum": [p + k for k in ("id", "applied_on", "company", "updated_at",
+                                                              "excitement") for p in ("", "-")]},
+         "prefix - for descending"),
+        ("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "1 to 1000, default 50"),
+        ("cursor", _TEXT, "next_cursor of the previous page"))
 ]
+# Ids are row ids: a number no column can hold is never found (404).
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 _ERROR = {"description": "error", "content": {_JSON: {"schema": {"type": "object", "properties": {
     "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                                                "fields": {"type": "object"}}}}}}}}
@@ -58,9 +67,10 @@ def _paths() -> dict[str, dict]:
         "/applications/{id}/ghost": {"post": _op("Confirm an application went quiet")},
         "/applications/{id}/ghost/dismiss": {"post": _op("Keep waiting on this one")},
         "/applications/import": {"post": {"summary": "Import a CSV (dry_run=1 previews)", "parameters": [
-            {"name": "dry_run", "in": "query", "schema": {"type": "string"}}],
-            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
-                "file": {"type": "string", "format": "binary"}}}}}},
+            {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]}}],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}}}}}},
             "responses": {"200": {"description": "preview or result"}, "4XX": _ERROR}}},
         "/applications/export.csv": {"get": _op("Export as CSV", answer={"type": "string"}, content="text/csv")},
         "/applications/export.json": {"get": _op("Export as JSON", answer={"type": "object"})},
@@ -89,5 +99,7 @@ def build_spec() -> dict:
         if name not in spec.components.schemas:  # nested schemas register themselves
             spec.components.schema(name, schema=schema)
     for path, operations in _paths().items():
-        spec.path(path=path, operations=operations)
+        ids = [{"name": n, "in": "path", "required": True, "schema": _ID} for n in ("id", "item_id")
+               if f"{{{n}}}" in path]
+        spec.path(path=path, operations=operations, parameters=ids or None)
     return spec.to_dict()

@@ -7,6 +7,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from services.tracker.matching import CHANNELS
 from shared.events import REJECTION_REASONS, STAGES
+from shared.strict_fields import StrictBool
 
 WORK_MODES = ("onsite", "hybrid", "remote")
 SALARY_PERIODS = ("year", "month", "week", "day", "hour")
@@ -100,7 +101,7 @@ class RoundIn(_In):
 
 
 class SettingsIn(_In):
-    auto_ghost = fields.Bool(required=True)
+    auto_ghost = StrictBool(required=True)
 
 
 def utc_stamp() -> fields.DateTime:
@@ -169,7 +170,7 @@ class ApplicationOut(Schema):
     resume_version = fields.Str(allow_none=True)
     cover_letter_version = fields.Str(allow_none=True)
     tags = fields.List(fields.Str())
-    archived = fields.Bool()
+    archived = StrictBool()
     notes = fields.Str(allow_none=True)
     stage = fields.Str()
     stage_since = fields.Date(allow_none=True)
@@ -185,7 +186,7 @@ class ApplicationOut(Schema):
 
 
 class SettingsOut(Schema):
-    auto_ghost = fields.Bool()
+    auto_ghost = StrictBool()
 
 
 application_in = ApplicationIn()

@@ -82,6 +82,7 @@ def world(tmp_path, monkeypatch):
     monkeypatch.setenv("REBOUND_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("REBOUND_SMTP_URL", f"smtp://127.0.0.1:{controller.port}/")
     monkeypatch.setenv("REBOUND_BASE_URL", "https://rebound.example")
+    monkeypatch.setenv("REBOUND_ALLOW_PRIVATE_TARGETS", "true")  # the sinks listen on loopback
     settings = load_settings()
     migrate_service("notifier", settings)
     runtime = Runtime.build("notifier", settings)

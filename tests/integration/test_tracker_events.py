@@ -71,7 +71,11 @@ def test_each_change_publishes_its_event_to_the_coach(tracker_runtime):
     assert [e["type"] for e in events] == [
         "application.created", "application.updated", "application.stage_changed", "interview.scheduled",
         "application.rejected", "application.rejection_retracted", "application.archived",
-        "application.stage_changed", "application.ghosted", "application.deleted",
+        "application.stage_changed", "application.ghosted", "application.deleted"]
+    # The import's history goes to the coach's bulk queue, in one chunk.
+    [chunk] = [json.loads(m.body) for m in drain_queue(tracker_runtime.settings.bus_url, "coach.bulk")]
+    assert chunk["type"] == "applications.imported"
+    assert [e["type"] for e in chunk["data"]["events"]] == [
         "application.created", "application.stage_changed", "application.offer_received"]
     rejected, retracted = events[4], events[5]
     assert retracted["data"]["rejection_event_id"] == rejected["id"]

@@ -46,7 +46,8 @@ class ServiceClient:
 
 @pytest.fixture
 def make_service(tmp_path, monkeypatch):
-    """A factory: make_service("tracker") -> ServiceClient on a fresh database under tmp_path."""
+    """A factory: make_service("tracker") -> ServiceClient on a fresh database under tmp_path
+    (or on `database_url`, e.g. a PostgreSQL database from pg_database)."""
     for name in list(os.environ):
         if name.startswith("REBOUND_"):
             monkeypatch.delenv(name)
@@ -55,7 +56,9 @@ def make_service(tmp_path, monkeypatch):
     monkeypatch.setenv("REBOUND_SECRET_KEY", "security-suite-secret-key-0123456789abcdef")
     built: list[Runtime] = []
 
-    def _make(service: str) -> ServiceClient:
+    def _make(service: str, database_url: str | None = None) -> ServiceClient:
+        if database_url:
+            monkeypatch.setenv(f"REBOUND_{service.upper()}_DATABASE_URL", database_url)
         settings = load_settings()
         migrate_service(service, settings)
         runtime = Runtime.build(service, settings)

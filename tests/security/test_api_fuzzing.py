@@ -1,5 +1,7 @@
 """Schemathesis against the tracker's OpenAPI document, in-process: generated requests,
-valid and not, never get a 5xx, and answers match the schemas the document declares."""
+valid and not, never get a 5xx, and answers match the schemas the document declares.
+With every check it has (`--checks all`: what the document calls invalid is refused,
+what it calls valid is accepted, 405s carry `Allow`) the run is a known gap, marked below."""
 from __future__ import annotations
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+
 from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402
 
 from shared.auth import HEADER  # noqa: E402
@@ -15,7 +18,8 @@ MAX_EXAMPLES = 30
 CHECKS = (not_a_server_error, response_schema_conformance)
 
 
-def fuzz_operations(schema, headers: dict, max_examples: int = MAX_EXAMPLES, call=None) -> tuple[int, list[str]]:
+def fuzz_operations(schema, headers: dict, max_examples: int = MAX_EXAMPLES, call=None,
+                    checks=CHECKS) -> tuple[int, list[str]]:
     """Run every operation of `schema`; (operations run, one line per failure)."""
     failures, ran = [], 0
     for result in schema.get_all_operations():
@@ -27,11 +31,11 @@ def fuzz_operations(schema, headers: dict, max_examples: int = MAX_EXAMPLES, cal
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
         def run(case):
             response = call(case) if call else case.call(headers=headers)
-            case.validate_response(response, checks=CHECKS, headers=headers)
+            case.validate_response(response, checks=list(checks) if checks else None, headers=headers)
 
         try:
             run()
-        except Exception as exc:  # one line per operation, so every broken one is listed at once
+        except (Exception, BaseExceptionGroup) as exc:  # one line per operation: every broken one is listed
             failures.append(f"{operation.method.upper()} {operation.path}: {str(exc).strip()[:600]}")
     return ran, failures
 
@@ -43,4 +47,16 @@ def test_the_tracker_api_survives_generated_requests(make_service):
     schema = schemathesis.openapi.from_wsgi("/openapi.json", svc.app)
     ran, failures = fuzz_operations(schema, {HEADER: svc.token("alice")})
     assert ran >= 20, f"only {ran} operations in the document"
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known gap: the document does not yet say everything the tracker enforces: dates not after "
+    "today, the URL rules of `url`/`profile_url`, stage lists and cursors in queries, the CSV's own "
+    "rules; positive_data_acceptance finds those"))
+def test_the_tracker_api_passes_every_schemathesis_check(make_service):
+    svc = make_service("tracker")
+    assert svc.post("/applications", {"company": "Acme", "role": "Engineer"}).status_code == 201
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", svc.app)
+    ran, failures = fuzz_operations(schema, {HEADER: svc.token("alice")}, checks=None)
     assert failures == [], "\n".join(failures)

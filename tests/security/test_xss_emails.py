@@ -29,7 +29,7 @@ def _apply(svc, event):
 
 def _mails(data_dir) -> list[email.message.EmailMessage]:
     return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            for path in sorted((data_dir / "mail").glob("*.eml"))]
+            for path in sorted((data_dir / "mail").rglob("*.eml"))]
 
 
 def test_names_and_prompts_are_escaped_in_html_mail(make_service):

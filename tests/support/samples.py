@@ -46,6 +46,10 @@ SAMPLE_DATA: dict[str, dict] = {
         "due_at": "2025-03-12T09:00:00+00:00",
     },
     "notification.delivered": {"notification_id": 5, "channel": "inbox"},
+    "applications.imported": {"events": [{
+        "id": "5b0f7c7e-3d43-4d38-9f7e-6f1b2c3d4e5f", "type": "application.created",
+        "data": {"application_id": 1, "company": "Acme", "role": "Engineer", "source": None,
+                 "role_category": None, "applied_on": "2025-03-01"}}]},
 }
 
 

@@ -4,6 +4,7 @@ The dispatcher picks the sender by kind; tests pass their own mapping.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ class Message:
     one_click: bool = False
     settings_url: str | None = None  # where the person chooses what reaches them
     extra: dict = field(default_factory=dict)
+    owner: str | None = None  # the person it is sent for: their .eml files go with them
 
 
 Sender = Callable[[Target, Message], None]
@@ -42,8 +44,9 @@ Sender = Callable[[Target, Message], None]
 def default_senders(settings) -> dict[str, Sender]:
     """The real senders, configured from settings."""
     from services.notifier.channels import apprise, email, webhook
+    allow = settings.allow_private_targets
     return {
         "email": email.EmailSender(settings.smtp_url, settings.data_dir / "mail", settings.mail_from),
-        "apprise": apprise.send,
-        "webhook": webhook.send,
+        "apprise": functools.partial(apprise.send, allow_private=allow),
+        "webhook": functools.partial(webhook.send, allow_private=allow),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 import apprise as apprise_lib
 
 from services.notifier.channels import DeliveryFailed, Message, Target
+from services.notifier.channels.destinations import REFUSED, guarded
 
 
 def understood(url: str) -> bool:
@@ -11,12 +12,14 @@ def understood(url: str) -> bool:
     return apprise_lib.Apprise().add(url)
 
 
-def send(target: Target, message: Message) -> None:
-    notifier = apprise_lib.Apprise()
+def send(target: Target, message: Message, allow_private: bool = False) -> None:
+    # Sequential delivery keeps Apprise's requests on this thread, where the guard is in force.
+    notifier = apprise_lib.Apprise(asset=apprise_lib.AppriseAsset(async_mode=False))
     if not notifier.add(target.address):
         raise DeliveryFailed("Apprise does not recognise this URL")
-    with apprise_lib.LogCapture(level=apprise_lib.logging.WARNING) as captured:
+    with guarded(allow_private) as guard:
         ok = notifier.notify(title=message.subject, body=message.text)
-    if not ok:
-        reason = " ".join(captured.getvalue().split())[:300] or "the service refused the message"
-        raise DeliveryFailed(reason)
+    if guard.refused:
+        raise DeliveryFailed(REFUSED)
+    if not ok:  # Apprise's own log names hosts and ports: not for the person's eyes
+        raise DeliveryFailed("the service did not accept the message")

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from services.notifier import mail_files
 from services.notifier.channels import DeliveryFailed, Message, Target
 
 TIMEOUT_S = 15
@@ -54,7 +55,7 @@ class EmailSender:
     def __call__(self, target: Target, message: Message) -> None:
         mail = render(message, self.from_address, target.address)
         if not self.smtp_url:
-            self._write_file(mail, message.key)
+            self._write_file(mail, message.key, message.owner)
             return
         try:
             self._send_smtp(mail)
@@ -68,10 +69,11 @@ class EmailSender:
             raise DeliveryFailed(f"the mail server refused or could not be reached: "
                                  f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
-    def _write_file(self, mail: EmailMessage, key: str) -> None:
-        self.mail_dir.mkdir(parents=True, exist_ok=True)
+    def _write_file(self, mail: EmailMessage, key: str, owner: str | None) -> None:
+        folder = mail_files.folder_for(self.mail_dir, owner)
+        folder.mkdir(parents=True, exist_ok=True)
         name = key.replace(":", "-").replace("/", "-") + ".eml"
-        (self.mail_dir / name).write_bytes(bytes(mail))
+        (folder / name).write_bytes(bytes(mail))
 
     def _send_smtp(self, mail: EmailMessage) -> None:
         url = urlsplit(self.smtp_url)

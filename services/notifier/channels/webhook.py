@@ -16,6 +16,7 @@ import time
 import requests
 
 from services.notifier.channels import DeliveryFailed, Message, Target
+from services.notifier.channels.destinations import REFUSED, guarded
 
 TIMEOUT_S = 10
 
@@ -32,7 +33,7 @@ def payload(message: Message) -> bytes:
     }, separators=(",", ":")).encode()
 
 
-def send(target: Target, message: Message) -> None:
+def send(target: Target, message: Message, allow_private: bool = False) -> None:
     body = payload(message)
     timestamp = str(int(time.time()))
     headers = {
@@ -42,10 +43,12 @@ def send(target: Target, message: Message) -> None:
         "X-Rebound-Signature": signature(target.secret or "", timestamp, body),
         "X-Rebound-Delivery": message.key,
     }
-    try:
-        response = requests.post(target.address, data=body, headers=headers, timeout=TIMEOUT_S,
-                                 allow_redirects=False)
-    except requests.RequestException as exc:
-        raise DeliveryFailed(f"could not reach the webhook: {type(exc).__name__}") from None
+    with guarded(allow_private) as guard:
+        try:
+            response = requests.post(target.address, data=body, headers=headers, timeout=TIMEOUT_S,
+                                     allow_redirects=False)
+        except requests.RequestException:
+            # One reason for every way of not getting there: which ports answer is nobody's business.
+            raise DeliveryFailed(REFUSED if guard.refused else "the webhook could not be reached") from None
     if not 200 <= response.status_code < 300:
         raise DeliveryFailed(f"the webhook answered HTTP {response.status_code}")

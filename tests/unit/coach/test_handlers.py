@@ -232,3 +232,28 @@ def test_an_application_caught_up_a_day_late_still_counts(make_service):
     svc.post("/goals", {"kind": "applications", "target": 5})
     _deliver(svc, _old(1, NOW.date() - timedelta(days=1), NOW))
     assert _progress_in_the_week_of_now(svc) == 1
+
+
+def _snapshot(svc) -> dict:
+    with svc.runtime.sessions() as session:
+        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in metadata.sorted_tables
+                if "user_id" in t.c}
+
+
+def test_an_imported_chunk_does_what_its_events_would_have_done_alone(make_service, tmp_path, monkeypatch):
+    """applications.imported runs each inner event through the handlers it would have met alone."""
+    earlier = NOW - timedelta(days=40)
+    inner = [_created(1, at=earlier), _rejected(1, stage="applied", at=earlier), _created(2, at=earlier)]
+    monkeypatch.setenv("REBOUND_COACH_DATABASE_URL", f"sqlite:///{tmp_path / 'alone.db'}")
+    alone = make_service()
+    monkeypatch.setenv("REBOUND_COACH_DATABASE_URL", f"sqlite:///{tmp_path / 'chunked.db'}")
+    chunked = make_service()
+    for event in inner:
+        _deliver(alone, event)
+    batch = _event("applications.imported", {"events": [
+        {"id": e["id"], "type": e["type"], "data": e["data"]} for e in inner]}, at=earlier)
+    assert _deliver(chunked, batch) is True
+    assert _deliver(chunked, batch) is False  # a chunk delivered twice acts once
+    assert _snapshot(chunked) == _snapshot(alone)
+    assert sum(_snapshot(chunked).values()) > 0
+    assert sorted(chunked.outbox_types()) == sorted(alone.outbox_types())

@@ -195,7 +195,7 @@ def test_import_refuses_a_file_far_above_the_import_limit(client, upstream, sett
     too_big = b"x" * (settings.import_max_bytes + 256 * 1024)
     response = client.post("/api/v1/applications/import", headers=api_user[1],
                            data={"file": (io.BytesIO(too_big), "huge.csv")})
-    assert response.status_code == 413 and response.json["error"]["code"] == "request_entity_too_large"
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
     assert upstream.seen == []
 
 

@@ -30,7 +30,7 @@ def test_channels_are_validated_masked_and_encrypted_at_rest(notifier):
 def test_send_a_test_returns_the_result(notifier):
     made = notifier.post("/channels", {"kind": "apprise", "target": SECRET_URL}).json
     ok = notifier.post(f"/channels/{made['id']}/test").json
-    assert ok == {"ok": True, "error": None}
+    assert ok == {"ok": True, "result": "delivered", "error": None}
     [(target, message)] = notifier.recorder.sent
     assert target.address == SECRET_URL and "test" in message.subject.lower()
     notifier.recorder.failing.add("apprise")

@@ -143,7 +143,7 @@ def test_the_scheduler_loop_sends_due_mail_as_eml_files_and_stops(notifier, tmp_
     loop = threading.Thread(target=scheduler.run, args=(notifier.runtime, stop), daemon=True)
     loop.start()
     try:
-        [eml] = wait_for(lambda: list((tmp_path / "mail").glob("*.eml")), timeout=10)
+        [eml] = wait_for(lambda: list((tmp_path / "mail").rglob("*.eml")), timeout=10)
     finally:
         stop.set()
         loop.join(timeout=5)

@@ -26,14 +26,15 @@ def test_a_repeated_source_makes_nothing_and_reads_nothing_more(notifier):
     assert len(notifier.deliveries()) == 1
 
 
-def test_sending_one_delivery_reads_twice_and_writes_twice(notifier):
+def test_sending_one_email_reads_three_times_and_writes_three_times(notifier):
     notifier.register()
     notifier.send("PATCH", "/preferences", {"topics": {"wins": "immediate"}})
     _win(notifier, 1)
     [row] = notifier.deliveries()
     with statements(notifier.runtime.engine) as seen:
         assert notifier.dispatcher.deliver(row.id) == "sent"
-    # Claim (UPDATE), its row with channel, item and account (SELECT); record: SELECT, UPDATE.
-    assert [s.split()[0] for s in seen] == ["UPDATE", "SELECT", "SELECT", "UPDATE"]
+    # Claim (UPDATE), its row with channel, item and account (SELECT); an e-mail checks the
+    # instance's hourly ceiling (SELECT count) and counts itself (INSERT); record: SELECT, UPDATE.
+    assert [s.split()[0] for s in seen] == ["UPDATE", "SELECT", "SELECT", "INSERT", "SELECT", "UPDATE"]
     [(target, message)] = notifier.recorder.sent
     assert target.address == "alice@example.org" and message.kind == "win"

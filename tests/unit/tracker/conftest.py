@@ -42,9 +42,17 @@ class Tracker:
         return response.json
 
     def events(self, type: str | None = None) -> list[dict]:
+        """The outbox's events, an import's history unpacked from its applications.imported chunks."""
         with self.runtime.sessions() as session:
             payloads = session.scalars(select(outbox.c.payload).order_by(outbox.c.id)).all()
-        return [p for p in payloads if type is None or p["type"] == type]
+        unpacked = []
+        for payload in payloads:
+            unpacked.extend(payload["data"]["events"] if payload["type"] == "applications.imported" else [payload])
+        return [p for p in unpacked if type is None or p["type"] == type]
+
+    def outbox_types(self) -> list[str]:
+        with self.runtime.sessions() as session:
+            return [p["type"] for p in session.scalars(select(outbox.c.payload).order_by(outbox.c.id))]
 
     def types(self) -> list[str]:
         return [e["type"] for e in self.events()]

@@ -145,3 +145,13 @@ def test_export_json_and_log_filter_by_date_range(tracker):
     assert "January &lt;b&gt;Co&lt;/b&gt;" in log and "March Co" not in log
     assert "@media print" in log and "Waiting to hear back" in log
     assert tracker.get("/applications/export.csv?from=someday").status_code == 422
+
+
+def test_imported_history_travels_in_chunks_not_one_event_per_row(tracker):
+    rows = "".join(f"Company {i},Engineer,2026-01-{1 + i % 28:02d},rejected\n" for i in range(450))
+    answer = _upload(tracker, ("company,role,applied on,status\n" + rows).encode())
+    assert answer.status_code == 200 and len(answer.json["created_ids"]) == 450
+    assert tracker.outbox_types() == ["applications.imported"] * 3  # 200 + 200 + 50 applications
+    inner = tracker.events()
+    assert len([e for e in inner if e["type"] == "application.created"]) == 450
+    assert len([e for e in inner if e["type"] == "application.rejected"]) == 450
