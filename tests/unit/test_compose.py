@@ -146,7 +146,9 @@ def names_settings_read(monkeypatch) -> set[str]:
             return super().__getitem__(key)
 
     with monkeypatch.context() as patch:
-        patch.setattr(config, "os", types.SimpleNamespace(environ=Recorder()))
+        real_os = {name: getattr(os, name) for name in dir(os) if not name.startswith("__")}
+        patch.setattr(config, "os", types.SimpleNamespace(**{**real_os, "environ": Recorder(
+            {"REBOUND_SECRET_KEY": "x" * 40, "REBOUND_INTERNAL_SECRET": "y" * 40})}))
         config.load_settings()
     return {name for name in asked if name.startswith("REBOUND_")}
 

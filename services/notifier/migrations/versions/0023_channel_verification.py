@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 
 revision = '0023'
-down_revision = '0002'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
