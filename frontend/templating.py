@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import Flask
+
+from frontend import cards, labels
 
 from frontend.charts import sparkline
 from frontend.login import current_user
@@ -65,7 +68,15 @@ def install_template_helpers(app: Flask) -> None:
         htmx_config=HTMX_CONFIG,
         nav_links=NAV_LINKS,
         sparkline=sparkline,
+        today_iso=lambda: date.today().isoformat(),
+        work_modes=cards.WORK_MODES,
+        salary_periods=cards.PERIODS,
     )
+    app.add_template_filter(cards.short_day, "short_day")
+    app.add_template_filter(cards.fold_parts, "fold_parts")
+    app.add_template_filter(cards.salary, "salary")
+    app.add_template_filter(labels.source_label, "source_label")
+    app.add_template_filter(labels.feedback_label, "feedback_label")
     app.add_template_filter(lambda k: GOAL_LABELS.get(k, k), "goal_label")
     app.add_template_filter(lambda s: STAGE_LABELS.get(s, s), "stage_label")
     app.add_template_filter(lambda r: REASON_LABELS.get(r, r), "reason_label")
