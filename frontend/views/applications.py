@@ -229,3 +229,4 @@ def _back(application_id: int, recorded: bool = True) -> str | None:
 
 
 from frontend.views import ghosts  # noqa: E402,F401  (its routes join this blueprint)
+from frontend.views import calendar  # noqa: E402,F401  (its routes join this blueprint)

@@ -19,7 +19,7 @@ _LIST_PARAMS = [
         ("stage", "one stage or several, comma separated"), ("source", "a channel, or text in the source"),
         ("company", "part of the company name"), ("tag", "one tag"),
         ("applied_from", "YYYY-MM-DD"), ("applied_to", "YYYY-MM-DD"),
-        ("q", "text in the company, role or notes"), ("archived", "0 (default), 1 or all"),
+        ("q", "text in the company, role, notes, source or a rejection's feedback"), ("archived", "0 (default), 1 or all"),
         ("sort", "id, applied_on, company, updated_at or excitement; prefix - for descending"),
         ("limit", "1 to 1000, default 50"), ("cursor", "next_cursor of the previous page"))
 ]
@@ -69,6 +69,12 @@ def _paths() -> dict[str, dict]:
         "/ghost-candidates": {"get": _op("Applications that may have gone quiet", answer=app_list)},
         "/stats": {"get": _op("Numbers for the dashboard", answer={"type": "object"})},
         "/stats/stages": {"get": _op("How many applications sit in each stage", answer={"type": "object"})},
+        "/calendar/key": {"get": _op("Whether a private calendar feed exists", answer={"type": "object"}),
+                          "post": _op("Make a new feed key (older ones stop working)", answer={"type": "object"},
+                                      status="201"),
+                          "delete": _op("Turn the calendar feed off", answer=None, status="204")},
+        "/calendar/events": {"get": _op("Rounds and follow-ups for the feed", answer={"type": "object"}, params=[
+            {"name": "key", "in": "query", "required": True, "schema": {"type": "string"}}])},
         "/settings": {"get": _op("Tracker settings", answer="SettingsOut"),
                       "patch": _op("Change tracker settings", "SettingsIn", answer="SettingsOut")},
     }

@@ -149,3 +149,89 @@ def test_drag_and_drop_and_the_keyboard_move(page, stack):
     page.goto("/applications")
     shoot(page, "board")
     assert page.console_errors == [], page.console_errors
+
+
+def test_true_dates_every_field_and_interviews_in_a_calendar(page, stack):
+    from icalendar import Calendar
+    from zoneinfo import ZoneInfo
+
+    register(page, "dates@example.com")
+    add(page, "Initech", "Analyst", applied_on=(date.today() - timedelta(days=30)).isoformat())
+    page.goto("/applications")
+    page.locator("li.card", has_text="Initech").get_by_role("link", name="Initech").click()
+
+    # Back-dated steps land where they belong in the timeline, whatever order they are entered in.
+    screening, interview = date.today() - timedelta(days=20), date.today() - timedelta(days=10)
+    for stage, on in (("interview", interview), ("screening", screening)):
+        page.get_by_label("Move to").select_option(stage)
+        page.get_by_label("When did this happen?").fill(on.isoformat())
+        page.get_by_role("button", name="Save the step").click()
+        expect(page.locator("#notices")).to_contain_text("Updated")
+        expect(page.locator("ol.timeline")).to_contain_text(f"{on.day} {on:%b} · ")
+    steps = page.locator("ol.timeline li").all_inner_texts()
+    assert [s.split(" · ")[1] for s in steps] == ["Applied", "Screening", "Interviewing"], steps
+    assert steps[1].startswith(f"{screening.day} {screening:%b}"), steps
+
+    # Salary and tags: edited, shown, and a tag leads to the board filtered by it.
+    page.locator("summary", has_text="Edit the details").click()
+    page.locator("#edit-salary_min").fill("52000")
+    page.locator("#edit-salary_max").fill("58000")
+    page.locator("#edit-salary_currency").fill("GBP")
+    page.locator("#edit-salary_period").select_option("year")
+    page.locator("#edit-tags").fill("fintech, dream job")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#notices")).to_contain_text("Saved")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("£52k–£58k a year")
+    facts.get_by_role("link", name="dream job").click()
+    expect(page.locator("li.card")).to_have_count(1)
+    expect(page.locator("li.card")).to_contain_text("Initech")
+    page.locator("li.card", has_text="Initech").get_by_role("link", name="Initech").click()
+
+    # An interview round with a time in New York; its own .ics, and the subscribed feed.
+    day = date.today() + timedelta(days=5)
+    page.locator("summary", has_text="Add a round").click()
+    page.locator("#round-on").fill(day.isoformat())
+    page.locator("#round-at").fill("09:00")
+    page.locator("#round-minutes").fill("45")
+    page.locator("#round-zone").fill("America/New_York")
+    page.locator("#round-video").fill("https://meet.example.com/initech")
+    page.get_by_label("Who you'll meet").fill("Bill Lumbergh")
+    page.get_by_role("button", name="Add round").click()
+    expect(page.locator("#notices")).to_contain_text("Interview round added")
+    expect(page.locator("#rounds")).to_contain_text("09:00")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Add to my calendar")).click()
+    one = Calendar.from_ical(Path(download_info.value.path()).read_bytes())
+    (event,) = one.walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert start == datetime_in(day, 9, 0, "America/New_York"), start
+    assert event.decoded("dtend") - start == timedelta(minutes=45)
+    assert "Initech" in str(event["summary"])
+    shoot(page, "application")
+    assert page.console_errors == [], page.console_errors
+
+    page.goto("/applications/calendar")
+    page.get_by_role("button", name="Make my calendar address").click()
+    feed_url = page.get_by_label("Calendar address", exact=True).input_value()
+    # A calendar app subscribes without any session: the address is the pass.
+    reply = requests.get(feed_url, timeout=10)
+    assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("text/calendar")
+    feed = Calendar.from_ical(reply.content)
+    rounds = [e for e in feed.walk("VEVENT") if "Initech" in str(e["summary"])]
+    start = rounds[0].decoded("dtstart")
+    # the person's zone is UTC (the account's default): 09:00 in New York is this hour there
+    assert start.astimezone(ZoneInfo("UTC")) == datetime_in(day, 9, 0, "America/New_York").astimezone(ZoneInfo("UTC"))
+    # a new address switches the old one off
+    page.goto("/applications/calendar")
+    page.get_by_role("button", name="Make a new address").click()
+    assert requests.get(feed_url, timeout=10).status_code == 404
+    page.get_by_role("button", name="Switch it off").click()
+    expect(page.locator("#notices")).to_contain_text("switched off")
+    assert page.console_errors == [], page.console_errors
+
+
+def datetime_in(day: date, hour: int, minute: int, zone: str):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
