@@ -9,10 +9,10 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 BAR_GAP = 10
-LABEL_WIDTH = 170
-CHART_WIDTH = 420
-LABEL_CHARS = 22  # per line; two lines, then an ellipsis (the tooltip and the table have it whole)
-VALUE_ROOM = 90  # right of the longest bar, for "1 of 1 · 100%"
+LABEL_WIDTH = 150
+CHART_WIDTH = 360
+LABEL_CHARS = 19  # per line; two lines, then an ellipsis (the tooltip and the table have it whole)
+VALUE_ROOM = 84  # right of the longest bar, for "1 of 1 · 100%"
 
 
 def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: str, css: str) -> Markup:

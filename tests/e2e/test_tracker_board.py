@@ -235,3 +235,28 @@ def datetime_in(day: date, hour: int, minute: int, zone: str):
     from datetime import datetime
     from zoneinfo import ZoneInfo
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
+
+
+def test_the_tracker_pages_log_nothing_to_the_console_in_light_or_dark(page, stack):
+    register(page, "quiet@example.com")
+    add(page, "Vandelay", "Importer", notes="A long note. " * 300, source="linkedin")
+    paths = ["/applications", "/applications?view=table", "/applications/new", "/applications/calendar",
+             "/insights", "/import/log"]
+    page.goto("/applications")
+    page.locator("li.card", has_text="Vandelay").get_by_role("link", name="Vandelay").click()
+    paths.append(page.url)
+    # a long note is folded: the page stays a page, not a scroll of text
+    expect(page.locator("#notes details.more summary")).to_have_text(re.compile("Show more"))
+    assert page.evaluate("document.documentElement.scrollHeight") < 3000
+    page.goto("/import/log")
+    expect(page.locator("table")).to_contain_text("LinkedIn")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for path in paths:
+            page.goto(path)
+            expect(page.locator("h1")).to_be_visible()
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert background == "rgb(28, 29, 32)", background  # the dark paper colour
+    page.goto("/insights")
+    shoot(page, "insights")
+    assert page.console_errors == [], page.console_errors
