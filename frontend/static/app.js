@@ -19,6 +19,8 @@ function setUpBoard(root) {
       group: "board", draggable: "li[data-movable]", animation: 120,
       filter: "details, input, select, button, textarea", preventOnFilter: false,
       forceFallback: true, fallbackTolerance: 4, ghostClass: "card-ghost", chosenClass: "card-chosen",
+      // on a touch screen a short hold starts a drag, so a swipe still scrolls the columns
+      delay: 200, delayOnTouchOnly: true,
       onEnd: function (event) { cardDropped(board, event); }
     });
   });

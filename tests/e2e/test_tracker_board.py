@@ -21,6 +21,7 @@ expect = playwright_api.expect
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 SHOTS = Path(__file__).parent / "screenshots"
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -70,6 +71,9 @@ def add(page, company: str, role: str, **extra: str) -> None:
     page.goto("/applications")
     page.get_by_role("link", name="Add an application").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an application")
+    if not (SHOTS / "tracker-new-desktop-light.png").exists():
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "tracker-new-desktop-light.png"), full_page=True)
     page.get_by_label("Company").fill(company)
     page.get_by_label("Role", exact=True).fill(role)
     for name, value in extra.items():
@@ -138,6 +142,8 @@ def test_drag_and_drop_and_the_keyboard_move(page, stack):
     dialog = page.locator("#reject-dialog")
     expect(dialog).to_be_visible()
     expect(column(page, "applied")).to_contain_text("Hooli")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "tracker-reject-dialog-desktop-light.png"))
     dialog.get_by_label("What they said, if anything").select_option("position_filled")
     dialog.get_by_role("button", name="Record it").click()
     expect(page.locator("#notices")).to_contain_text("Recorded")
@@ -231,6 +237,14 @@ def test_true_dates_every_field_and_interviews_in_a_calendar(page, stack):
     assert page.console_errors == [], page.console_errors
 
 
+def axe_findings(page) -> list:
+    """Serious or critical accessibility problems axe-core finds on the page as it is."""
+    page.evaluate(AXE)  # evaluated by the browser's debugger, which the page's CSP does not govern
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def datetime_in(day: date, hour: int, minute: int, zone: str):
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -250,11 +264,14 @@ def test_the_tracker_pages_log_nothing_to_the_console_in_light_or_dark(page, sta
     assert page.evaluate("document.documentElement.scrollHeight") < 3000
     page.goto("/import/log")
     expect(page.locator("table")).to_contain_text("LinkedIn")
+    problems = []
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         for path in paths:
             page.goto(path)
             expect(page.locator("h1")).to_be_visible()
+            problems += [(scheme, path, finding) for finding in axe_findings(page)]
+    assert problems == [], problems
     background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert background == "rgb(28, 29, 32)", background  # the dark paper colour
     page.goto("/insights")
