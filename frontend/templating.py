@@ -25,9 +25,13 @@ NAV_LINKS = (("dashboard.index", "Today"), ("applications.index", "Applications"
              ("settings.index", "Settings"))
 
 # htmx settings, read from a <meta> tag: no eval, no injected <style> (both break
-# the CSP), whole pages on history restore, and form feedback (422) swapped in.
+# the CSP; the indicator's CSS is in app.css instead), whole pages on history
+# restore, and form feedback (422) swapped in.
 HTMX_CONFIG = json.dumps({
     "includeIndicatorStyles": False,
+    # htmx copies these from old elements to new ones while settling, with setAttribute: a
+    # style attribute (the board's drag leaves some) would be an inline style the CSP refuses.
+    "attributesToSettle": ["class", "width", "height"],
     "allowEval": False,
     "allowScriptTags": False,
     "historyRestoreAsHxRequest": False,
