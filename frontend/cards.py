@@ -5,6 +5,7 @@ from datetime import date
 
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
 PERIODS = {"year": "a year", "month": "a month", "week": "a week", "day": "a day", "hour": "an hour"}
+PERIOD_CHOICES = {"year": "Year", "month": "Month", "week": "Week", "day": "Day", "hour": "Hour"}
 WORK_MODES = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
 
 

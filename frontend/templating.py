@@ -74,7 +74,7 @@ def install_template_helpers(app: Flask) -> None:
         sparkline=sparkline,
         today_iso=lambda: date.today().isoformat(),
         work_modes=cards.WORK_MODES,
-        salary_periods=cards.PERIODS,
+        salary_periods=cards.PERIOD_CHOICES,
     )
     app.add_template_filter(cards.short_day, "short_day")
     app.add_template_filter(cards.fold_parts, "fold_parts")

@@ -98,3 +98,20 @@ def test_card_facts_in_whole_units():
     assert cards.salary({}) == ""
     head, tail = cards.fold_parts("word " * 400)
     assert head and tail and len(head) <= 600 and (head + " " + tail).split() == ("word " * 400).split()
+
+
+def test_the_rejection_form_comes_alone_for_the_board_and_as_a_page_without_javascript(client, services, signed_in):
+    services.reply("tracker", "GET", "/applications/1", APP)
+    fragment = text(client.get("/applications/1/reject?filters=tag%3Dremote", headers={"HX-Request": "true"}))
+    assert "<html" not in fragment and 'name="received_on"' in fragment and 'value="tag=remote"' in fragment
+    page = text(client.get("/applications/1/reject"))
+    assert "<html" in page and "Record a rejection" in page and 'name="next" value="board"' in page
+
+
+def test_a_rejection_with_its_date_goes_back_to_the_board(client, services, signed_in):
+    services.reply("tracker", "POST", "/applications/1/rejection", APP, status=201)
+    reply = client.post("/applications/1/rejection", data={
+        "received_on": "2025-03-28", "reason": "position_filled", "next": "board", "filters": "tag=remote",
+        "csrf_token": signed_in.csrf()})
+    assert reply.status_code == 302 and reply.headers["Location"].endswith("/applications?tag=remote")
+    assert services.calls_to("tracker", "POST")[-1].json == {"received_on": "2025-03-28", "reason": "position_filled"}
