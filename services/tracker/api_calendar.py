@@ -12,7 +12,7 @@ import secrets
 from datetime import date, timedelta
 
 from flask import Blueprint, g, request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from services.tracker.api_details import CLOSED_STAGES
 from services.tracker.models import Application, InterviewRound, TrackerSettings
@@ -76,7 +76,9 @@ def _rounds(session, since: date) -> list[dict]:
     query = (select(InterviewRound, Application.company, Application.role)
              .join(Application, InterviewRound.application_id == Application.id)
              .where(InterviewRound.user_id == g.user_id, Application.user_id == g.user_id,
-                    Application.archived.is_(False), InterviewRound.scheduled_on >= since)
+                    Application.archived.is_(False), InterviewRound.scheduled_on >= since,
+                    # a round still ahead of an application that has ended is off the calendar
+                    or_(InterviewRound.scheduled_on < date.today(), Application.stage.not_in(CLOSED_STAGES)))
              .order_by(InterviewRound.scheduled_on, InterviewRound.id))
     return [{**round_out.dump(r), "application_id": r.application_id, "company": company, "role": role}
             for r, company, role in session.execute(query)]

@@ -41,3 +41,12 @@ def test_the_feed_answers_only_to_the_current_key(tracker):
     assert tracker.delete("/calendar/key").status_code == 204
     assert tracker.get(f"/calendar/events?key={second}").status_code == 404
     assert tracker.get("/calendar/key").json["active"] is False
+
+
+def test_a_round_ahead_of_an_ended_application_leaves_the_feed(tracker):
+    app = tracker.create(company="Gone")
+    _round(tracker, app["id"])
+    key = tracker.post("/calendar/key").json["key"]
+    assert [r["company"] for r in tracker.get(f"/calendar/events?key={key}").json["rounds"]] == ["Gone"]
+    tracker.post(f"/applications/{app['id']}/rejection", {})
+    assert tracker.get(f"/calendar/events?key={key}").json["rounds"] == []
