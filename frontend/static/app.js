@@ -57,3 +57,17 @@ document.addEventListener("click", function (event) {
 });
 
 if (typeof htmx !== "undefined") { htmx.onLoad(setUpBoard); }
+
+// After a move from the keyboard, focus returns to the moved card (its link) in the fresh board,
+// rather than falling back to the top of the page.
+var movedCard = null;
+document.addEventListener("htmx:configRequest", function (event) {
+  var card = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("li.card") : null;
+  movedCard = card ? card.dataset.id : null;
+});
+document.addEventListener("htmx:afterSettle", function () {
+  if (!movedCard) { return; }
+  var link = document.querySelector("li.card[data-id='" + movedCard + "'] .card-title a");
+  movedCard = null;
+  if (link) { link.focus(); }
+});

@@ -70,14 +70,18 @@ def board_context(user_id: str, filters: dict) -> dict:
     for r in context.pop("rounds_ahead"):
         by_app.setdefault(r.get("application_id"), []).append(r)
     facts = {a["id"]: cards.card_facts(a, by_app.get(a["id"], []), today) for a in shown}
-    query = urlencode({k: v for k, v in request.args.items() if k in FILTER_KEYS} if request.method == "GET"
-                      else parse_qsl(request.form.get("filters", "")))
     context.update(filters=filters, shown=shown, columns=_columns(shown, filters), sorts=SORTS,
-                   facts=facts, filter_query=query)
+                   facts=facts, filter_query=_filter_query(filters))
     return context
 
 
-FILTER_KEYS = ("q", "stage", "tag", "sort", "view", "hide_closed")
+def _filter_query(filters: dict) -> str:
+    """The filters as a query string, so a move or a rejection returns to the same view."""
+    given = {"q": filters["q"], "stage": filters["stage"], "tag": filters["tag"],
+             "sort": "" if filters["sort"] == "-id" else filters["sort"],
+             "view": "" if filters["view"] == "board" else filters["view"],
+             "hide_closed": "1" if filters["hide_closed"] else ""}
+    return urlencode({k: v for k, v in given.items() if v})
 
 
 def rounds_ahead(user_id: str, today) -> dict:

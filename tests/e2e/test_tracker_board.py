@@ -136,6 +136,8 @@ def test_drag_and_drop_and_the_keyboard_move(page, stack):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(column(page, "interview")).to_contain_text("Globex")
+    # focus comes back to the card that moved, in its new column
+    expect(column(page, "interview").get_by_role("link", name="Globex")).to_be_focused()
 
     # Dropping on "Not this time" asks about the rejection first; the card stays until it is recorded.
     drag(page, page.locator("li.card", has_text="Hooli"), column(page, "rejected"))
