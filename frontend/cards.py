@@ -75,8 +75,13 @@ def next_step(app: dict, rounds: list[dict], today: date) -> str:
 
 def card_facts(app: dict, rounds: list[dict], today: date) -> dict:
     """The few lines a card shows under the company and role."""
-    since = app.get("stage_since") or app.get("applied_on")
-    return {"age": days_ago(since, today), "next": next_step(app, rounds, today), "salary": salary(app)}
+    since = days_ago(app.get("stage_since") or app.get("applied_on"), today)
+    age = f"{AGE_WORDS.get(app.get('stage'), 'Moved here')} {since}" if since else ""
+    return {"age": age, "next": next_step(app, rounds, today), "salary": salary(app)}
+
+
+AGE_WORDS = {"saved": "Saved", "applied": "Applied", "rejected": "Closed", "withdrawn": "Closed",
+             "ghosted": "Went quiet", "accepted": "Accepted", "offer": "Offer came"}
 
 
 def fold_parts(text: str | None, at: int = 600) -> tuple[str, str]:

@@ -96,6 +96,8 @@ def test_card_facts_in_whole_units():
     assert cards.days_ago("2026-11-06", today) == "4 weeks ago"
     assert cards.salary({"salary_min": 45, "salary_currency": "USD", "salary_period": "hour"}) == "from $45 an hour"
     assert cards.salary({}) == ""
+    assert cards.card_facts({"stage": "interview", "stage_since": "2026-12-03"}, [], today)["age"] == "Moved here 3 days ago"
+    assert cards.card_facts({"stage": "rejected", "stage_since": "2026-12-06"}, [], today)["age"] == "Closed today"
     head, tail = cards.fold_parts("word " * 400)
     assert head and tail and len(head) <= 600 and (head + " " + tail).split() == ("word " * 400).split()
 
