@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import Flask
+
+from frontend import cards, labels
 
 from frontend.charts import sparkline
 from frontend.login import current_user
@@ -22,9 +25,13 @@ NAV_LINKS = (("dashboard.index", "Today"), ("applications.index", "Applications"
              ("settings.index", "Settings"))
 
 # htmx settings, read from a <meta> tag: no eval, no injected <style> (both break
-# the CSP), whole pages on history restore, and form feedback (422) swapped in.
+# the CSP; the indicator's CSS is in app.css instead), whole pages on history
+# restore, and form feedback (422) swapped in.
 HTMX_CONFIG = json.dumps({
     "includeIndicatorStyles": False,
+    # htmx copies these from old elements to new ones while settling, with setAttribute: a
+    # style attribute (the board's drag leaves some) would be an inline style the CSP refuses.
+    "attributesToSettle": ["class", "width", "height"],
     "allowEval": False,
     "allowScriptTags": False,
     "historyRestoreAsHxRequest": False,
@@ -65,7 +72,15 @@ def install_template_helpers(app: Flask) -> None:
         htmx_config=HTMX_CONFIG,
         nav_links=NAV_LINKS,
         sparkline=sparkline,
+        today_iso=lambda: date.today().isoformat(),
+        work_modes=cards.WORK_MODES,
+        salary_periods=cards.PERIOD_CHOICES,
     )
+    app.add_template_filter(cards.short_day, "short_day")
+    app.add_template_filter(cards.fold_parts, "fold_parts")
+    app.add_template_filter(cards.salary, "salary")
+    app.add_template_filter(labels.source_label, "source_label")
+    app.add_template_filter(labels.feedback_label, "feedback_label")
     app.add_template_filter(lambda k: GOAL_LABELS.get(k, k), "goal_label")
     app.add_template_filter(lambda s: STAGE_LABELS.get(s, s), "stage_label")
     app.add_template_filter(lambda r: REASON_LABELS.get(r, r), "reason_label")

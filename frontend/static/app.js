@@ -7,3 +7,67 @@ document.addEventListener("htmx:xhr:progress", function (event) {
   bar.hidden = false;
   bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
 });
+
+// The board: drag a card to another column to move it (posted through htmx, so the board
+// comes back fresh). Dropping on "Not this time" asks about the rejection first. Each card's
+// "Move" form does the same without a mouse, and without JavaScript.
+function setUpBoard(root) {
+  var board = root.querySelector ? root.querySelector("[data-board]") : null;
+  if (!board || typeof Sortable === "undefined") { return; }
+  board.querySelectorAll(".board-list").forEach(function (list) {
+    Sortable.create(list, {
+      group: "board", draggable: "li[data-movable]", animation: 120,
+      filter: "details, input, select, button, textarea", preventOnFilter: false,
+      forceFallback: true, fallbackTolerance: 4, ghostClass: "card-ghost", chosenClass: "card-chosen",
+      // on a touch screen a short hold starts a drag, so a swipe still scrolls the columns
+      delay: 200, delayOnTouchOnly: true,
+      onEnd: function (event) { cardDropped(board, event); }
+    });
+  });
+}
+
+function cardDropped(board, event) {
+  if (event.from === event.to) { return; }
+  var card = event.item, stage = event.to.dataset.stage;
+  if (stage === "rejected") {
+    event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
+    openRejection(card.dataset.rejectUrl);
+    return;
+  }
+  htmx.ajax("POST", card.dataset.moveUrl, {
+    source: card, target: "#board", swap: "outerHTML",
+    values: {stage: stage, next: "board", filters: board.dataset.filters || ""}
+  });
+}
+
+function openRejection(url) {
+  var dialog = document.getElementById("reject-dialog");
+  if (!dialog) { window.location.href = url; return; }
+  htmx.ajax("GET", url, {target: "#reject-dialog-body", swap: "innerHTML"}).then(function () {
+    dialog.showModal();
+    var first = dialog.querySelector("select, input, textarea");
+    if (first) { first.focus(); }
+  });
+}
+
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-close-dialog]") : null;
+  var dialog = button && button.closest("dialog");
+  if (dialog) { dialog.close(); }
+});
+
+if (typeof htmx !== "undefined") { htmx.onLoad(setUpBoard); }
+
+// After a move from the keyboard, focus returns to the moved card (its link) in the fresh board,
+// rather than falling back to the top of the page.
+var movedCard = null;
+document.addEventListener("htmx:configRequest", function (event) {
+  var card = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("li.card") : null;
+  movedCard = card ? card.dataset.id : null;
+});
+document.addEventListener("htmx:afterSettle", function () {
+  if (!movedCard) { return; }
+  var link = document.querySelector("li.card[data-id='" + movedCard + "'] .card-title a");
+  movedCard = null;
+  if (link) { link.focus(); }
+});

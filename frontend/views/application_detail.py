@@ -5,8 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from marshmallow import Schema, ValidationError, fields, validate
 
 from frontend import panels, services
-from frontend.login import current_user_id, login_required
-from frontend.schemas import REQUIRED, Trimmed, clean_form
+from frontend.login import current_user, current_user_id, login_required
+from frontend.time_zones import zone_choices
+from frontend.schemas import REQUIRED, Trimmed, at_most, clean_form
 from frontend.views.render import fragment_or_page, is_fragment_request
 
 bp = Blueprint("application_detail", __name__, url_prefix="/applications")
@@ -16,21 +17,28 @@ ROUND_KINDS = {"phone": "Phone call", "technical": "Technical", "onsite": "On si
 
 
 class NoteIn(Schema):
-    body = Trimmed(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=20000))
+    body = Trimmed(required=True, error_messages=REQUIRED, validate=[validate.Length(min=1), at_most(20000)])
 
 
 class ContactIn(Schema):
-    name = Trimmed(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=200))
-    title = Trimmed(validate=validate.Length(max=200))
-    email = fields.Email()
-    phone = Trimmed(validate=validate.Length(max=50))
+    name = Trimmed(required=True, error_messages=REQUIRED, validate=[validate.Length(min=1), at_most(200)])
+    title = Trimmed(allow_none=True, validate=at_most(200))
+    email = fields.Email(allow_none=True, error_messages={"invalid": "An e-mail address like name@example.com."})
+    phone = Trimmed(allow_none=True, validate=at_most(50))
+    profile_url = fields.Url(allow_none=True, validate=at_most(2000), error_messages={"invalid": "A web address like https://…"})
 
 
 class RoundIn(Schema):
     scheduled_on = fields.Date(required=True, error_messages=REQUIRED)
+    starts_at = fields.Time(allow_none=True, format="%H:%M", error_messages={"invalid": "A time like 14:30."})
+    timezone = Trimmed(allow_none=True, validate=at_most(64))
+    duration_minutes = fields.Int(allow_none=True, validate=validate.Range(
+        5, 1440, error="Between 5 minutes and a whole day (1440)."))
+    location = Trimmed(allow_none=True, validate=at_most(500))
+    video_url = fields.Url(allow_none=True, validate=at_most(2000), error_messages={"invalid": "A web address like https://…"})
     kind = fields.Str(required=True, validate=validate.OneOf(tuple(ROUND_KINDS)))
-    interviewer = Trimmed(validate=validate.Length(max=200))
-    notes = Trimmed(validate=validate.Length(max=20000))
+    interviewer = Trimmed(allow_none=True, validate=at_most(200))
+    notes = Trimmed(allow_none=True, validate=at_most(20000))
 
 
 ITEMS = {"notes": (NoteIn, "Note saved."), "contacts": (ContactIn, "Contact added."),
@@ -78,7 +86,8 @@ def show(application_id: int):
     """The detail page."""
     context = detail_context(current_user_id(), application_id)
     context.update(round_kinds=ROUND_KINDS, errors=None, drafts=None,
-                   waiting=request.args.get("recorded") == "1")
+                   waiting=request.args.get("recorded") == "1", open_rejection=request.args.get("reject") == "1",
+                   time_zones=zone_choices((current_user() or {}).get("timezone")))
     return render_template("application.html", **context)
 
 
@@ -110,7 +119,8 @@ def add_item(application_id: int, kind: str):
                                    **panels.service_fields(reply)})
     except ValidationError as exc:
         context = {**detail_context(user_id, application_id), "round_kinds": ROUND_KINDS,
-                   "errors": {kind: exc.messages}, "drafts": {kind: request.form}, "waiting": False}
+                   "errors": {kind: exc.messages}, "drafts": {kind: request.form}, "waiting": False,
+                   "time_zones": zone_choices((current_user() or {}).get("timezone"))}
         return fragment_or_page("application_detail", "application", context, 422)
     flash(success)
     return redirect(url_for(".show", application_id=application_id) + f"#{kind}")

@@ -7,11 +7,11 @@ application_detail blueprint; application_detail.py imports this module at its e
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError
 
 from frontend import panels, services
 from frontend.login import current_user_id, login_required
-from frontend.schemas import ApplicationIn, Trimmed, clean
+from frontend.schemas import ApplicationIn, Tags, clean
 from frontend.views.actions import act, explain
 from frontend.views.application_detail import ITEMS, bp
 
@@ -20,8 +20,7 @@ ITEM_WORDS = {"notes": ("Note updated.", "Note removed."), "contacts": ("Contact
 
 
 class ApplicationEdit(ApplicationIn):
-    location = Trimmed(allow_none=True, validate=validate.Length(max=200))
-    follow_up_on = fields.Date(allow_none=True)
+    """Every field the add form has; an emptied one is cleared (tags become none at all)."""
 
 
 def patch_form(schema: Schema, form) -> dict:
@@ -30,7 +29,7 @@ def patch_form(schema: Schema, form) -> dict:
     payload = clean(schema, given)
     for name in schema.fields:
         if name in form and name not in given and not schema.fields[name].required:
-            payload[name] = None
+            payload[name] = [] if isinstance(schema.fields[name], Tags) else None
     return payload
 
 
@@ -50,7 +49,7 @@ def _send_form(schema: Schema, method: str, path: str, success: str, back: str):
 @bp.post("/<int:application_id>/edit")
 @login_required
 def edit(application_id: int):
-    """Change the company, role, dates, link or notes."""
+    """Change any of the application's own fields."""
     return _send_form(ApplicationEdit(), "PATCH", f"/applications/{application_id}", "Saved.",
                       _detail(application_id))
 

@@ -1,18 +1,22 @@
 """The applications: a board by stage and a table, plus adding and moving them along."""
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError
 
-from frontend import panels, services
-from frontend.login import current_user_id, login_required
+from frontend import cards, panels, services
+from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ApplicationIn, RejectionIn, StageIn, clean_form
+from frontend.views.actions import explain
 from frontend.views.render import (
     after_change,
     dashboard_context,
     fragment_or_page,
     is_fragment_request,
 )
+from frontend.views.upcoming import local_today
 from shared.events import STAGES
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -21,34 +25,87 @@ SORTS = {"-id": "Newest first", "id": "Oldest first", "company": "Company A–Z"
          "-applied_on": "Applied most recently", "-updated_at": "Recently changed"}
 
 
-def _filters() -> dict:
+# With no filter the board keeps a drop target for every step of the way; other columns show when used.
+PIPELINE_COLUMNS = ("applied", "screening", "interview", "final_interview", "offer", "rejected")
+
+
+def _filters(args=None) -> dict:
     """The board's filters from the query string, kept only if they make sense."""
-    args = request.args
+    args = request.args if args is None else args
     stage = args.get("stage") if args.get("stage") in STAGES else ""
     return {"q": args.get("q", "").strip()[:200], "stage": stage,
+            "tag": args.get("tag", "").strip()[:50],
             "sort": args.get("sort") if args.get("sort") in SORTS else "-id",
             "view": "table" if args.get("view") == "table" else "board",
             "hide_closed": args.get("hide_closed") == "1"}
+
+
+def _columns(shown: list[dict], filters: dict) -> list[tuple[str, list[dict]]]:
+    """Columns for the stages the filters allow: a filtered view shows only columns with cards."""
+    narrowed = bool(filters["q"] or filters["stage"] or filters["tag"])
+    columns = []
+    for stage in STAGES:
+        if filters["hide_closed"] and stage in panels.CLOSED_STAGES:
+            continue
+        cards = [a for a in shown if a.get("stage") == stage]
+        if cards or (not narrowed and stage in PIPELINE_COLUMNS):
+            columns.append((stage, cards))
+    return columns
+
+
+def board_context(user_id: str, filters: dict) -> dict:
+    """The applications the filters pick, as columns, with what each card says."""
+    from frontend.views.ghosts import ghosts_panel  # it imports this module
+
+    user = current_user() or {}
+    today = local_today(user.get("timezone"))
+    params = {k: filters[k] for k in ("q", "stage", "sort", "tag") if filters[k]}
+    context = panels.gather(lambda: panels.applications_panel(user_id, params),
+                            lambda: ghosts_panel(user_id),
+                            lambda: rounds_ahead(user_id, today))
+    shown = context["applications"]
+    if filters["hide_closed"]:
+        shown = [a for a in shown if a.get("stage") not in panels.CLOSED_STAGES]
+    by_app: dict = {}
+    for r in context.pop("rounds_ahead"):
+        by_app.setdefault(r.get("application_id"), []).append(r)
+    facts = {a["id"]: cards.card_facts(a, by_app.get(a["id"], []), today) for a in shown}
+    context.update(filters=filters, shown=shown, columns=_columns(shown, filters), sorts=SORTS,
+                   facts=facts, filter_query=_filter_query(filters))
+    return context
+
+
+def _filter_query(filters: dict) -> str:
+    """The filters as a query string, so a move or a rejection returns to the same view."""
+    given = {"q": filters["q"], "stage": filters["stage"], "tag": filters["tag"],
+             "sort": "" if filters["sort"] == "-id" else filters["sort"],
+             "view": "" if filters["view"] == "board" else filters["view"],
+             "hide_closed": "1" if filters["hide_closed"] else ""}
+    return urlencode({k: v for k, v in given.items() if v})
+
+
+def rounds_ahead(user_id: str, today) -> dict:
+    """Interview rounds in the next quarter, for the cards' "next step"."""
+    try:
+        found = panels.items("tracker", "/rounds/upcoming", user_id, {"days": 90, "from": today.isoformat()})
+    except services.ServiceUnavailable:
+        found = []
+    return {"rounds_ahead": found}
 
 
 @bp.get("")
 @login_required
 def index():
     """Every application, as a board by stage or as a sortable table."""
-    from frontend.views.ghosts import ghosts_panel  # it imports this module
-
-    filters = _filters()
-    params = {k: filters[k] for k in ("q", "stage", "sort") if filters[k]}
-    user_id = current_user_id()
-    context = panels.gather(lambda: panels.applications_panel(user_id, params),
-                            lambda: ghosts_panel(user_id))
-    shown = context["applications"]
-    if filters["hide_closed"]:
-        shown = [a for a in shown if a.get("stage") not in panels.CLOSED_STAGES]
-    columns = [(stage, [a for a in shown if a.get("stage") == stage]) for stage in STAGES
-               if not (filters["hide_closed"] and stage in panels.CLOSED_STAGES)]
-    context.update(filters=filters, shown=shown, columns=columns, sorts=SORTS)
+    context = board_context(current_user_id(), _filters())
     return fragment_or_page("board", "applications", context)
+
+
+@bp.get("/new")
+@login_required
+def new():
+    """A page of its own to add an application, with every field."""
+    return render_template("application_new.html", errors={}, draft={})
 
 
 def _submit(schema: Schema, path: str, form_key: str, success, back: str | None = None):
@@ -63,15 +120,41 @@ def _submit(schema: Schema, path: str, form_key: str, success, back: str | None 
         errors = {"_schema": [panels.service_message(reply)], **panels.service_fields(reply)}
         return _with_errors(user_id, form_key, errors)
     message = success(reply) if callable(success) else success
+    if request.form.get("next") == "board":
+        filters = _filters(dict(parse_qsl(request.form.get("filters", ""))))
+        return after_change(message, "board", lambda: board_context(user_id, filters), back)
     return after_change(message, "applications", lambda: panels.applications_panel(user_id), back)
 
 
 def _with_errors(user_id: str, form_key: str, errors: dict):
     """The panel (or whole dashboard) again, with the form as it was sent and what to fix."""
+    if request.form.get("next") == "new":
+        return render_template("application_new.html", errors=errors, draft=request.form), 422
+    if request.form.get("next") == "board":
+        return _board_with_problem(user_id, errors)
+    if request.form.get("next") == "detail" and request.view_args:
+        flash(explain(errors), "error")
+        return redirect(url_for("application_detail.show", application_id=request.view_args["application_id"]))
     context = (panels.applications_panel(user_id) if is_fragment_request()
                else dashboard_context(user_id))
     context.update(errors={form_key: errors}, drafts={form_key: request.form})
     return fragment_or_page("applications", "dashboard", context, 422)
+
+
+def _board_with_problem(user_id: str, errors: dict):
+    """The board as it is, with what went wrong said in the notices (htmx) or flashed (no JS)."""
+    message = explain(errors)
+    if not is_fragment_request():
+        flash(message, "error")
+        return redirect(url_for("applications.index") + _query_suffix())
+    filters = _filters(dict(parse_qsl(request.form.get("filters", ""))))
+    body = render_template("_partials/board.html", **board_context(user_id, filters))
+    return body + render_template("_partials/notice_oob.html", message=message, tone="error"), 422
+
+
+def _query_suffix() -> str:
+    query = request.form.get("filters", "")
+    return f"?{query}" if query else ""
 
 
 def _added(reply) -> str:
@@ -89,7 +172,8 @@ def _added(reply) -> str:
 @login_required
 def add():
     """Add an application to the pipeline."""
-    return _submit(ApplicationIn(), "/applications", "new", _added)
+    back = url_for("applications.index") if request.form.get("next") == "new" else None
+    return _submit(ApplicationIn(), "/applications", "new", _added, back)
 
 
 @bp.post("/<int:application_id>/stage")
@@ -97,7 +181,7 @@ def add():
 def move(application_id: int):
     """Move an application to another stage."""
     return _submit(StageIn(), f"/applications/{application_id}/stage", f"stage-{application_id}",
-                   "Updated. Every step counts.", _back(application_id))
+                   "Updated. Every step counts.", _back(application_id, recorded=False))
 
 
 @bp.post("/<int:application_id>/rejection")
@@ -107,6 +191,20 @@ def record_rejection(application_id: int):
     return _submit(RejectionIn(), f"/applications/{application_id}/rejection",
                    f"reject-{application_id}", lambda reply: _after_rejection(application_id),
                    _back(application_id))
+
+
+@bp.get("/<int:application_id>/reject")
+@login_required
+def reject_form(application_id: int):
+    """The rejection form on its own: the board's dialog (htmx) or a page (without JavaScript)."""
+    reply = services.call("tracker", "GET", f"/applications/{application_id}", current_user_id(),
+                          timeout=panels.PANEL_TIMEOUT)
+    if not reply.ok:
+        abort(404 if reply.status == 404 else 503)
+    context = {"application": reply.body, "back": "board", "filter_query": request.args.get("filters", "")}
+    if is_fragment_request():
+        return render_template("_partials/rejection_form.html", **context)
+    return render_template("application_reject.html", **context)
 
 
 def _after_rejection(application_id: int) -> str:
@@ -122,15 +220,17 @@ def _after_rejection(application_id: int) -> str:
             "Your coach has a few thoughts for you when you're ready.")
 
 
-def _back(application_id: int) -> str | None:
+def _back(application_id: int, recorded: bool = True) -> str | None:
     """Forms on the board or detail page return there without JavaScript."""
     where = request.form.get("next", "")
     if where == "detail":
-        return url_for("application_detail.show", application_id=application_id, recorded=1)
+        return url_for("application_detail.show", application_id=application_id,
+                       **({"recorded": 1} if recorded else {})) + ("" if recorded else "#history-title")
     if where == "board":
-        return url_for("applications.index")
+        return url_for("applications.index") + _query_suffix()
     return None
 
 
 
 from frontend.views import ghosts  # noqa: E402,F401  (its routes join this blueprint)
+from frontend.views import calendar  # noqa: E402,F401  (its routes join this blueprint)

@@ -126,4 +126,6 @@ def retract_rejection(app_id: int):
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     from services.tracker.api_details import bp as details_bp
     from services.tracker.api_data import bp as data_bp
-    return create_service_app(__name__, runtime or Runtime.build("tracker", settings), bp, details_bp, data_bp)
+    from services.tracker.api_calendar import bp as calendar_bp
+    return create_service_app(__name__, runtime or Runtime.build("tracker", settings), bp, details_bp, data_bp,
+                              calendar_bp)

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from shared.events import STAGES
 
 ALIASES = {
-    "company": ("company", "company name", "employer", "organization", "organisation"),
+    "company": ("company", "company name", "employer", "employer name", "organization", "organisation"),
     "role": ("role", "title", "position", "job title", "job position", "job"),
     "stage": ("stage", "status", "list", "list name"),
     "applied_on": ("applied on", "date applied", "applied", "application date", "applied date",
                    "created", "date created", "created at", "created date"),
-    "url": ("url", "link", "job url", "job link", "posting url"),
+    "url": ("url", "link", "job url", "job link", "posting url", "job posting url"),
     "location": ("location",),
     "work_mode": ("work mode", "workplace type"),
     "salary": ("salary", "compensation"),
@@ -23,7 +23,7 @@ ALIASES = {
     "source": ("source",),
     "channel": ("channel",),
     "role_category": ("role category", "category"),
-    "notes": ("notes", "note"),
+    "notes": ("notes", "note", "description"),
     "excitement": ("excitement",),
     "follow_up_on": ("follow up date", "follow up on", "follow up"),
     "resume_version": ("resume version", "resume name", "resume"),
@@ -53,15 +53,34 @@ _DATE_FORMATS = ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%m/%d/%y %I:%M %p"
 _CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# Trackers that flatten a job object into columns prefix its fields ("job.companyName", "job_title").
+_PREFIXES = ("job ", "application ", "opportunity ")
+
+
 def normalise_header(header: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", header.lower()).split())
+    """Any header style to lower-case words: "companyName", "company_name", "Company Name",
+    "COMPANY-NAME" and "company.name" all read "company name"."""
+    spaced = _CAMEL.sub(" ", header.strip().lstrip("\ufeff"))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", spaced.lower()).split())
+
+
+def field_for(header: str) -> str | None:
+    """Our field for a column header, also when a flattening prefix ("job.") comes before it."""
+    name = normalise_header(header)
+    if name in _BY_ALIAS:
+        return _BY_ALIAS[name]
+    for prefix in _PREFIXES:
+        if name.startswith(prefix) and name[len(prefix):] in _BY_ALIAS:
+            return _BY_ALIAS[name[len(prefix):]]
+    return None
 
 
 def map_headers(headers: list[str]) -> dict[int, str]:
     """Column index -> our field, first column wins when two mean the same."""
     mapping: dict[int, str] = {}
     for index, header in enumerate(headers):
-        field = _BY_ALIAS.get(normalise_header(header))
+        field = field_for(header)
         if field and field not in mapping.values():
             mapping[index] = field
     return mapping

@@ -74,6 +74,17 @@ def outcome(app: Application) -> str:
     }.get(app.stage, app.stage)
 
 
+CHANNEL_WORDS = {"job_board": "A job board", "referral": "A referral", "company_site": "The company's site",
+                 "recruiter": "A recruiter", "networking": "Networking", "linkedin": "LinkedIn", "other": "Elsewhere"}
+
+
+def channel(app: Application) -> str:
+    """Where it was found, in words: the source as the person wrote it, never one of our codes."""
+    if app.source:
+        return CHANNEL_WORDS.get(app.source, app.source)
+    return CHANNEL_WORDS.get(app.channel, app.channel or "")
+
+
 def to_html_log(apps: list[Application], start: date | None, end: date | None, today: date) -> str:
     return _templates.get_template("application_log.html").render(
-        apps=apps, start=start, end=end, today=today, outcome=outcome)
+        apps=apps, start=start, end=end, today=today, outcome=outcome, channel=channel)

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
 from services.tracker import list_items
 from services.tracker.matching import CHANNELS, company_key
-from services.tracker.models import Application, Note
+from services.tracker.models import Application, Note, Rejection
 from shared.events import STAGES
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.web import ApiError
@@ -76,8 +76,10 @@ def filtered(user_id: str, args) -> Select:
     if text := args.get("q"):
         like = f"%{text}%"
         in_notes = exists().where(Note.application_id == Application.id, Note.body.ilike(like))
+        in_feedback = exists().where(Rejection.application_id == Application.id, Rejection.feedback.ilike(like))
         query = query.where(or_(Application.company.ilike(like), Application.role.ilike(like),
-                                Application.notes.ilike(like), in_notes))
+                                Application.notes.ilike(like), Application.source.ilike(like),
+                                in_notes, in_feedback))
     return query
 
 

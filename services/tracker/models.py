@@ -1,10 +1,10 @@
 """The tracker's tables: applications, their history, rejections and details."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, Time, UniqueConstraint,
 )
 from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -152,6 +152,12 @@ class InterviewRound(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     scheduled_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # a wall-clock time in `timezone` (IANA name); without a time the round is a whole-day entry
+    starts_at: Mapped[time | None] = mapped_column(Time)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(String(500))
+    video_url: Mapped[str | None] = mapped_column(String(2000))
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     interviewer: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
@@ -165,6 +171,9 @@ class TrackerSettings(Base):
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     auto_ghost: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=false(), default=False)
+    # SHA-256 of the private calendar feed's key; None: no feed (or it was revoked)
+    calendar_key_hash: Mapped[str | None] = mapped_column(String(64))
+    calendar_key_created_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 

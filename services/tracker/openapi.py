@@ -22,7 +22,7 @@ _LIST_PARAMS = [
         ("company", _TEXT, "part of the company name"), ("tag", _TEXT, "one tag"),
         ("applied_from", {"type": "string", "format": "date"}, "YYYY-MM-DD"),
         ("applied_to", {"type": "string", "format": "date"}, "YYYY-MM-DD"),
-        ("q", _TEXT, "text in the company, role or notes"),
+        ("q", _TEXT, "text in the company, role, notes, source or a rejection's feedback"),
         ("archived", {"type": "string", "enum": ["0", "1", "all"]}, "0 (default), 1 or all"),
         ("sort", {"type": "string", "enum": [p + k for k in ("id", "applied_on", "company", "updated_at",
                                                               "excitement") for p in ("", "-")]},
@@ -79,6 +79,12 @@ def _paths() -> dict[str, dict]:
         "/ghost-candidates": {"get": _op("Applications that may have gone quiet", answer=app_list)},
         "/stats": {"get": _op("Numbers for the dashboard", answer={"type": "object"})},
         "/stats/stages": {"get": _op("How many applications sit in each stage", answer={"type": "object"})},
+        "/calendar/key": {"get": _op("Whether a private calendar feed exists", answer={"type": "object"}),
+                          "post": _op("Make a new feed key (older ones stop working)", answer={"type": "object"},
+                                      status="201"),
+                          "delete": _op("Turn the calendar feed off", answer=None, status="204")},
+        "/calendar/events": {"get": _op("Rounds and follow-ups for the feed", answer={"type": "object"}, params=[
+            {"name": "key", "in": "query", "required": True, "schema": {"type": "string"}}])},
         "/settings": {"get": _op("Tracker settings", answer="SettingsOut"),
                       "patch": _op("Change tracker settings", "SettingsIn", answer="SettingsOut")},
     }

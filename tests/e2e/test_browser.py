@@ -131,8 +131,9 @@ def test_the_daily_journey(page, stack):
 
     page.get_by_role("link", name="Applications").click()
     card = page.locator("li.card", has_text="Globex")
+    card.locator("summary", has_text="Move").click()
     card.get_by_label("Move Globex to").select_option("interview")
-    card.get_by_role("button", name="Move").click()
+    card.get_by_role("button", name="Move it").click()
     expect(page.locator("#col-interview")).to_contain_text("Interviewing (1)")
     check_page(page, "03-board")
     page.set_viewport_size({"width": 390, "height": 844})

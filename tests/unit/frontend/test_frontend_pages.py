@@ -191,7 +191,26 @@ def test_insights_draw_charts_with_tables(client, full, signed_in):
     body = text(client.get("/insights"))
     assert body.count('role="img"') >= 5
     assert "<desc id=\"funnel-desc\">Applied: 3; Interviewing: 1</desc>" in body
-    assert "Show as a table" in body and "<td>50%</td>" in body
+    assert "Show as a table" in body and "<td>1 of 2 · 50%</td>" in body
+    # weeks read as dates, and two check-ins are not yet a line
+    assert "<th scope=\"row\">31 Mar 2025</th>" in body and "once you've checked in 3 times" in body
+
+
+def test_labels_are_whole_in_a_tooltip_and_the_mood_line_has_a_scale_and_dates(client, full, signed_in):
+    full.reply("coach", "GET", "/insights", {**INSIGHTS, "rejections_by_reason": {"experience": 2},
+                                             "response_rate_by_source": [{"source": "company_site", "applications": 1,
+                                                                          "responses": 1, "rate_pct": 100}]})
+    full.reply("coach", "GET", "/checkins", {"items": [
+        {"id": i, "mood": m, "created_at": f"2025-11-{10 + i}T09:00:00"} for i, m in ((3, 4), (1, 2), (2, 3))],
+        "next_cursor": None})
+    body = text(client.get("/insights"))
+    assert "<title>They wanted different experience</title>" in body
+    assert "The company's site" in body and "1 of 1 · 100%" in body and "company_site" not in body
+    mood = body[body.index('<svg class="chart chart-mood"'):]
+    mood = mood[:mood.index("</svg>")]
+    assert "Really low" in mood and "Really good" in mood
+    assert "11 Nov" in mood and "13 Nov" in mood  # first and last check-in, oldest first
+    assert "<title>12 Nov 2025: 3 of 5</title>" in mood
 
 
 def test_network_shows_supporters_channels_and_what_supporters_hear(client, full, signed_in):

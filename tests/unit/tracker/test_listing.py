@@ -13,6 +13,7 @@ def seeded(tracker):
     ids = [tracker.create(**row)["id"] for row in rows]
     tracker.post(f"/applications/{ids[1]}/stage", {"stage": "interview"})
     tracker.post(f"/applications/{ids[3]}/notes", {"body": "Recruiter said Terraform"})
+    tracker.post(f"/applications/{ids[2]}/rejection", {"feedback": "Wanted more Rust on the team"})
     return ids
 
 
@@ -23,10 +24,11 @@ def _ids(tracker, query):
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("stage=interview", [1]), ("stage=applied,interview", [3, 2, 1, 0]), ("source=linkedin", [0]),
+    ("stage=interview", [1]), ("stage=applied,interview", [3, 1, 0]), ("source=linkedin", [0]),
     ("source=job_board", [2]), ("source=site", [3]), ("company=glob", [1]), ("tag=remote", [2, 0]),
     ("tag=dream", [2]), ("applied_from=2026-01-05&applied_to=2026-02-01", [2, 1]),
     ("q=engineer", [2, 0]), ("q=kubernetes", [3]), ("q=terraform", [3]),
+    ("q=indeed", [2]), ("q=rust on the", [2]),  # the source, and a rejection's feedback
 ])
 def test_each_filter(tracker, seeded, query, expected):
     assert _ids(tracker, query) == [seeded[i] for i in expected]
