@@ -35,16 +35,38 @@ def connect(settings: Settings, confirm_each: bool = True) -> Connection:
 
     On RabbitMQ every publish waits for its confirm unless `confirm_each` is
     False: then the caller selects confirms and waits for them itself.
+    REBOUND_BUS_URL may name several nodes of a cluster (`amqp://a;amqp://b`):
+    kombu then moves to the next one after each failed try, round-robin.
     """
     if settings.bus_is_amqp:
         return Connection(
-            settings.bus_url,
+            ";".join(settings.bus_urls),
             heartbeat=settings.heartbeat_s,
-            connect_timeout=5,
-            transport_options={"confirm_publish": confirm_each, "max_retries": 1},
+            connect_timeout=CONNECT_TIMEOUT_S,
+            failover_strategy="round-robin",
+            transport_options={"confirm_publish": confirm_each, "max_retries": failover_retries(settings)},
         )
     return Connection(transport=fs_transport.Transport,
                       transport_options=filesystem_options(settings.data_dir))
+
+
+CONNECT_TIMEOUT_S = 5
+
+
+def failover_retries(settings: Settings) -> int:
+    """Retries of a connection attempt that try every broker at least once.
+
+    kombu moves to the next URL after each failed try; a connection made
+    afresh starts again at the first, so with too few retries a process whose
+    first two brokers are down would never reach the third.
+    """
+    return len(settings.bus_urls) if settings.bus_is_amqp else 1
+
+
+def ensure_connected(connection: Connection, settings: Settings, timeout: float = CONNECT_TIMEOUT_S) -> Connection:
+    """Connect now, trying each broker in turn; raise if none answers within `timeout` s apiece."""
+    retries = failover_retries(settings)
+    return connection.ensure_connection(max_retries=retries, timeout=timeout * retries)
 
 
 def filesystem_options(data_dir: Path) -> dict:
@@ -93,7 +115,7 @@ class Publisher:
             self.close()
         if self._producer is None:
             self._connection = connect(self.settings, confirm_each=False)
-            self._connection.ensure_connection(max_retries=1, timeout=5)
+            ensure_connected(self._connection, self.settings)
             declare_topology(self._connection, self.settings)
             self._producer = Producer(self._connection.default_channel)
             if self.settings.bus_is_amqp:

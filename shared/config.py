@@ -32,6 +32,35 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"REBOUND_{name} must be a whole number, not {raw!r}") from None
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = env(name)
+    if raw is None:
+        return default
+    if raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise ConfigError(f"REBOUND_{name} must be true or false, not {raw!r}")
+
+
+AMQP_SCHEMES = ("amqp://", "amqps://", "pyamqp://")
+
+
+def split_bus_url(raw: str) -> list[str]:
+    """REBOUND_BUS_URL as a list: several RabbitMQ nodes may be given, separated by `;`.
+
+    Every entry must be a broker URL of one kind; the embedded bus stands alone.
+    """
+    urls = [part.strip() for part in raw.split(";") if part.strip()]
+    if not urls:
+        raise ConfigError("REBOUND_BUS_URL names no broker")
+    if len(urls) > 1 and not all(url.startswith(AMQP_SCHEMES) for url in urls):
+        raise ConfigError("REBOUND_BUS_URL may list several brokers only as amqp:// (or amqps://) URLs "
+                          f"separated by ';', not {raw!r}")
+    return urls
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str
@@ -57,6 +86,8 @@ class Settings:
     mail_from: str = "Rebound <rebound@localhost>"
     # How many reverse proxies in front of the frontend to trust for X-Forwarded-*; 0 trusts none.
     proxy_fix_hops: int = 0
+    # False where a separate step migrates (a Kubernetes Job): processes then start on the schema they find.
+    migrate_on_start: bool = True
 
     @property
     def production(self) -> bool:
@@ -64,7 +95,12 @@ class Settings:
 
     @property
     def bus_is_amqp(self) -> bool:
-        return self.bus_url.startswith(("amqp://", "amqps://", "pyamqp://"))
+        return self.bus_url.startswith(AMQP_SCHEMES)
+
+    @property
+    def bus_urls(self) -> list[str]:
+        """Each broker of REBOUND_BUS_URL, in the order given (kombu fails over round-robin)."""
+        return split_bus_url(self.bus_url)
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -77,7 +113,7 @@ def load_settings() -> Settings:
     settings = Settings(
         environment=env("ENV", "development"),
         data_dir=data_dir,
-        bus_url=env("BUS_URL", "filesystem://"),
+        bus_url=";".join(split_bus_url(env("BUS_URL", "filesystem://"))),
         secret_key=env("SECRET_KEY", DEV_SECRET),
         internal_secret=env("INTERNAL_SECRET", DEV_SECRET),
         base_url=env("BASE_URL", f"http://127.0.0.1:{ports['frontend']}").rstrip("/"),
@@ -92,6 +128,7 @@ def load_settings() -> Settings:
         ghost_after_days=_int("GHOST_AFTER_DAYS", 21),
         import_max_bytes=_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         proxy_fix_hops=_int("PROXY_FIX_HOPS", 0),
+        migrate_on_start=_bool("MIGRATE_ON_START", True),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")
