@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.notifier import clock, inbox, preferences
 from services.notifier.models import Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import digest_due, release_at
+from shared.claims import claim
 
 MAX_LINES = 20
 
@@ -24,7 +25,8 @@ def make_due_digests(sessions: sessionmaker[Session]) -> int:
     made = 0
     for user_id in due_users(sessions):
         with sessions.begin() as session:
-            made += bool(make_digest(session, user_id))
+            if claim(session, "notifier.digest", user_id):  # another replica is making it
+                made += bool(make_digest(session, user_id))
     return made
 
 
