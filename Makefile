@@ -51,6 +51,10 @@ soak: $(TEST_OK)
 bench: $(TEST_OK)
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
+# Two replicas of every relay and worker on a three-node RabbitMQ cluster (a few minutes; also in `make faults`).
+cluster: $(TEST_OK)
+	$(BIN)/pytest -s -m cluster tests/faults/test_cluster.py
+
 # Render deploy/kubernetes's overlays and check every object (also part of `make test`).
 kubernetes: $(TEST_OK)
 	$(BIN)/pytest tests/unit/test_kubernetes.py
