@@ -9,7 +9,8 @@ container runs (`rebound run NAME`, read from /proc), then:
   broker outage that the outbox is built to ride out.
 - background (*-relay, *-worker: outbox relay, event consumer, scheduler):
   the process is alive (not a zombie, not stopped) and, for a service that
-  consumes events, holds an established TCP connection to the broker. The
+  consumes events, holds an established TCP connection to a broker (any
+  port of REBOUND_BUS_URL, which may list several nodes separated by `;`). The
   consumer keeps one open at all times; one that has lost it for the whole
   retry window is not consuming. (The relay alone connects only when it has
   something to publish, so there is nothing to look for without a consumer.)
