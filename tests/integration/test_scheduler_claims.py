@@ -118,6 +118,46 @@ def test_notifier_digests_are_made_once(tmp_path, pg_database, monkeypatch):
     assert held == 0
 
 
+def test_notifier_deliveries_are_sent_once(tmp_path, pg_database, monkeypatch):
+    from services.notifier import clock, handlers
+    from services.notifier.delivery import Dispatcher
+    from shared.events import make_event
+
+    now = datetime(2026, 3, 2, 12, 0)
+    monkeypatch.setattr(clock, "now", lambda: now)
+    runtimes = replicas("notifier", tmp_path, pg_database)
+    sent: list[str] = []
+    lock = threading.Lock()
+
+    def record(_target, message):
+        with lock:
+            sent.append(message.body)
+
+    def apply(type_: str, data: dict) -> None:
+        event = make_event(type_, user_id="alice", data=data, producer="test")
+        with runtimes[0].sessions.begin() as session:
+            for handler in handlers.HANDLERS[event["type"]]:
+                handler(session, event)
+
+    apply("user.registered", {"display_name": "Alice", "email": "alice@example.org", "timezone": "UTC"})
+    for i in range(ITEMS):
+        apply("win.celebrated", {"win_id": i, "kind": "k", "title": f"Win {i}"})
+
+    def send_all(runtime: Runtime) -> int:
+        dispatcher = Dispatcher(runtime.sessions, runtime.settings, senders={"email": record}, clock=lambda: now,
+                                batch=ITEMS)
+        tried = 0
+        while (batch := dispatcher.run_once()):
+            tried += batch
+        return tried
+
+    tried = side_by_side(send_all, runtimes)
+    counts = Counter(sent)
+    print(f"notifier: {ITEMS} e-mails due; tried {tried[0]} + {tried[1]}, sent {len(sent)}, "
+          f"most for one {max(counts.values())}")
+    assert set(counts) == {f"Win {i}" for i in range(ITEMS)} and set(counts.values()) == {1}, counts.most_common(3)
+
+
 def test_tracker_ghosting_marks_each_application_once(tmp_path, pg_database):
     from services.tracker.commands import create_application
     from services.tracker.ghosting import run_once
