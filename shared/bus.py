@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kombu import Connection, Producer
 
@@ -30,17 +31,19 @@ class UnroutableError(PublishError):
     """No queue is bound for the event's routing key."""
 
 
-def connect(settings: Settings, confirm_each: bool = True) -> Connection:
+def connect(settings: Settings, confirm_each: bool = True, first: str | None = None) -> Connection:
     """A new (lazy) connection to the bus described by the settings.
 
     On RabbitMQ every publish waits for its confirm unless `confirm_each` is
     False: then the caller selects confirms and waits for them itself.
     REBOUND_BUS_URL may name several nodes of a cluster (`amqp://a;amqp://b`):
-    kombu then moves to the next one after each failed try, round-robin.
+    kombu then moves to the next one after each failed try, round-robin,
+    starting from the node `first` ("host:port", the last one that answered)
+    when given.
     """
     if settings.bus_is_amqp:
         return Connection(
-            ";".join(settings.bus_urls),
+            ";".join(starting_at(settings.bus_urls, first)),
             heartbeat=settings.heartbeat_s,
             connect_timeout=CONNECT_TIMEOUT_S,
             failover_strategy="round-robin",
@@ -51,6 +54,20 @@ def connect(settings: Settings, confirm_each: bool = True) -> Connection:
 
 
 CONNECT_TIMEOUT_S = 5
+
+
+def starting_at(urls: list[str], first: str | None) -> list[str]:
+    """The brokers in their order, rotated to start at the one at `first` ("host:port"), if listed.
+
+    A connection made afresh tries the list from its start: after a node has
+    gone silent (not refusing, just not answering) that would cost a connect
+    timeout every time, so a publisher starts from the node that last answered.
+    """
+    for index, url in enumerate(urls):
+        parts = urlsplit(url)
+        if first is not None and f"{parts.hostname}:{parts.port or 5672}" == first:
+            return urls[index:] + urls[:index]
+    return urls
 
 
 def failover_retries(settings: Settings) -> int:
@@ -109,13 +126,15 @@ class Publisher:
         self._producer: Producer | None = None
         self._last_used = 0.0
         self._confirms: _Confirms | None = None
+        self._answered: str | None = None  # "host:port" of the broker that last took a connection
 
     def _ensure(self) -> Producer:
         if self._producer is not None and self._idle_too_long():
             self.close()
         if self._producer is None:
-            self._connection = connect(self.settings, confirm_each=False)
+            self._connection = connect(self.settings, confirm_each=False, first=self._answered)
             ensure_connected(self._connection, self.settings)
+            self._answered = f"{self._connection.hostname}:{self._connection.port}"
             declare_topology(self._connection, self.settings)
             self._producer = Producer(self._connection.default_channel)
             if self.settings.bus_is_amqp:

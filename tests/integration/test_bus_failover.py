@@ -12,6 +12,7 @@ import socket
 
 import pytest
 
+from shared.bus import PublishError
 from shared.outbox import Relay
 from shared.web import BusProbe
 from support import TcpProxy, datas, make_settings, record_effect, running_relay, running_worker, wait_for
@@ -87,3 +88,22 @@ def test_readiness_is_false_while_no_broker_answers(two_nodes, bus_url, tmp_path
         two_nodes[1].start()
         wait_for(lambda: worker.ready.is_set(), timeout=30, message="the worker never came back")
         assert probe() is None
+
+
+def test_a_publisher_keeps_to_the_node_that_answered(two_nodes, bus_url, tmp_path, pg_service_db, new_publisher,
+                                                      event_type):
+    first, second = two_nodes
+    settings = _through(two_nodes, bus_url, tmp_path, pg_service_db)
+    publisher = new_publisher(settings)
+    [one, two, three] = pg_service_db.emit(event_type, datas(event_type, 3))
+    publisher.publish(one)
+    assert (first.accepted, second.accepted) == (1, 0)
+    first.stop()
+    with pytest.raises(PublishError):
+        publisher.publish(two)  # into the connection that just died
+    publisher.publish(two)  # a new connection: the first node refuses, the second takes it
+    assert second.accepted == 1
+    first.start()
+    publisher.close()
+    publisher.publish(three)  # afresh, but from the node that answered last
+    assert (first.accepted, second.accepted) == (1, 2)

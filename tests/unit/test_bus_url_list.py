@@ -6,7 +6,7 @@ import socket
 import pytest
 from kombu.exceptions import OperationalError
 
-from shared.bus import connect, ensure_connected, failover_retries
+from shared.bus import connect, ensure_connected, failover_retries, starting_at
 from shared.config import load_settings
 
 
@@ -51,3 +51,12 @@ def test_every_broker_is_tried_before_giving_up(monkeypatch):
 def test_one_broker_keeps_one_retry(monkeypatch):
     assert failover_retries(_settings(monkeypatch, "amqp://u:p@a/")) == 1
     assert failover_retries(_settings(monkeypatch, "filesystem://")) == 1
+
+
+def test_a_list_can_start_at_the_broker_that_last_answered():
+    urls = ["amqp://u:p@a:5701/", "amqp://u:p@b:5702/", "amqp://u:p@c/"]
+    assert starting_at(urls, "b:5702") == ["amqp://u:p@b:5702/", "amqp://u:p@c/", "amqp://u:p@a:5701/"]
+    assert starting_at(urls, "c:5672") == ["amqp://u:p@c/", "amqp://u:p@a:5701/", "amqp://u:p@b:5702/"]
+    assert starting_at(urls, "elsewhere:5672") == urls
+    assert starting_at(urls, None) == urls
+
