@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install migrate unit integration e2e bench lint clean soak faults
+.PHONY: run test install migrate unit integration e2e bench lint clean soak faults kubernetes cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ soak: $(TEST_OK)
 # Benchmarks (not pytest): BENCH_ARGS=--quick for a smoke check; writes docs/benchmarks.md.
 bench: $(TEST_OK)
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+# Two replicas of every relay and worker on a three-node RabbitMQ cluster (a few minutes; also in `make faults`).
+cluster: $(TEST_OK)
+	$(BIN)/pytest -s -m cluster tests/faults/test_cluster.py
+
+# Render deploy/kubernetes's overlays and check every object (also part of `make test`).
+kubernetes: $(TEST_OK)
+	$(BIN)/pytest tests/unit/test_kubernetes.py
 
 lint: $(TEST_OK)
 	$(BIN)/ruff check .

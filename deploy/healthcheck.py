@@ -9,10 +9,15 @@ container runs (`rebound run NAME`, read from /proc), then:
   broker outage that the outbox is built to ride out.
 - background (*-relay, *-worker: outbox relay, event consumer, scheduler):
   the process is alive (not a zombie, not stopped) and, for a service that
-  consumes events, holds an established TCP connection to the broker. The
+  consumes events, holds an established TCP connection to a broker (any
+  port of REBOUND_BUS_URL, which may list several nodes separated by `;`). The
   consumer keeps one open at all times; one that has lost it for the whole
   retry window is not consuming. (The relay alone connects only when it has
   something to publish, so there is nothing to look for without a consumer.)
+
+`--alive` checks only that the process is there and not stopped (a
+Kubernetes liveness probe for background processes; the full check is their
+readiness probe).
 
 Exit 0 when healthy, 1 otherwise, with one line on stdout saying why (Docker
 keeps it in `docker inspect`). Standard library only and no import of the
@@ -90,12 +95,14 @@ def check_web(port: int, timeout: float = 3.0) -> str | None:
     return None
 
 
-def broker_port(bus_url: str) -> int | None:
-    """The broker's TCP port for an amqp URL; None for other transports."""
-    parts = urlsplit(bus_url)
-    if parts.scheme not in AMQP_PORTS:
-        return None
-    return parts.port or AMQP_PORTS[parts.scheme]
+def broker_ports(bus_url: str) -> set[int]:
+    """The brokers' TCP ports for amqp URLs (several, separated by `;`); empty for other transports."""
+    ports = set()
+    for url in filter(None, (part.strip() for part in bus_url.split(";"))):
+        parts = urlsplit(url)
+        if parts.scheme in AMQP_PORTS:
+            ports.add(parts.port or AMQP_PORTS[parts.scheme])
+    return ports
 
 
 def established_remote_ports(tables: list[str]) -> set[int]:
@@ -110,8 +117,8 @@ def established_remote_ports(tables: list[str]) -> set[int]:
 
 
 def check_broker_connection(pid: int, bus_url: str, proc: Path = PROC) -> str | None:
-    port = broker_port(bus_url)
-    if port is None:
+    ports = broker_ports(bus_url)
+    if not ports:
         return None  # embedded bus: nothing to hold a connection to
     tables = []
     for name in ("tcp", "tcp6"):
@@ -119,13 +126,13 @@ def check_broker_connection(pid: int, bus_url: str, proc: Path = PROC) -> str | 
             tables.append((proc / str(pid) / "net" / name).read_text())
         except OSError:
             continue
-    if port not in established_remote_ports(tables):
-        return f"no connection to the broker (port {port})"
+    if not ports & established_remote_ports(tables):
+        return f"no connection to a broker (port {', '.join(map(str, sorted(ports)))})"
     return None
 
 
-def check(proc: Path = PROC) -> str | None:
-    """None when healthy, else the reason."""
+def check(proc: Path = PROC, alive_only: bool = False) -> str | None:
+    """None when healthy, else the reason; `alive_only` skips what depends on the database or the broker."""
     found = find_process(proc)
     if found is None:
         return "no `rebound run` process in this container"
@@ -140,6 +147,8 @@ def check(proc: Path = PROC) -> str | None:
         return f"{process} (pid {pid}) has gone"
     if state in ("Z", "T", "t", "X"):
         return f"{process} (pid {pid}) is in state {state}"
+    if alive_only:
+        return None
     if kind == "web":
         return check_web(service_port(service))
     if service in CONSUMERS:
@@ -147,8 +156,10 @@ def check(proc: Path = PROC) -> str | None:
     return None
 
 
-def main() -> int:
-    problem = check()
+def main(argv: list[str] | None = None) -> int:
+    # --alive: a liveness probe's question (is the process there and running?). A
+    # broker outage must make a pod unready, not have it restarted.
+    problem = check(alive_only="--alive" in (sys.argv[1:] if argv is None else argv))
     print(problem or "ok")
     return 1 if problem else 0
 

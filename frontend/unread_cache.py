@@ -123,7 +123,7 @@ def listen(settings: Settings, cache: UnreadCache, stop: threading.Event, retry_
     while not stop.is_set():
         try:
             with bus.connect(settings) as connection:
-                connection.ensure_connection(max_retries=1, timeout=5)
+                bus.ensure_connected(connection, settings)
                 channel = connection.channel()
                 queue = topology.inbox_changes_queue(name)(channel)
                 queue.declare()

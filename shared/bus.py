@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kombu import Connection, Producer
 
@@ -30,21 +31,59 @@ class UnroutableError(PublishError):
     """No queue is bound for the event's routing key."""
 
 
-def connect(settings: Settings, confirm_each: bool = True) -> Connection:
+def connect(settings: Settings, confirm_each: bool = True, first: str | None = None) -> Connection:
     """A new (lazy) connection to the bus described by the settings.
 
     On RabbitMQ every publish waits for its confirm unless `confirm_each` is
     False: then the caller selects confirms and waits for them itself.
+    REBOUND_BUS_URL may name several nodes of a cluster (`amqp://a;amqp://b`):
+    kombu then moves to the next one after each failed try, round-robin,
+    starting from the node `first` ("host:port", the last one that answered)
+    when given.
     """
     if settings.bus_is_amqp:
         return Connection(
-            settings.bus_url,
+            ";".join(starting_at(settings.bus_urls, first)),
             heartbeat=settings.heartbeat_s,
-            connect_timeout=5,
-            transport_options={"confirm_publish": confirm_each, "max_retries": 1},
+            connect_timeout=CONNECT_TIMEOUT_S,
+            failover_strategy="round-robin",
+            transport_options={"confirm_publish": confirm_each, "max_retries": failover_retries(settings)},
         )
     return Connection(transport=fs_transport.Transport,
                       transport_options=filesystem_options(settings.data_dir))
+
+
+CONNECT_TIMEOUT_S = 5
+
+
+def starting_at(urls: list[str], first: str | None) -> list[str]:
+    """The brokers in their order, rotated to start at the one at `first` ("host:port"), if listed.
+
+    A connection made afresh tries the list from its start: after a node has
+    gone silent (not refusing, just not answering) that would cost a connect
+    timeout every time, so a publisher starts from the node that last answered.
+    """
+    for index, url in enumerate(urls):
+        parts = urlsplit(url)
+        if first is not None and f"{parts.hostname}:{parts.port or 5672}" == first:
+            return urls[index:] + urls[:index]
+    return urls
+
+
+def failover_retries(settings: Settings) -> int:
+    """Retries of a connection attempt that try every broker at least once.
+
+    kombu moves to the next URL after each failed try; a connection made
+    afresh starts again at the first, so with too few retries a process whose
+    first two brokers are down would never reach the third.
+    """
+    return len(settings.bus_urls) if settings.bus_is_amqp else 1
+
+
+def ensure_connected(connection: Connection, settings: Settings, timeout: float = CONNECT_TIMEOUT_S) -> Connection:
+    """Connect now, trying each broker in turn; raise if none answers within `timeout` s apiece."""
+    retries = failover_retries(settings)
+    return connection.ensure_connection(max_retries=retries, timeout=timeout * retries)
 
 
 def filesystem_options(data_dir: Path) -> dict:
@@ -87,13 +126,15 @@ class Publisher:
         self._producer: Producer | None = None
         self._last_used = 0.0
         self._confirms: _Confirms | None = None
+        self._answered: str | None = None  # "host:port" of the broker that last took a connection
 
     def _ensure(self) -> Producer:
         if self._producer is not None and self._idle_too_long():
             self.close()
         if self._producer is None:
-            self._connection = connect(self.settings, confirm_each=False)
-            self._connection.ensure_connection(max_retries=1, timeout=5)
+            self._connection = connect(self.settings, confirm_each=False, first=self._answered)
+            ensure_connected(self._connection, self.settings)
+            self._answered = f"{self._connection.hostname}:{self._connection.port}"
             declare_topology(self._connection, self.settings)
             self._producer = Producer(self._connection.default_channel)
             if self.settings.bus_is_amqp:

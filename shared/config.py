@@ -81,16 +81,15 @@ def _int(name: str, default: int) -> int:
 
 
 SIGNUP_MODES = ("open", "invite", "closed")
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
 def _bool(name: str, default: bool) -> bool:
     raw = env(name)
     if raw is None:
         return default
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
+    if raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
     raise ConfigError(f"REBOUND_{name} must be true or false, not {raw!r}")
 
 
@@ -99,6 +98,23 @@ def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(f"REBOUND_{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+AMQP_SCHEMES = ("amqp://", "amqps://", "pyamqp://")
+
+
+def split_bus_url(raw: str) -> list[str]:
+    """REBOUND_BUS_URL as a list: several RabbitMQ nodes may be given, separated by `;`.
+
+    Every entry must be a broker URL of one kind; the embedded bus stands alone.
+    """
+    urls = [part.strip() for part in raw.split(";") if part.strip()]
+    if not urls:
+        raise ConfigError("REBOUND_BUS_URL names no broker")
+    if len(urls) > 1 and not all(url.startswith(AMQP_SCHEMES) for url in urls):
+        raise ConfigError("REBOUND_BUS_URL may list several brokers only as amqp:// (or amqps://) URLs "
+                          f"separated by ';', not {raw!r}")
+    return urls
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,8 @@ class Settings:
     allow_private_targets: bool = False
     # The most e-mails this instance sends in an hour, all people together; the rest wait.
     mail_per_hour: int = 300
+    # False where a separate step migrates (a Kubernetes Job): processes then start on the schema they find.
+    migrate_on_start: bool = True
 
     @property
     def production(self) -> bool:
@@ -145,7 +163,12 @@ class Settings:
 
     @property
     def bus_is_amqp(self) -> bool:
-        return self.bus_url.startswith(("amqp://", "amqps://", "pyamqp://"))
+        return self.bus_url.startswith(AMQP_SCHEMES)
+
+    @property
+    def bus_urls(self) -> list[str]:
+        """Each broker of REBOUND_BUS_URL, in the order given (kombu fails over round-robin)."""
+        return split_bus_url(self.bus_url)
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -160,7 +183,7 @@ def load_settings() -> Settings:
     settings = Settings(
         environment=environment,
         data_dir=data_dir,
-        bus_url=env("BUS_URL", "filesystem://"),
+        bus_url=";".join(split_bus_url(env("BUS_URL", "filesystem://"))),
         secret_key=_secret_or_kept("SECRET_KEY", data_dir, production),
         internal_secret=_secret_or_kept("INTERNAL_SECRET", data_dir, production),
         base_url=env("BASE_URL", f"http://127.0.0.1:{ports['frontend']}").rstrip("/"),
@@ -177,6 +200,7 @@ def load_settings() -> Settings:
         proxy_fix_hops=_int("PROXY_FIX_HOPS", 0),
         mail_per_hour=_int("MAIL_PER_HOUR", 300),
         allow_private_targets=(env("ALLOW_PRIVATE_TARGETS", "false") or "").lower() in ("1", "true", "yes"),
+        migrate_on_start=_bool("MIGRATE_ON_START", True),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")

@@ -66,7 +66,10 @@ def run(process: str) -> None:
     service, kind = PROCESSES[process]
     setup_logging(process)
     settings = load_settings()
-    migrate_service(service, settings)
+    if settings.migrate_on_start:
+        migrate_service(service, settings)
+    else:
+        log.info("not migrating at start (REBOUND_MIGRATE_ON_START=false)", extra={"service": service})
     if kind == "web":
         from shared.serve import serve_http
         serve_http(service, load(APP_FACTORIES[service]), settings, process)

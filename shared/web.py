@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter
 
 from shared.auth import HEADER, InvalidToken, verify_user_token
-from shared.bus import connect
+from shared.bus import connect, ensure_connected
 from shared.config import Settings
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class BusProbe:
             return None
         try:
             with connect(self.settings) as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
+                ensure_connected(conn, self.settings, timeout=2)
         except Exception as exc:
             return f"bus: {type(exc).__name__}"
         self._ok_until = time.monotonic() + self.ttl_s

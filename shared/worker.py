@@ -291,7 +291,7 @@ class Worker(ConsumerMixin):
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
         self._producer = Producer(channel)
         self.ready.set()
-        log.info("consuming", extra={"service": self.service})
+        log.info("consuming", extra={"service": self.service, "broker": connection.as_uri()})
 
     def on_connection_error(self, exc, interval):
         self.ready.clear()

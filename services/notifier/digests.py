@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.notifier import clock, inbox, preferences, topics
 from services.notifier.models import Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import digest_due, release_at
+from shared.claims import claim
 from shared.db import for_session, on_each_dialect
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ def make_due_digests(sessions: sessionmaker[Session]) -> int:
     for user_id in due_users(sessions):
         try:
             with sessions.begin() as session:
-                made += make_digest(session, user_id) is not None
+                if claim(session, "notifier.digest", user_id):  # else another replica is making it
+                    made += make_digest(session, user_id) is not None
         except Exception:  # one person's trouble must not hold back everyone else's digest
             log.exception("digest failed", extra={"user_id": user_id})
     return made

@@ -23,7 +23,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from shared import topology
-from shared.bus import drop
+from shared.bus import drop, ensure_connected
 from shared.config import Settings
 from shared.runtime import Runtime
 from shared.worker import keep_for_transaction
@@ -93,7 +93,7 @@ class HintSender:
             # No heartbeats: nothing reads this connection between hints, and a
             # broker that expects heartbeats would close it while it sits idle.
             self._connection = Connection(self.settings.bus_url, heartbeat=0, connect_timeout=5)
-            self._connection.ensure_connection(max_retries=1, timeout=5)
+            ensure_connected(self._connection, self.settings)
             channel = self._connection.channel()
             topology.INBOX_CHANGES(channel).declare()
             self._producer = Producer(channel, exchange=topology.INBOX_CHANGES)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from services.tracker import commands
 from services.tracker.models import Application, TrackerSettings
+from shared.claims import skip_locked
 from shared.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,13 @@ CHECK_EVERY_S = 3600.0
 def find_candidates(session: Session, now: datetime, after_days: int = 21) -> list[Application]:
     """Applications (of every user) quiet since `applied` for long enough, not yet offered."""
     cutoff = now.date() - timedelta(days=after_days)
-    return list(session.scalars(
+    # Taken for the caller's transaction: another replica's pass skips them.
+    return list(session.scalars(skip_locked(
         select(Application)
         .where(Application.stage == "applied", Application.archived.is_(False),
                Application.ghost_offered_at.is_(None), Application.stage_since <= cutoff)
         .options(selectinload(Application.history), selectinload(Application.rejection))
-        .order_by(Application.id)
+        .order_by(Application.id), Application)
     ))
 
 

@@ -548,6 +548,23 @@ def test_health_check_of_a_consumer_needs_the_broker(healthcheck, tmp_path, monk
     assert "state Z" in healthcheck.check(zombie)
 
 
+def test_health_check_of_a_consumer_with_several_brokers_needs_one_of_them(healthcheck, tmp_path, monkeypatch):
+    monkeypatch.setenv("REBOUND_BUS_URL", "amqp://u:pw@a:5701/;amqp://u:pw@b:5672/;amqp://u:pw@c:5703/")
+    argv = ["python", "/usr/local/bin/rebound", "run", "coach-worker"]
+    assert healthcheck.check(_fake_proc(tmp_path / "a", {7: (argv, "S")}, ESTABLISHED_TO_5672)) is None
+    monkeypatch.setenv("REBOUND_BUS_URL", "amqp://u:pw@a:5701/;amqp://u:pw@c:5703/")
+    assert "5701, 5703" in healthcheck.check(_fake_proc(tmp_path / "b", {7: (argv, "S")}, ESTABLISHED_TO_5672))
+
+
+def test_liveness_of_a_consumer_does_not_hang_on_the_broker(healthcheck, tmp_path, monkeypatch):
+    monkeypatch.setenv("REBOUND_BUS_URL", "amqp://rebound:pw@rabbitmq:5672/rebound")
+    argv = ["python", "/usr/local/bin/rebound", "run", "notifier-worker"]
+    unconnected = _fake_proc(tmp_path / "a", {7: (argv, "S")}, LISTENING_ON_8001)
+    assert "broker" in healthcheck.check(unconnected)
+    assert healthcheck.check(unconnected, alive_only=True) is None
+    assert "state Z" in healthcheck.check(_fake_proc(tmp_path / "b", {7: (argv, "Z")}), alive_only=True)
+
+
 def test_health_check_of_a_process_that_consumes_nothing_needs_only_the_process(
         healthcheck, tmp_path, monkeypatch):
     monkeypatch.setattr(healthcheck, "CONSUMERS", set())
@@ -592,10 +609,14 @@ def test_health_check_of_a_web_process_that_does_not_listen(healthcheck):
 
 
 def test_health_check_reads_the_broker_port(healthcheck):
-    assert healthcheck.broker_port("amqp://u:p@rabbitmq:5672/rebound") == 5672
-    assert healthcheck.broker_port("amqps://u:p@broker/rebound") == 5671
-    assert healthcheck.broker_port("amqp://u:p@broker:5673/") == 5673
-    assert healthcheck.broker_port("filesystem://") is None
+    assert healthcheck.broker_ports("amqp://u:p@rabbitmq:5672/rebound") == {5672}
+    assert healthcheck.broker_ports("amqps://u:p@broker/rebound") == {5671}
+    assert healthcheck.broker_ports("amqp://u:p@broker:5673/") == {5673}
+    assert healthcheck.broker_ports("filesystem://") == set()
+
+
+def test_health_check_reads_every_broker_of_a_list(healthcheck):
+    assert healthcheck.broker_ports("amqp://u:p@a:5701/; amqp://u:p@b:5702/;amqp://u:p@c/") == {5701, 5702, 5672}
 
 
 # --------------------------------------------------------------------------
