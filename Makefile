@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install migrate unit integration e2e bench lint clean soak faults
+.PHONY: run test install migrate unit integration e2e bench lint clean soak faults eval-mail
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ soak: $(TEST_OK)
 # Benchmarks (not pytest): BENCH_ARGS=--quick for a smoke check; writes docs/benchmarks.md.
 bench: $(TEST_OK)
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+# The mail classifier on the labelled corpus: precision and recall per class.
+eval-mail: $(RUN_OK)
+	$(BIN)/python -m services.mailbox.classify.evaluate
 
 lint: $(TEST_OK)
 	$(BIN)/ruff check .
