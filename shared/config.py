@@ -5,8 +5,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SERVICES = ("frontend", "tracker", "coach", "notifier")
-DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003}
+SERVICES = ("frontend", "tracker", "coach", "notifier", "mailbox")
+DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003, "mailbox": 8004}
 DEV_SECRET = "dev-only-not-secret"
 DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a local helpline "
                              "can point you to support near you.")
