@@ -45,7 +45,7 @@ def get_proposal_or_404(session, proposal_id: int) -> Proposal:
 
 
 def _address(fields: dict) -> imap.ServerAddress:
-    refused = refused_reason(fields["host"], fields["port"])
+    refused = refused_reason(fields["host"], fields["port"], g.runtime.settings.allow_private_targets)
     if refused:
         raise ApiError(422, "validation_failed", refused, {"host": [refused]})
     return imap.ServerAddress(fields["host"], fields["port"], fields["tls"], fields["username"], fields["password"])

@@ -9,13 +9,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 
-from shared.config import env
-
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
-
-
-def private_targets_allowed() -> bool:
-    return (env("ALLOW_PRIVATE_TARGETS", "0") or "0").lower() in ("1", "true", "yes")
 
 
 def is_loopback_name(host: str) -> bool:
@@ -28,9 +22,9 @@ def is_loopback_name(host: str) -> bool:
         return False
 
 
-def refused_reason(host: str, port: int) -> str | None:
+def refused_reason(host: str, port: int, allow_private: bool) -> str | None:
     """Why this host may not be used, or None. Names that don't resolve are left to the connection."""
-    if private_targets_allowed():
+    if allow_private:
         return None
     try:
         infos = socket.getaddrinfo(host.strip("[]"), port, proto=socket.IPPROTO_TCP)
