@@ -19,8 +19,8 @@ from shared.outbox import emit
 from shared.tables import utcnow
 
 # The least confidence for a proposal about a known application, and for "new application?".
-MATCHED_MIN = 0.45
-UNMATCHED_MIN = 0.6
+MATCHED_MIN = 0.4
+UNMATCHED_MIN = 0.55
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ The rules live in `rules.py`; this module adds them up and decides:
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -82,10 +83,10 @@ def _excerpt(original: str, hit: _Hit | None) -> str:
 
 
 def _confidence(best: float, runner_up: float) -> float:
-    """Higher with a stronger score and a wider margin; 0.5 at the bare threshold with no rival."""
-    strength = best / (best + THRESHOLD)
+    """Grows with the winning score (one decisive phrase alone is about 0.65) and with its lead."""
+    strength = 1 - math.exp(-best / THRESHOLD)
     margin = (best - runner_up) / best if best else 0.0
-    return round(min(0.99, strength * (0.6 + 0.4 * margin) + 0.1 * margin), 2)
+    return round(min(0.99, strength * (0.75 + 0.25 * margin)), 2)
 
 
 def classify(mail: ParsedMail) -> Classification:
