@@ -59,7 +59,7 @@ def consider(session: Session, account: MailAccount, mail: ParsedMail, verdict: 
         user_id=account.user_id, message_ref=ref, classification=verdict.label,
         confidence=verdict.confidence, application_id=match.application_id if match else None,
         company=(verdict.company or "")[:200] or None, role=(verdict.role or "")[:200] or None,
-        received_on=mail.received_on or utcnow().date(), excerpt=verdict.excerpt[:EXCERPT_LIMIT],
+        received_on=min(mail.received_on or utcnow().date(), utcnow().date()), excerpt=verdict.excerpt[:EXCERPT_LIMIT],
         status="auto_recorded" if auto else "pending", decided_at=utcnow() if auto else None)
     if match is not None:
         known = session.get(KnownApplication, (account.user_id, match.application_id))
