@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import imaplib
 import re
+import select
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -112,6 +114,46 @@ class ReadOnlyMailbox:
         header = parts[0]
         text = parts[1] if len(parts) > 1 else b""
         return header.rstrip(b"\r\n") + b"\r\n\r\n" + text
+
+    @property
+    def offers_idle(self) -> bool:
+        return "IDLE" in getattr(self.conn, "capabilities", ())
+
+    def wait_for_news(self, seconds: float, stop) -> bool:
+        """IMAP IDLE (RFC 2177) for up to `seconds`, or until `stop` is set; True if mail arrived.
+
+        imaplib (before Python 3.14) has no IDLE: the command is sent by hand, and the socket is
+        watched with select() so a read never times out inside imaplib's buffered reader.
+        """
+        tag = self.conn._new_tag()
+        try:
+            self.conn.send(tag + b" IDLE\r\n")
+            if not self.conn.readline().startswith(b"+"):
+                raise _error("protocol")
+            news = self._wait_readable(seconds, stop) and self._is_news(self.conn.readline())
+            self.conn.send(b"DONE\r\n")
+            while True:
+                line = self.conn.readline()
+                if not line:
+                    raise _error("dropped")
+                if line.startswith(tag):
+                    return news
+                news = news or self._is_news(line)
+        except (OSError, EOFError, imaplib.IMAP4.abort):
+            raise _error("dropped") from None
+
+    def _wait_readable(self, seconds: float, stop) -> bool:
+        sock = self.conn.sock
+        deadline = time.monotonic() + seconds
+        while not stop.is_set() and time.monotonic() < deadline:
+            pending = sock.pending() if hasattr(sock, "pending") else 0
+            if pending or select.select([sock], [], [], min(1.0, max(0.0, deadline - time.monotonic())))[0]:
+                return True
+        return False
+
+    @staticmethod
+    def _is_news(line: bytes) -> bool:
+        return line.startswith(b"*") and (line.rstrip().endswith(b"EXISTS") or line.rstrip().endswith(b"RECENT"))
 
     def _search(self, criteria: str) -> list[int]:
         status, data = self._call(self.conn.uid, "SEARCH", None, criteria)

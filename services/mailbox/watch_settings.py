@@ -23,6 +23,7 @@ class WatchSettings:
     report_after_s: float = 1800.0   # ... and only once it has failed for this long
     imap_timeout_s: float = 20.0
     tick_s: float = 1.0              # how often the loop looks for a mailbox that is due
+    use_idle: bool = True            # listen with IMAP IDLE where the server offers it
 
     @classmethod
     def from_env(cls) -> "WatchSettings":

@@ -16,6 +16,7 @@ from datetime import date, timedelta, timezone
 from sqlalchemy import select
 
 from services.mailbox.classify import classify, parse_message
+from services.mailbox.idle import Idlers
 from services.mailbox.imap import MailboxError, ReadOnlyMailbox, ServerAddress
 from services.mailbox.models import FolderState, MailAccount
 from services.mailbox.password_at_rest import PasswordUnreadable, decrypt
@@ -40,15 +41,22 @@ class _Account:
 def run(runtime: Runtime, stop: threading.Event, settings: WatchSettings | None = None) -> None:
     """Check each mailbox when it is due, until stop is set; never exits on a bad mailbox."""
     settings = settings or WatchSettings.from_env()
-    while not stop.is_set():
-        try:
-            for account_id in due_accounts(runtime):
-                if stop.is_set():
-                    break
-                check_account(runtime, account_id, settings)
-        except Exception:  # the database may be away for a while: wait and go on
-            log.exception("mailbox watch pass failed")
-        stop.wait(settings.tick_s)
+    idlers = Idlers(runtime, settings.imap_timeout_s) if settings.use_idle else None
+    try:
+        while not stop.is_set():
+            try:
+                for account_id in due_accounts(runtime):
+                    if stop.is_set():
+                        break
+                    check_account(runtime, account_id, settings)
+                if idlers is not None:
+                    idlers.sync()
+            except Exception:  # the database may be away for a while: wait and go on
+                log.exception("mailbox watch pass failed")
+            stop.wait(settings.tick_s)
+    finally:
+        if idlers is not None:
+            idlers.close()
 
 
 def due_accounts(runtime: Runtime) -> list[int]:

@@ -150,3 +150,30 @@ def test_a_disconnected_mailbox_is_not_read(runtime, api, dovecot, connected, wa
     assert watcher.due_accounts(runtime) == []
     watcher.check_account(runtime, connected, watch)
     assert proposals(runtime) == []
+
+
+def test_idle_brings_new_mail_in_long_before_the_next_poll(runtime, dovecot, connected):
+    from services.mailbox.watch_settings import WatchSettings
+    know_application(runtime, 7, "Contoso", "Data Analyst")
+    slow_polls = WatchSettings(poll_s=120, max_backoff_s=120, imap_timeout_s=5, tick_s=0.1)
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(runtime, stop, slow_polls), daemon=True)
+    thread.start()
+    try:
+        first = wait_for(lambda: account(runtime).last_checked_at, timeout=10, message="no first poll")
+        wait_for(lambda: _idling(dovecot), timeout=10, message="no IDLE session on the server")
+        dovecot.append(rejection())
+        wait_for(lambda: proposals(runtime), timeout=10, message="no proposal within 10 s")
+        assert account(runtime).last_checked_at > first  # read again at once, not 120 s later
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def _idling(dovecot) -> bool:
+    """Dovecot logs each IMAP session's start and end: an idling session has started and not ended."""
+    lines = (dovecot.root / "dovecot.log").read_text(errors="replace").splitlines()
+    ended = sum(1 for line in lines if line.split(": ")[0].endswith(">") and "imap(sam)" in line
+                and "Disconnected" in line)
+    return sum(1 for line in lines if "Login: user=<sam>" in line) > ended
