@@ -51,7 +51,7 @@ def record(user_id: str, proposal: dict) -> dict:
                                    json={"received_on": on}), tolerated=("already_rejected",))
     elif kind in STAGES:
         _ok_or_raise(services.call("tracker", "POST", f"/applications/{application_id}/stage", user_id,
-                                   json={"stage": STAGES[kind], "changed_on": on}))
+                                   json={"stage": STAGES[kind], "changed_on": on}), tolerated=("no_change",))
     reply = services.call("mailbox", "POST", f"/proposals/{proposal['id']}/accept", user_id,
                           json={"application_id": application_id})
     return _ok_or_raise(reply, tolerated=("already_decided",)).body

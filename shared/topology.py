@@ -33,7 +33,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "mailbox.failing",
     ),
     "mailbox": (
-        "user.deleted", "application.created", "application.rejected", "application.deleted",
+        "user.deleted", "application.created", "application.stage_changed", "application.rejected",
+        "application.deleted",
     ),
 }
 

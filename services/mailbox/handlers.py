@@ -27,13 +27,20 @@ def remember_application(session: Session, event: dict) -> None:
     session.add(known)
 
 
+def remember_stage(session: Session, event: dict) -> None:
+    data = event["data"]
+    known = _known(session, event["user_id"], data["application_id"])
+    if known is not None:
+        known.stage = data["to_stage"]
+
+
 def remember_rejection(session: Session, event: dict) -> None:
     """A rejected application is not proposed as rejected again."""
     data = event["data"]
     known = _known(session, event["user_id"], data["application_id"]) or KnownApplication(
         user_id=event["user_id"], application_id=data["application_id"])
     known.company, known.role = data["company"][:200], data["role"][:200]
-    known.rejected_on = date.fromisoformat(data["received_on"])
+    known.rejected_on, known.stage = date.fromisoformat(data["received_on"]), "rejected"
     session.add(known)
 
 
@@ -51,6 +58,7 @@ def erase_user(session: Session, event: dict) -> None:
 HANDLERS = {
     "user.deleted": [erase_user],
     "application.created": [remember_application],
+    "application.stage_changed": [remember_stage],
     "application.rejected": [remember_rejection],
     "application.deleted": [forget_application],
 }

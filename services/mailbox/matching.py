@@ -16,6 +16,17 @@ from services.mailbox.classify.extract import FREE_MAIL, is_ats
 from services.mailbox.models import KnownApplication
 
 MATCH_THRESHOLD = 3.0
+# Stages at which a class of mail is no longer news for an application (a rescheduled
+# interview, a second rejection): such mail matches, and is then not proposed.
+ALREADY = {
+    "rejection": ("rejected", "withdrawn", "accepted"),
+    "interview_invitation": ("interview", "final_interview", "offer", "accepted", "rejected", "withdrawn"),
+    "offer": ("offer", "accepted"),
+}
+
+
+def already_known(app: KnownApplication, label: str) -> bool:
+    return app.stage in ALREADY.get(label, ()) or (label == "rejection" and app.rejected_on is not None)
 _LEGAL = re.compile(r"\b(inc|ltd|llc|gmbh|ag|sa|sas|sl|bv|nv|plc|co|corp|corporation|company|group)\b\.?")
 _STOP = {"the", "and", "of", "for", "de", "la", "le", "der", "die", "das", "en", "van", "het", "m", "w", "d"}
 
@@ -69,8 +80,6 @@ def best_match(apps: Iterable[KnownApplication], mail: ParsedMail, verdict: Clas
     """The application this mail is most likely about, if any scores well enough."""
     candidates = []
     for app in apps:
-        if verdict.label == "rejection" and app.rejected_on is not None:
-            continue  # already recorded as rejected
         # On equal scores the newest application wins: mail usually answers recent ones.
         candidates.append((score(app, mail, verdict), app.applied_on or date.min, app.application_id))
     if not candidates:

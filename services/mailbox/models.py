@@ -98,4 +98,6 @@ class KnownApplication(Base):
     company: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(200), nullable=False)
     applied_on: Mapped[date | None] = mapped_column(Date)
+    # The latest stage we heard of, so an invitation to a stage already reached is not proposed.
+    stage: Mapped[str | None] = mapped_column(String(32))
     rejected_on: Mapped[date | None] = mapped_column(Date)

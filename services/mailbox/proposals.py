@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.mailbox.classify import Classification, ParsedMail
-from services.mailbox.matching import best_match
+from services.mailbox.matching import already_known, best_match
 from services.mailbox.models import EXCERPT_LIMIT, KnownApplication, MailAccount, Proposal
 from shared.outbox import emit
 from shared.tables import utcnow
@@ -53,6 +53,9 @@ def consider(session: Session, account: MailAccount, mail: ParsedMail, verdict: 
         return None
     if match is not None and (verdict.confidence < MATCHED_MIN or verdict.label == "application_received"):
         return None  # an acknowledgement of an application we already know is no news
+    known = session.get(KnownApplication, (account.user_id, match.application_id)) if match else None
+    if known is not None and already_known(known, verdict.label):
+        return None  # a rescheduled interview, a second rejection: already recorded
     auto = (match is not None and verdict.label == "rejection" and account.auto_record_above is not None
             and verdict.confidence >= account.auto_record_above)
     proposal = Proposal(
@@ -61,8 +64,7 @@ def consider(session: Session, account: MailAccount, mail: ParsedMail, verdict: 
         company=(verdict.company or "")[:200] or None, role=(verdict.role or "")[:200] or None,
         received_on=min(mail.received_on or utcnow().date(), utcnow().date()), excerpt=verdict.excerpt[:EXCERPT_LIMIT],
         status="auto_recorded" if auto else "pending", decided_at=utcnow() if auto else None)
-    if match is not None:
-        known = session.get(KnownApplication, (account.user_id, match.application_id))
+    if known is not None:
         proposal.company, proposal.role = known.company, known.role
     session.add(proposal)
     session.flush()

@@ -44,3 +44,14 @@ def huge_attachment(megabytes: int = 30) -> bytes:
             b"--bb\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n")
     line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n"
     return head + line * (megabytes * 1024 * 1024 // len(line)) + b"--bb--\r\n"
+
+
+def rescheduled(company="Contoso") -> bytes:
+    message = EmailMessage()
+    message["From"] = f'"{company} Hiring Team" <no-reply@greenhouse.io>'
+    message["Subject"] = "Change to your interview time"
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@example.invalid>"
+    message.set_content("Hi Sam,\n\nUnfortunately we need to reschedule your interview for the Data Analyst "
+                        "role. Are you available on Thursday at 14:00 instead?\n\nThanks")
+    return bytes(message).replace(b"\n", b"\r\n")

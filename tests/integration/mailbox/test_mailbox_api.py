@@ -137,3 +137,18 @@ def test_auto_record_marks_confident_matched_rejections_for_the_tracker(api, run
     [proposal] = api.call("GET", "/proposals?status=auto_recorded").get_json()["items"]
     assert proposal["application_id"] == 7 and proposal["confidence"] >= 0.6
     assert api.call("PATCH", "/account", json={"auto_record_above": 0.2}).status_code == 422
+
+
+def test_a_rescheduled_interview_for_an_application_already_at_interview_is_not_proposed(
+        api, runtime, dovecot, connected, watch):
+    from mail_samples import rescheduled
+    know_application(runtime, 7, "Contoso", "Data Analyst")
+    with runtime.sessions.begin() as session:
+        handlers.remember_stage(session, make_event("application.stage_changed", user_id=USER_ID,
+                                producer="tracker", data={"application_id": 7, "from_stage": "applied",
+                                                          "to_stage": "interview", "changed_on": "2026-11-01"}))
+    dovecot.append(rescheduled())
+    dovecot.append(rejection())
+    watcher.check_account(runtime, connected, watch)
+    assert [(p["classification"], p["application_id"]) for p in api.call("GET", "/proposals").get_json()["items"]] \
+        == [("rejection", 7)]

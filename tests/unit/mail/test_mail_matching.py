@@ -5,7 +5,7 @@ from datetime import date
 from email.message import EmailMessage
 
 from services.mailbox.classify import classify, parse_message
-from services.mailbox.matching import best_match
+from services.mailbox.matching import already_known, best_match
 from services.mailbox.models import KnownApplication
 
 
@@ -44,12 +44,18 @@ def test_the_company_domain_and_name_in_the_text_match():
     assert best_match([app(5, "Fabrikam, Inc.", "Designer")], parsed, verdict).application_id == 5
 
 
-def test_mail_from_before_the_application_or_about_a_rejected_one_does_not_match():
+def test_mail_from_before_the_application_does_not_match():
     parsed, verdict = mail('"Contoso" <jobs@contoso.example>', "Your application", NO,
                            sent="Mon, 01 Sep 2026 09:00:00 +0000")
     assert best_match([app(1, "Contoso", "Analyst", applied_on=date(2026, 10, 1))], parsed, verdict) is None
-    parsed, verdict = mail('"Contoso" <jobs@contoso.example>', "Your application", NO)
-    assert best_match([app(1, "Contoso", "Analyst", rejected_on=date(2026, 10, 20))], parsed, verdict) is None
+
+
+def test_news_already_recorded_is_recognised():
+    rejected = app(1, "Contoso", "Analyst", rejected_on=date(2026, 10, 20))
+    interviewing = app(2, "Contoso", "Analyst")
+    interviewing.stage = "interview"
+    assert already_known(rejected, "rejection") and already_known(interviewing, "interview_invitation")
+    assert not already_known(interviewing, "rejection") and not already_known(interviewing, "offer")
 
 
 def test_an_unknown_company_is_no_match():
