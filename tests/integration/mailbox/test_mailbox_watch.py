@@ -12,10 +12,19 @@ from services.mailbox import watcher
 from services.mailbox.models import FolderState, MailAccount, Proposal
 from shared.runtime import Runtime
 from shared.tables import outbox
-from support import wait_for
+from support import make_settings, wait_for
 from support.dovecot import CuttingProxy
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def mailbox_settings(request, tmp_path):
+    """The watcher on both databases it runs on (PostgreSQL in compose, SQLite in `make run`)."""
+    env = {"ALLOW_PRIVATE_TARGETS": "1"}
+    if request.param == "postgres":
+        env["MAILBOX_DATABASE_URL"] = request.getfixturevalue("pg_database")()
+    return make_settings(tmp_path, env=env)
 
 
 def proposals(runtime, status=None):
