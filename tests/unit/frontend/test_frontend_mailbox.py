@@ -82,7 +82,7 @@ def test_the_public_api_accept_records_then_answers_the_proposal(client, mailbox
 def test_the_settings_page_shows_the_mailbox_and_a_failed_connect_says_why(client, mailbox, signed_in):
     mailbox.reply("mailbox", "GET", "/account", ACCOUNT)
     page = text(client.get("/settings/mailbox"))
-    assert "sam@example.com on imap.example.com:993" in page and "Forget my mailbox" in page
+    assert "sam@example.com on imap.example.com:993" in page and "Yes, forget it" in page
     assert 'href="/settings/mailbox"' in text(client.get("/settings"))
     reason = "The server didn't accept that user name and password."
     mailbox.reply("mailbox", "PUT", "/account", {"error": {"code": "connection_failed", "message": reason,
