@@ -100,6 +100,11 @@ def check_account(runtime: Runtime, account_id: int, settings: WatchSettings) ->
     except MailboxError as exc:
         _record_failure(runtime, account_id, settings, exc.message)
         return
+    except Exception:  # anything else still counts as a failed try, with its wait before the next
+        log.exception("mailbox check failed unexpectedly", extra={"account": account_id})
+        _record_failure(runtime, account_id, settings,
+                        "Something unexpected went wrong while reading this mailbox. We'll try again shortly.")
+        return
     _record_success(runtime, account_id, settings)
 
 
