@@ -90,3 +90,20 @@ def test_a_mailed_rejection_is_proposed_accepted_recorded_and_coached(api, stack
     assert api.get("/mailbox/proposals").json()["items"] == []
     again = api.post(f"/mailbox/proposals/{proposal['id']}/accept")
     assert again.status_code == 409
+
+
+def test_auto_record_lets_the_tracker_record_a_clear_rejection_by_itself(api, stack, dovecot):
+    created = api.post("/applications", {"company": "Fabrikam", "role": "Product Designer"}).json()
+    wait_until(lambda: mailbox_knows(stack, created["id"]), message="the mailbox's copy of the application")
+    connected = api.http.put(api.base + "/mailbox/account", timeout=30, json={
+        "host": "127.0.0.1", "port": dovecot.port, "tls": "none", "username": USER, "password": PASSWORD,
+        "auto_record_above": 0.6})
+    assert connected.status_code == 201, connected.text
+    wait_until(lambda: api.get("/mailbox/account").json().get("last_checked_at"), message="the first poll")
+    dovecot.append(rejection("Fabrikam", "Product Designer"))
+    rejected = wait_until(lambda: api.get(f"/applications/{created['id']}").json()["stage"] == "rejected",
+                          timeout=15, message="the tracker to record the rejection")
+    assert rejected
+    assert api.get("/mailbox/proposals").json()["items"] == []  # nothing left to ask about
+    [auto] = api.get("/mailbox/proposals", status="auto_recorded").json()["items"]
+    assert auto["application_id"] == created["id"]
