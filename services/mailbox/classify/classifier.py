@@ -61,10 +61,12 @@ def normalise(text: str) -> str:
 
 
 def _hits(patterns, text: str) -> list[_Hit]:
-    found = []
-    for pattern, weight in patterns:
+    """Each pattern found, heaviest first; a phrase already counted is not counted again by a
+    lighter pattern that matches the same words."""
+    found: list[_Hit] = []
+    for pattern, weight in sorted(patterns, key=lambda p: -p[1]):
         match = pattern.search(text)
-        if match:
+        if match and not any(match.start() < h.end and h.start < match.end() for h in found):
             found.append(_Hit(weight, match.start(), match.end()))
     return found
 
