@@ -54,6 +54,7 @@ def report(results: list[Result]) -> str:
                          ("holdout", [r for r in results if r.split == "holdout"]),
                          ("fresh", [r for r in results if r.split == "fresh"]),
                          ("fresh2", [r for r in results if r.split == "fresh2"]),
+                         ("fresh3", [r for r in results if r.split == "fresh3"]),
                          ("all", results)):
         correct = sum(1 for r in subset if r.got == r.expected)
         out.append(f"\n{name}: {len(subset)} messages, {correct} right ({correct / max(1, len(subset)):.0%})")
