@@ -41,10 +41,18 @@ def _new_application(user_id: str, proposal: dict) -> int:
     return reply.body["id"]
 
 
+def _not_before_applied(user_id: str, application_id: int, received_on: str) -> str:
+    """The mail's date, or the application's date if that is later (an application added after
+    the fact is dated the day it was added): a rejection placed before it would not end it."""
+    reply = services.call("tracker", "GET", f"/applications/{application_id}", user_id)
+    applied_on = reply.body.get("applied_on") if reply.ok else None
+    return max(received_on, applied_on) if applied_on else received_on
+
+
 def record(user_id: str, proposal: dict) -> dict:
     """Record what the mail said in the tracker, then mark the proposal accepted; the updated proposal."""
     application_id = proposal.get("application_id") or _new_application(user_id, proposal)
-    kind, on = proposal["classification"], proposal["received_on"]
+    kind, on = proposal["classification"], _not_before_applied(user_id, application_id, proposal["received_on"])
     if kind == "rejection":
         # Already recorded by hand is fine: the mail only confirms it.
         _ok_or_raise(services.call("tracker", "POST", f"/applications/{application_id}/rejection", user_id,

@@ -71,8 +71,10 @@ def score(app: KnownApplication, mail: ParsedMail, verdict: Classification) -> f
     if role_words:
         seen = _words(" ".join(filter(None, (verdict.role, mail.subject, mail.text[:4000]))))
         points += 2 * len(role_words & seen) / len(role_words)
-    if app.applied_on and mail.received_on and mail.received_on < app.applied_on:
-        points -= 3  # a mail from before the application is about something else
+    if app.applied_on and mail.received_on and (app.applied_on - mail.received_on).days > 1:
+        # Mail from before the application is less likely about it; not ruled out, since people
+        # often add an application days after sending it (and then it is dated the day added).
+        points -= 1.5
     return points
 
 

@@ -41,6 +41,7 @@ def test_today_and_the_inbox_load_the_proposals_without_waiting_for_them(client,
 
 
 def test_record_asks_the_tracker_with_the_mails_date_then_the_mailbox(client, mailbox, signed_in):
+    mailbox.reply("tracker", "GET", "/applications/1", {"id": 1, "applied_on": "2026-10-01"})
     mailbox.reply("tracker", "POST", "/applications/1/rejection", {"id": 1, "stage": "rejected"}, status=201)
     answer = post(client, "/mailbox/proposals/4/record", signed_in, HTMX)
     assert answer.status_code == 200 and "Recorded." in text(answer)
@@ -101,3 +102,11 @@ def test_forget_and_disconnect_need_the_csrf_token(client, mailbox, signed_in):
     mailbox.reply("mailbox", "DELETE", "/account", {}, status=204)
     assert post(client, "/settings/mailbox/forget", signed_in).status_code == 302
     assert len(mailbox.calls_to("mailbox", "DELETE")) == 1
+
+
+def test_a_mail_older_than_the_application_is_dated_the_day_the_application_was_added(client, mailbox, signed_in):
+    mailbox.reply("tracker", "GET", "/applications/1", {"id": 1, "applied_on": "2026-11-20"})
+    mailbox.reply("tracker", "POST", "/applications/1/rejection", {"id": 1, "stage": "rejected"}, status=201)
+    post(client, "/mailbox/proposals/4/record", signed_in, HTMX)
+    [rejection] = mailbox.calls_to("tracker", "POST")
+    assert rejection.json == {"received_on": "2026-11-20"}

@@ -5,7 +5,7 @@ from datetime import date
 from email.message import EmailMessage
 
 from services.mailbox.classify import classify, parse_message
-from services.mailbox.matching import already_known, best_match
+from services.mailbox.matching import already_known, best_match, score
 from services.mailbox.models import KnownApplication
 
 
@@ -44,10 +44,13 @@ def test_the_company_domain_and_name_in_the_text_match():
     assert best_match([app(5, "Fabrikam, Inc.", "Designer")], parsed, verdict).application_id == 5
 
 
-def test_mail_from_before_the_application_does_not_match():
+def test_mail_from_before_the_application_counts_less_but_a_clear_sender_still_matches():
     parsed, verdict = mail('"Contoso" <jobs@contoso.example>', "Your application", NO,
                            sent="Mon, 01 Sep 2026 09:00:00 +0000")
-    assert best_match([app(1, "Contoso", "Analyst", applied_on=date(2026, 10, 1))], parsed, verdict) is None
+    early = app(1, "Contoso", "Analyst", applied_on=date(2026, 10, 1))
+    assert best_match([early], parsed, verdict).application_id == 1
+    later_mail, later_verdict = mail('"Contoso" <jobs@contoso.example>', "Your application", NO)
+    assert score(early, parsed, verdict) < score(early, later_mail, later_verdict)
 
 
 def test_news_already_recorded_is_recognised():
