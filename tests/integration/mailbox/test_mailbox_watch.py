@@ -144,8 +144,11 @@ def test_the_watch_loop_finds_new_mail_within_seconds_of_a_poll(runtime, dovecot
     thread.start()
     try:
         wait_for(lambda: account(runtime).last_checked_at is not None, timeout=10, message="no first poll")
-        dovecot.append(rejection())
-        wait_for(lambda: proposals(runtime), timeout=10, message="no proposal within 10 s")
+        for raw in (malformed(), unknown_charset(), rejection()):  # bad mail first: the loop goes on
+            dovecot.append(raw)
+        wait_for(lambda: any(p.application_id == 7 for p in proposals(runtime)), timeout=10,
+                 message="no proposal within 10 s")
+        assert thread.is_alive()
     finally:
         stop.set()
         thread.join(timeout=10)
