@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install migrate unit integration e2e bench lint clean soak faults kubernetes cluster
+.PHONY: run test install migrate unit integration e2e bench lint clean soak faults kubernetes cluster eval-mail
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,9 @@ cluster: $(TEST_OK)
 # Render deploy/kubernetes's overlays and check every object (also part of `make test`).
 kubernetes: $(TEST_OK)
 	$(BIN)/pytest tests/unit/test_kubernetes.py
+# The mail classifier on the labelled corpus: precision and recall per class.
+eval-mail: $(RUN_OK)
+	$(BIN)/python -m services.mailbox.classify.evaluate
 
 lint: $(TEST_OK)
 	$(BIN)/ruff check .

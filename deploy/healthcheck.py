@@ -33,9 +33,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003}
+DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003, "mailbox": 8004}
 # Services whose background process consumes events (shared.processes.HANDLER_MAPS).
-CONSUMERS = {"tracker", "coach", "notifier"}
+CONSUMERS = {"tracker", "coach", "notifier", "mailbox"}
 AMQP_PORTS = {"amqp": 5672, "pyamqp": 5672, "amqps": 5671}
 PROC = Path("/proc")
 INIT_PROGRAMS = {"docker-init", "tini", "dumb-init"}

@@ -23,6 +23,8 @@ from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
 from frontend.templating import install_template_helpers
 from frontend.views import api, applications, auth, dashboard
 from frontend.views import api_account, api_applications, api_coach, api_notifier
+from frontend.views import api_mailbox
+from frontend.views import mailbox as mailbox_views
 from frontend.views import (
     application_detail, channel_links, goals, imports, inbox, insights, journal, network, password, public,
     settings as settings_page,
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for blueprint in (auth.bp, dashboard.bp, applications.bp, api.bp, application_detail.bp, journal.bp,
                       goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp,
                       password.bp, channel_links.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (mailbox_views.bp, api_mailbox.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
         app.register_blueprint(blueprint)

@@ -14,7 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields
 
-from frontend.views import api_account, api_applications, api_coach, api_notifier
+from frontend.views import api_account, api_applications, api_coach, api_mailbox, api_notifier
 from frontend.views.api import PREFIX, Route
 from services.coach import schemas as coach
 from services.notifier import schemas as notifier
@@ -62,7 +62,8 @@ ACCOUNT_ROUTES = [
 
 
 def all_routes() -> list[Route]:
-    return [*api_applications.ROUTES, *api_coach.ROUTES, *api_notifier.ROUTES, *ACCOUNT_ROUTES]
+    return [*api_applications.ROUTES, *api_coach.ROUTES, *api_notifier.ROUTES, *ACCOUNT_ROUTES,
+            *api_mailbox.ROUTES, api_mailbox.ACCEPT]
 
 
 def _ref(name: str) -> dict:

@@ -18,7 +18,8 @@ from shared.config import Settings
 
 log = logging.getLogger(__name__)
 
-SERVICE_NAMES = {"tracker": "the tracker", "coach": "the coach", "notifier": "your inbox"}
+SERVICE_NAMES = {"tracker": "the tracker", "coach": "the coach", "notifier": "your inbox",
+                 "mailbox": "the mailbox watcher"}
 
 
 class ServiceUnavailable(Exception):

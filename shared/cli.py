@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.add_argument("service")
     dlq.add_argument("event_id", nargs="?")
     dlq.set_defaults(func=cmd_dlq)
+
+    from services.mailbox.cli import add_parser as add_mail_parser
+    add_mail_parser(sub)
     return parser
 
 

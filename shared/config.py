@@ -6,8 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SERVICES = ("frontend", "tracker", "coach", "notifier")
-DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003}
+SERVICES = ("frontend", "tracker", "coach", "notifier", "mailbox")
+DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003, "mailbox": 8004}
 # Never used as a key any more; production refuses it if someone sets it by hand.
 DEV_SECRET = "dev-only-not-secret"
 DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a local helpline "

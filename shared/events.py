@@ -265,6 +265,30 @@ class ApplicationsImported(_Data):
                          validate=validate.Length(min=1, max=IMPORT_BATCH_ROWS * 12))
 
 
+MAIL_CLASSES = ("rejection", "interview_invitation", "application_received", "offer", "other")
+
+
+class MailClassified(_Data):
+    """A mail the mailbox service read, as the decision it led to (never the mail itself)."""
+    message_ref = _text(validate=validate.Length(min=1, max=64))
+    classification = _text(validate=validate.OneOf(MAIL_CLASSES))
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+    application_id = fields.Int(allow_none=True)
+    company = _text(required=False, allow_none=True, validate=validate.Length(max=200))
+    role = _text(required=False, allow_none=True, validate=validate.Length(max=200))
+    received_on = fields.Date(required=True)
+    excerpt = _text(validate=validate.Length(max=300))
+    # True when the person chose to record mail like this without being asked: the tracker records it.
+    auto_record = fields.Bool()
+
+
+class MailboxFailing(_Data):
+    """A connected mailbox has failed to answer for a while; the notifier tells its owner once."""
+    reason = _text(validate=validate.Length(max=300))
+    failing_since = fields.AwareDateTime(required=True)
+    attempts = fields.Int(required=True)
+
+
 DATA_SCHEMAS: dict[str, type[Schema]] = {
     "user.registered": UserRegistered,
     "user.deleted": UserDeleted,
@@ -292,6 +316,8 @@ DATA_SCHEMAS: dict[str, type[Schema]] = {
     "coaching.withdrawn": CoachingWithdrawn,
     "coach.card_composed": CoachCardComposed,
     "applications.imported": ApplicationsImported,
+    "mail.classified": MailClassified,
+    "mailbox.failing": MailboxFailing,
 }
 _SCHEMA_CACHE = {name: schema() for name, schema in DATA_SCHEMAS.items()}
 

@@ -31,24 +31,29 @@ PROCESSES = {
     "coach-worker": ("coach", "background"),
     "notifier-api": ("notifier", "web"),
     "notifier-worker": ("notifier", "background"),
+    "mailbox-api": ("mailbox", "web"),
+    "mailbox-worker": ("mailbox", "background"),
 }
 APP_FACTORIES = {
     "frontend": "frontend.app:create_app",
     "tracker": "services.tracker.api:create_app",
     "coach": "services.coach.api:create_app",
     "notifier": "services.notifier.api:create_app",
+    "mailbox": "services.mailbox.api:create_app",
 }
 # Event handlers of the services that consume events (see shared/topology.py).
 HANDLER_MAPS = {
     "tracker": "services.tracker.handlers:HANDLERS",
     "coach": "services.coach.handlers:HANDLERS",
     "notifier": "services.notifier.handlers:HANDLERS",
+    "mailbox": "services.mailbox.handlers:HANDLERS",
 }
 # Scheduled jobs: `loop(runtime, stop: threading.Event)`, run until stop is set.
 SCHEDULERS: dict[str, str] = {
     "tracker": "services.tracker.ghosting:run",
     "coach": "services.coach.scheduler:run",
     "notifier": "services.notifier.scheduler:run",
+    "mailbox": "services.mailbox.watcher:run",
 }
 
 # What a service's background process sets up before it handles anything: `setup(runtime)`.

@@ -16,6 +16,7 @@ PACKAGES = {
     "tracker": "services.tracker",
     "coach": "services.coach",
     "notifier": "services.notifier",
+    "mailbox": "services.mailbox",
 }
 
 

@@ -16,7 +16,7 @@ REPLAY = Exchange("rebound.replay", type="direct", durable=True)
 # Which event types each consuming service handles. Each service's HANDLERS
 # map must name exactly these (a unit test checks it).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "tracker": ("user.deleted",),
+    "tracker": ("user.deleted", "mail.classified"),
     "coach": (
         "user.registered", "user.deleted",
         "application.created", "application.updated", "application.stage_changed",
@@ -30,6 +30,11 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "reflection.prompted", "win.celebrated", "goal.updated", "reminder.due",
         "support.nudge_requested", "suggestion.offered", "insight.generated",
         "coaching.withdrawn", "application.offer_received", "coach.card_composed",
+        "mailbox.failing",
+    ),
+    "mailbox": (
+        "user.deleted", "application.created", "application.stage_changed", "application.rejected",
+        "application.deleted",
     ),
 }
 

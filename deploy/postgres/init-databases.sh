@@ -7,9 +7,10 @@
 # come from the container's environment (see docker-compose.yml):
 #   REBOUND_FRONTEND_DB_PASSWORD  REBOUND_TRACKER_DB_PASSWORD
 #   REBOUND_COACH_DB_PASSWORD     REBOUND_NOTIFIER_DB_PASSWORD
+#   REBOUND_MAILBOX_DB_PASSWORD
 # A missing password, or the change-me placeholder of .env.example, stops the
 # first start with an error. Database and role are both named after the
-# service (frontend, tracker, coach, notifier). Changing a password later
+# service (frontend, tracker, coach, notifier, mailbox). Changing a password later
 # needs `ALTER ROLE <service> PASSWORD '...'` too: this script does not run
 # again on an existing volume.
 #
@@ -18,7 +19,7 @@
 
 rebound_init_databases() {
     local service password_var password
-    for service in frontend tracker coach notifier; do
+    for service in frontend tracker coach notifier mailbox; do
         password_var="REBOUND_${service^^}_DB_PASSWORD"
         password="${!password_var:-}"
         if [ -z "$password" ]; then

@@ -152,6 +152,15 @@ def share_offer(session: Session, event: dict) -> None:
     support_network.share_good_news(session, event)
 
 
+def inbox_mailbox_failing(session: Session, event: dict) -> None:
+    """Once per stretch of failures: the mailbox service only says so once until it recovers."""
+    inbox.notify(session, user_id=event["user_id"], kind="system", severity="info",
+                 title="We can't reach your mailbox right now",
+                 body=(f"{event['data']['reason']} We'll keep trying quietly. You can check the "
+                       "details, or disconnect it, in Settings."),
+                 link="/settings/mailbox", source_event_id=event["id"], ref="mailbox:failing")
+
+
 def erase_user(session: Session, event: dict) -> None:
     """Forget everything about a person who deleted their account, their mail files included."""
     user_id = event["user_id"]
@@ -186,4 +195,5 @@ HANDLERS = {
     "coach.card_composed": [coach_cards.inbox_card],
     "support.nudge_requested": [nudge_supporters],
     "application.offer_received": [share_offer],
+    "mailbox.failing": [inbox_mailbox_failing],
 }

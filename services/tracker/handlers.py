@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from services.tracker.mail_records import record_mailed_rejection
 from services.tracker.models import metadata
 from shared.erasure import erase_user_rows
 
@@ -13,4 +14,5 @@ def erase_user(session: Session, event: dict) -> None:
 
 HANDLERS = {
     "user.deleted": [erase_user],
+    "mail.classified": [record_mailed_rejection],
 }

@@ -16,7 +16,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 REBOUND = str(Path(sys.executable).parent / "rebound")
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-WEB = {"frontend": "FRONTEND", "tracker-api": "TRACKER", "coach-api": "COACH", "notifier-api": "NOTIFIER"}
+WEB = {"frontend": "FRONTEND", "tracker-api": "TRACKER", "coach-api": "COACH", "notifier-api": "NOTIFIER",
+       "mailbox-api": "MAILBOX"}
 
 
 def procfile_processes() -> list[str]:

@@ -12,7 +12,7 @@ from shared.processes import APP_FACTORIES, load
 from shared.runtime import Runtime, migrate_service
 from shared.tables import outbox
 
-SERVICES = ("tracker", "coach", "notifier")
+SERVICES = ("tracker", "coach", "notifier", "mailbox")
 # Service paths that need no internal token (shared/web.PUBLIC_PATHS) and Flask's own static route.
 UNGUARDED_ENDPOINTS = {"healthz", "readyz"}
 

@@ -81,7 +81,22 @@ def seed_notifier(svc, user: str) -> dict:
     return {"notification_id": notification["id"], "channel_id": channel["id"], "supporter_id": supporter["id"]}
 
 
-SEEDERS = {"tracker": seed_tracker, "coach": seed_coach, "notifier": seed_notifier}
+def seed_mailbox(svc, user: str) -> dict:
+    """A connected mailbox and a proposal: rows the watcher makes from mail, written directly."""
+    from services.mailbox.models import MailAccount, Proposal
+    with svc.runtime.sessions.begin() as session:
+        session.add(MailAccount(user_id=user, host="imap.example.invalid", port=993, tls="implicit",
+                                username=f"{user}-{MARKER}", password_encrypted="not-used", folders=["INBOX"],
+                                start_on=date.today()))
+        proposal = Proposal(user_id=user, message_ref=uuid.uuid4().hex, classification="rejection",
+                            confidence=0.8, application_id=1, company=f"Acme {MARKER}", role="Engineer",
+                            received_on=date.today(), excerpt=f"excerpt {MARKER}")
+        session.add(proposal)
+        session.flush()
+        return {"proposal_id": proposal.id}
+
+
+SEEDERS = {"tracker": seed_tracker, "coach": seed_coach, "notifier": seed_notifier, "mailbox": seed_mailbox}
 
 # A body each route accepts from its owner, so a 404 for the intruder means "not yours", not "bad body".
 BODIES = {

