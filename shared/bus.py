@@ -44,10 +44,10 @@ def connect(settings: Settings, confirm_each: bool = True) -> Connection:
             transport_options={"confirm_publish": confirm_each, "max_retries": 1},
         )
     return Connection(transport=fs_transport.Transport,
-                      transport_options=filesystem_options(settings.data_dir))
+                      transport_options=filesystem_options(settings.data_dir, settings.bus_poll_ms / 1000))
 
 
-def filesystem_options(data_dir: Path) -> dict:
+def filesystem_options(data_dir: Path, poll_s: float = 0.05) -> dict:
     root = data_dir / "bus"
     messages = root / "messages"
     control = root / "control"
@@ -57,7 +57,8 @@ def filesystem_options(data_dir: Path) -> dict:
         "data_folder_in": str(messages),
         "data_folder_out": str(messages),
         "control_folder": str(control),
-        "polling_interval": 0.05,
+        # How late a message put by another process is seen; this process's own wake consumers at once.
+        "polling_interval": poll_s,
     }
 
 

@@ -71,12 +71,12 @@ def cmd_dlq(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from shared.processes import PROCESSES
+    from shared.processes import ALL, PROCESSES
     parser = argparse.ArgumentParser(prog="rebound", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run one process of the Procfile")
-    run.add_argument("process", choices=sorted(PROCESSES))
+    run = sub.add_parser("run", help="run one process of the Procfile, or all of them in one ('all')")
+    run.add_argument("process", choices=[ALL, *sorted(PROCESSES)])
     run.set_defaults(func=cmd_run)
 
     migrate = sub.add_parser("migrate", help="bring every database to the newest schema")

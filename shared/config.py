@@ -57,6 +57,8 @@ class Settings:
     mail_from: str = "Rebound <rebound@localhost>"
     # How many reverse proxies in front of the frontend to trust for X-Forwarded-*; 0 trusts none.
     proxy_fix_hops: int = 0
+    # Embedded bus: how often a consumer looks for messages put by other processes.
+    bus_poll_ms: int = 50
 
     @property
     def production(self) -> bool:
@@ -92,6 +94,7 @@ def load_settings() -> Settings:
         ghost_after_days=_int("GHOST_AFTER_DAYS", 21),
         import_max_bytes=_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         proxy_fix_hops=_int("PROXY_FIX_HOPS", 0),
+        bus_poll_ms=_int("BUS_POLL_MS", 50),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")
