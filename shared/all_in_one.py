@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 INTERNAL_URL = "http://{service}.internal.rebound"  # never resolved: answered in memory
 RELAY_IDLE_MAX_S = 30.0  # every writer in this process wakes its relay; this bounds rows from elsewhere
+SCHEDULER_IDLE_S = 60.0  # likewise for a scheduler: every write in this process wakes it
 BUS_POLL_MS = 1000  # likewise for messages put on the embedded bus by another process (e.g. `rebound dlq replay`)
 STOP_TIMEOUT_S = 8.0
 
@@ -59,6 +60,8 @@ class AllInOne:
         self.settings = settings
         self.stop_event = threading.Event()
         self.runtimes = {service: Runtime.build(service, settings) for service in background_services()}
+        for runtime in self.runtimes.values():
+            runtime.idle_s = SCHEDULER_IDLE_S
         self.frontend = load(APP_FACTORIES["frontend"])(settings, runtime=self.runtimes["frontend"])
         self._send_inbox_hints_in_memory()  # before anything installs the bus's hint sender
         self.apps = {service: load(APP_FACTORIES[service])(settings, runtime=self.runtimes[service])

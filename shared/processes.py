@@ -21,6 +21,7 @@ from shared.logs import setup_logging
 from shared.outbox import Relay
 from shared.outbox_wakeup import start_listener
 from shared.runtime import Runtime, migrate_service
+from shared.schedule import watch_writes
 from shared.supervisor import SupervisedThread
 from shared.worker import Worker
 
@@ -119,6 +120,8 @@ class ServiceLoops:
         self.worker: Worker | None = None
         if runtime.service in SETUPS:
             load(SETUPS[runtime.service])(runtime)
+        if runtime.service in SCHEDULERS:
+            watch_writes(runtime)
 
     def loops(self) -> dict[str, Callable[[], None]]:
         """Thread name -> loop, for what this service has."""
@@ -150,6 +153,7 @@ class ServiceLoops:
     def request_stop(self) -> None:
         self.stop.set()
         self.wake.set()
+        self.runtime.changed.set()
         if self.worker is not None:
             self.worker.should_stop = True
 
