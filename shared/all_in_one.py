@@ -24,6 +24,7 @@ import threading
 import time
 
 from frontend.services import ServiceClient
+from shared import backup_schedule
 from shared.config import SERVICES, Settings, env, load_settings
 from shared.inprocess_http import mount_apps
 from shared.logs import setup_logging
@@ -70,6 +71,7 @@ class AllInOne:
             settings, {settings.service_urls[service]: app for service, app in self.apps.items()})
         self.loops = {service: ServiceLoops(runtime, self.stop_event, RELAY_IDLE_MAX_S)
                       for service, runtime in self.runtimes.items()}
+        self.backups = backup_schedule.configured(settings)  # a bad schedule stops start-up here
         self.threads: list[SupervisedThread] = []
         self.server = None
 
@@ -88,6 +90,11 @@ class AllInOne:
         for service, loops in self.loops.items():
             wake_locally(self.settings.database_url(service), loops.wake)
             self.threads.extend(loops.start())
+        if self.backups is not None:
+            schedule, folder, keep = self.backups
+            self.threads.append(SupervisedThread(
+                "backups", lambda: backup_schedule.loop(self.settings, schedule, folder, keep, self.stop_event),
+                self.stop_event).start())
         self.server = make_server(self.frontend, self.settings)
         log.info("started", extra={"services": list(self.runtimes), "threads": [t.name for t in self.threads],
                                    "port": self.settings.ports["frontend"]})

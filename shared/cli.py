@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from shared.config import SERVICES, ConfigError, load_settings
 
@@ -70,6 +71,30 @@ def cmd_dlq(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from shared.backup import backup
+    print(backup(load_settings(), Path(args.dir)))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from shared.backup import BackupError, restore
+    settings = load_settings()
+    if not args.force and _frontend_answers(settings):
+        raise BackupError(f"Rebound answers on port {settings.ports['frontend']}: stop it before restoring "
+                          "(or pass --force if that is something else)")
+    for entry in restore(settings, Path(args.archive)):
+        print(f"{entry.service}: restored ({entry.engine}, schema {entry.revision}), then migrated")
+    return 0
+
+
+def _frontend_answers(settings) -> bool:
+    import socket
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", settings.ports["frontend"])) == 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from shared.processes import ALL, PROCESSES
     parser = argparse.ArgumentParser(prog="rebound", description=__doc__)
@@ -101,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.add_argument("service")
     dlq.add_argument("event_id", nargs="?")
     dlq.set_defaults(func=cmd_dlq)
+
+    backup = sub.add_parser("backup", help="write an archive of every service's database into DIR")
+    backup.add_argument("dir")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="put every service's database back to an archive's point")
+    restore.add_argument("archive")
+    restore.add_argument("--force", action="store_true", help="restore even though the frontend port answers")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 
