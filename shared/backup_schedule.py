@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 from shared.backup import backup, prune
-from shared.config import ConfigError, Settings, env
+from shared.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 _INTERVAL = re.compile(r"^(\d+)([mhd])$")
@@ -48,14 +48,12 @@ def parse_schedule(raw: str) -> Schedule:
 
 def configured(settings: Settings) -> tuple[Schedule, Path, int] | None:
     """(schedule, folder, keep) from the environment, or None when no schedule is set."""
-    raw = env("BACKUP_SCHEDULE")
-    if raw is None:
+    if settings.backup_schedule is None:
         return None
-    keep = env("BACKUP_KEEP", "7")
+    keep = settings.backup_keep
     if not keep.isdigit() or int(keep) < 1:
         raise ConfigError(f"REBOUND_BACKUP_KEEP must be a whole number of at least 1, not {keep!r}")
-    folder = Path(env("BACKUP_DIR", str(settings.data_dir / "backups")))
-    return parse_schedule(raw), folder, int(keep)
+    return parse_schedule(settings.backup_schedule), settings.backup_dir, int(keep)
 
 
 def loop(settings: Settings, schedule: Schedule, folder: Path, keep: int, stop: threading.Event) -> None:

@@ -59,6 +59,10 @@ class Settings:
     proxy_fix_hops: int = 0
     # Embedded bus: how often a consumer looks for messages put by other processes.
     bus_poll_ms: int = 50
+    # Scheduled backups in `rebound run all` (shared/backup_schedule.py); None: none.
+    backup_schedule: str | None = None
+    backup_keep: str = "7"
+    backup_dir: Path | None = None
 
     @property
     def production(self) -> bool:
@@ -95,6 +99,9 @@ def load_settings() -> Settings:
         import_max_bytes=_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024),
         proxy_fix_hops=_int("PROXY_FIX_HOPS", 0),
         bus_poll_ms=_int("BUS_POLL_MS", 50),
+        backup_schedule=env("BACKUP_SCHEDULE"),
+        backup_keep=env("BACKUP_KEEP", "7"),
+        backup_dir=Path(env("BACKUP_DIR", str(data_dir / "backups"))).resolve(),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")
