@@ -88,6 +88,11 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from shared.init_env import main
+    return main(args)
+
+
 def _frontend_answers(settings) -> bool:
     import socket
     with socket.socket() as sock:
@@ -134,6 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("archive")
     restore.add_argument("--force", action="store_true", help="restore even though the frontend port answers")
     restore.set_defaults(func=cmd_restore)
+
+    init = sub.add_parser("init", help="write a .env for docker compose with fresh random secrets")
+    init.add_argument("--path", default=".env")
+    init.add_argument("--base-url", help="the address people open (default http://localhost:8000)")
+    init.add_argument("--smtp-url", help="smtp://user:pass@host:587/?starttls=1, or '' to keep mail as files")
+    init.add_argument("--mail-from", help="sender of Rebound's mail")
+    init.add_argument("--yes", action="store_true", help="ask nothing: defaults for what no flag gives")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(func=cmd_init)
     return parser
 
 

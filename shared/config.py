@@ -12,14 +12,33 @@ DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a
                              "can point you to support near you.")
 
 
+# Settings that hold a secret, each of which may also be given as REBOUND_<NAME>_FILE.
+FILE_SECRETS = {"SECRET_KEY", "INTERNAL_SECRET", "SMTP_URL", "BUS_URL",
+                *(f"{service.upper()}_DATABASE_URL" for service in SERVICES)}
+
+
 class ConfigError(RuntimeError):
     """The environment asks for something Rebound cannot start with."""
 
 
 def env(name: str, default: str | None = None) -> str | None:
-    """Read one REBOUND_ variable; an empty value counts as unset."""
+    """Read one REBOUND_ variable; an empty value counts as unset.
+
+    For a secret (FILE_SECRETS) left unset, REBOUND_<NAME>_FILE may name a
+    file holding the value (Docker and Kubernetes secrets); a trailing line
+    break is dropped.
+    """
     value = os.environ.get(f"REBOUND_{name}", "")
+    if value == "" and name in FILE_SECRETS and os.environ.get(f"REBOUND_{name}_FILE", ""):
+        value = _read_secret_file(name, os.environ[f"REBOUND_{name}_FILE"])
     return value if value != "" else default
+
+
+def _read_secret_file(name: str, path: str) -> str:
+    try:
+        return Path(path).read_text().rstrip("\r\n")
+    except OSError as exc:
+        raise ConfigError(f"REBOUND_{name}_FILE names {path!r}, which cannot be read: {exc.strerror}") from None
 
 
 def _int(name: str, default: int) -> int:
