@@ -20,6 +20,7 @@ from frontend.views import api_account, api_applications, api_coach, api_notifie
 from frontend.views import (
     application_detail, goals, imports, inbox, insights, journal, network, public, settings as settings_page,
 )
+from shared.base_path import BasePath, base_path
 from shared.config import Settings, load_settings
 from shared.runtime import Runtime
 from shared.web import BusProbe, database_ready, install_health
@@ -63,9 +64,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for blueprint in (api_applications.bp, api_coach.bp, api_notifier.bp, api_account.bp):
         app.register_blueprint(blueprint)
     install_login_throttle(app, LoginThrottle(runtime.sessions))
+    app.wsgi_app = BasePath(app.wsgi_app, base_path(settings.base_url))  # served under a sub-path
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
         hops = settings.proxy_fix_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     app.after_request(_add_security_headers)
     return app
 
