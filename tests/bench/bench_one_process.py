@@ -171,6 +171,7 @@ def measure(folder: Path, size: dict) -> list[Figure]:
         base_rss = rss_mb(tree(baseline.proc.pid))
     finally:
         baseline.stop()
+    (folder / "stack").mkdir(exist_ok=True)
     stack, ready_s = start_all(folder / "stack")
     pid = stack.procs["all"].pid
     try:
@@ -203,7 +204,6 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
     args = sys.argv[1:] if argv is None else argv
     folder = Path(tempfile.mkdtemp(prefix="rebound-bench-one-"))
-    (folder / "stack").mkdir()
     figures = measure(folder, QUICK if "--quick" in args else FULL)
     print(text_table(figures))
     return 0 if all(f.verdict != "MISS" for f in figures) else 1
