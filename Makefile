@@ -24,14 +24,17 @@ install: $(RUN_OK)
 migrate: $(RUN_OK)
 	$(BIN)/rebound migrate
 
+# Both load .env when there is one, as honcho did.
+DOTENV := set -a; [ ! -f .env ] || . ./.env; set +a
+
 # Every service in one process (`rebound run all`); Ctrl-C stops it.
 run: $(RUN_OK)
-	$(BIN)/rebound run all
+	$(DOTENV); exec $(BIN)/rebound run all
 
 # The Procfile's processes side by side, each restarted if it dies; Ctrl-C stops them all.
 run-split: $(RUN_OK)
-	$(BIN)/rebound migrate
-	PATH="$(BIN):$$PATH" $(BIN)/python -m shared.process_supervisor Procfile
+	$(DOTENV); $(BIN)/rebound migrate
+	$(DOTENV); PATH="$(BIN):$$PATH" exec $(BIN)/python -m shared.process_supervisor Procfile
 
 test: $(TEST_OK)
 	$(BIN)/pytest $(PYTEST_ARGS)
