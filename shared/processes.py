@@ -19,7 +19,7 @@ from shared.bus import Publisher, connect
 from shared.config import load_settings
 from shared.logs import setup_logging
 from shared.outbox import Relay
-from shared.outbox_wakeup import start_listener
+from shared.outbox_wakeup import libpq_url, start_listener
 from shared.runtime import Runtime, migrate_service
 from shared.schedule import watch_writes
 from shared.supervisor import SupervisedThread
@@ -92,12 +92,25 @@ def stop_on_signals(on_stop) -> None:
     signal.signal(signal.SIGINT, _handler)
 
 
+# How long an idle relay waits before it looks again unwoken. On PostgreSQL every commit
+# that writes outbox rows wakes it (NOTIFY), so it need not look often; on SQLite a
+# writer in another process cannot, so it looks every 200 ms.
+NOTIFIED_IDLE_MAX_S = 5.0
+POLLING_IDLE_MAX_S = 0.2
+
+
+def relay_idle_max(runtime: Runtime) -> float:
+    notified = libpq_url(runtime.settings.database_url(runtime.service)) is not None
+    return NOTIFIED_IDLE_MAX_S if notified else POLLING_IDLE_MAX_S
+
+
 def start_relay_thread(runtime: Runtime) -> tuple[threading.Event, threading.Event, threading.Thread]:
     """A relay in a daemon thread, woken by commits in other processes on PostgreSQL; (stop, wake, thread)."""
     stop, wake = threading.Event(), threading.Event()
     relay = Relay(runtime.sessions, Publisher(runtime.settings))
     poll_s = runtime.settings.relay_poll_ms / 1000
-    thread = threading.Thread(target=relay.run, args=(stop, wake, poll_s), name="relay", daemon=True)
+    thread = threading.Thread(target=relay.run, args=(stop, wake, poll_s, relay_idle_max(runtime)), name="relay",
+                              daemon=True)
     thread.start()
     start_listener(runtime.settings.database_url(runtime.service), wake, stop)
     return stop, wake, thread
@@ -108,14 +121,13 @@ class ServiceLoops:
 
     A loop that crashes is run again by its SupervisedThread; every run builds
     its relay or consumer anew. `relay_idle_max_s` is how long an idle relay
-    waits before it looks again without being woken: short when writers live
-    in other processes (and SQLite cannot notify), long when every writer
-    wakes it in memory (`rebound run all`).
+    waits before it looks again without being woken (default: relay_idle_max),
+    long when every writer wakes it in memory (`rebound run all`).
     """
 
-    def __init__(self, runtime: Runtime, stop: threading.Event, relay_idle_max_s: float = 0.2):
+    def __init__(self, runtime: Runtime, stop: threading.Event, relay_idle_max_s: float | None = None):
         self.runtime, self.service, self.stop = runtime, runtime.service, stop
-        self.relay_idle_max_s = relay_idle_max_s
+        self.relay_idle_max_s = relay_idle_max_s or relay_idle_max(runtime)
         self.wake = threading.Event()
         self.worker: Worker | None = None
         if runtime.service in SETUPS:
