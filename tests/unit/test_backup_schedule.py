@@ -51,3 +51,26 @@ def test_prune_keeps_the_newest(tmp_path):
     removed = prune(tmp_path, keep=2)
     assert sorted(p.name for p in removed) == names[:3]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*names[3:], "notes.txt"])
+
+
+
+def test_the_loop_writes_archives_and_keeps_the_newest(tmp_path, monkeypatch):
+    import threading
+
+    from shared import backup_schedule
+    from support import wait_for
+
+    written = []
+    real = backup_schedule.backup
+    monkeypatch.setattr(backup_schedule, "backup", lambda *args: written.append(real(*args)) or written[-1])
+    folder, stop = tmp_path / "backups", threading.Event()
+    thread = threading.Thread(target=backup_schedule.loop, args=(
+        make_settings(tmp_path), Schedule(every=timedelta(seconds=0.05)), folder, 2, stop))
+    thread.start()
+    try:
+        wait_for(lambda: len(written) >= 4, timeout=20, message=lambda: f"{len(written)} archives")
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert sorted(folder.glob("rebound-backup-*.tar.gz")) == sorted(written)[-2:]
