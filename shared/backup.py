@@ -12,6 +12,14 @@ archive from a newer version is refused), that each database is of the same
 kind as the archive's, and that Rebound is not running. Then it puts every
 service back to the archive's point and migrates it forward to this
 version's schema.
+
+The databases are copied one after another, so an event may be on the bus
+between them: sent in the producer's copy, not yet handled in the
+consumer's. So that every service ends at one point, restore empties the
+services' event queues (what they hold happened after the backup, or is
+sent again) and marks every event sent since shortly before the backup
+began as unsent: the relays publish those again and consumers drop the ones
+they had already handled (by event id).
 """
 from __future__ import annotations
 
@@ -23,20 +31,22 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.engine import make_url
 
 from shared.config import SERVICES, Settings
 from shared.db import alembic_config
+from shared.tables import outbox
 from shared.outbox_wakeup import libpq_url
 from shared.runtime import migrate_service, migrations_dir
 
 FORMAT = 1
 PREFIX = "rebound-backup-"
+RESEND_MARGIN = timedelta(minutes=5)  # events sent this long before a backup began are sent again on restore
 
 
 class BackupError(ValueError):
@@ -108,8 +118,9 @@ def backup(settings: Settings, folder: Path, now: datetime | None = None) -> Pat
     name = f"{PREFIX}{now.strftime('%Y%m%dT%H%M%S%fZ')}"
     with tempfile.TemporaryDirectory(dir=folder, prefix=".tmp-") as work:
         work = Path(work)
+        started = datetime.now(timezone.utc)
         entries = [_backup_one(settings, service, work) for service in SERVICES]
-        manifest = {"format": FORMAT, "created_at": now.isoformat(),
+        manifest = {"format": FORMAT, "created_at": now.isoformat(), "started_at": started.isoformat(),
                     "services": {e.service: {"engine": e.engine, "file": e.file, "revision": e.revision}
                                  for e in entries}}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -180,7 +191,7 @@ def check_restorable(settings: Settings, entries: list[Entry]) -> None:
 
 def restore(settings: Settings, archive: Path) -> list[Entry]:
     """Put every service's database back to the archive's point, then migrate it to this version."""
-    _, entries = read_manifest(archive)
+    manifest, entries = read_manifest(archive)
     check_restorable(settings, entries)
     with tempfile.TemporaryDirectory(prefix="rebound-restore-") as work:
         work = Path(work)
@@ -194,7 +205,35 @@ def restore(settings: Settings, archive: Path) -> list[Entry]:
                 restore_postgres(work / entry.file, url)
     for entry in entries:
         migrate_service(entry.service, settings)
+    since = datetime.fromisoformat(manifest.get("started_at", manifest["created_at"])) - RESEND_MARGIN
+    for entry in entries:
+        resend_since(settings.database_url(entry.service), since)
+    empty_event_queues(settings)
     return entries
+
+
+def resend_since(url: str, since: datetime) -> int:
+    """Mark the events sent since `since` as unsent: the relay publishes them again."""
+    naive_utc = since.astimezone(timezone.utc).replace(tzinfo=None)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            return conn.execute(update(outbox).where(outbox.c.sent_at >= naive_utc).values(
+                sent_at=None, claimed_by=None, claimed_until=None, next_attempt_at=None)).rowcount
+    finally:
+        engine.dispose()
+
+
+def empty_event_queues(settings: Settings) -> None:
+    """Drop what the services' event queues hold: it belongs to the time after the backup."""
+    from shared import topology
+    from shared.bus import connect, declare_topology
+    from shared.processes import HANDLER_MAPS
+
+    with connect(settings) as conn:
+        declare_topology(conn, settings)
+        for service in HANDLER_MAPS:
+            topology.events_queue(service, settings.bus_is_amqp)(conn.default_channel).purge()
 
 
 def replace_sqlite(copy: Path, url: str) -> None:
