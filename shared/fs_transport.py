@@ -25,7 +25,33 @@ from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
 
+_BIND_LOCK = threading.Lock()  # one binding at a time in this process (threads share the exchange file)
+
+
 class Channel(filesystem.Channel):
+    def _queue_bind(self, exchange, routing_key, pattern, queue):
+        """Upstream creates a missing exchange file by truncating it before it locks it: two
+        consumers binding at once (threads of `rebound run all`, or processes starting together)
+        could read it empty or overwrite each other's binding. Here the file is born whole
+        (linked into place only if absent), and this process binds one queue at a time."""
+        with _BIND_LOCK:
+            self._create_exchange_file(exchange)
+            super()._queue_bind(exchange, routing_key, pattern, queue)
+
+    def _create_exchange_file(self, exchange) -> None:
+        file = self._exchange_file(exchange)
+        if file.exists():
+            return
+        self.control_folder.mkdir(exist_ok=True)
+        partial = file.with_name(f".{file.name}.{uuid.uuid4().hex}.part")
+        partial.write_bytes(b"[]")
+        try:
+            os.link(partial, file)  # fails if another process created it first: theirs stands
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
+
     def _put(self, queue, payload, **kwargs):
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)

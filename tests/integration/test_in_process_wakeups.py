@@ -60,3 +60,28 @@ def test_a_commit_with_outbox_rows_wakes_this_process_relay_and_a_rollback_does_
         assert not wake.is_set(), "a commit in another database woke this relay"
     finally:
         stop_waking_locally(db.url, wake)
+
+
+def test_consumers_binding_at_once_in_one_process_keep_every_binding(tmp_path):
+    """Threads declaring their queues together (as `rebound run all` starts) lose no binding."""
+    settings = make_settings(tmp_path)
+    exchange = Exchange("bind.race", type="topic", durable=True)
+    start, errors = threading.Barrier(8), []
+
+    def declare(n: int) -> None:
+        try:
+            with connect(settings) as conn:
+                start.wait(5)
+                Queue(f"bind.race.q{n}", exchange, routing_key=f"k{n}", durable=True)(conn.channel()).declare()
+        except Exception as exc:  # collected: an assertion in a thread would go unseen
+            errors.append(exc)
+
+    threads = [threading.Thread(target=declare, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert errors == []
+    with connect(settings) as conn:
+        table = conn.default_channel.get_table("bind.race")
+    assert sorted(q.queue for q in table) == sorted(f"bind.race.q{n}" for n in range(8))
