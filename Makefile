@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install migrate unit integration e2e bench lint clean soak faults kubernetes cluster eval-mail
+.PHONY: run run-split test install migrate unit integration e2e bench lint clean soak faults kubernetes cluster eval-mail
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,17 @@ install: $(RUN_OK)
 migrate: $(RUN_OK)
 	$(BIN)/rebound migrate
 
+# Both load .env when there is one, as honcho did.
+DOTENV := set -a; [ ! -f .env ] || . ./.env; set +a
+
+# Every service in one process (`rebound run all`); Ctrl-C stops it.
 run: $(RUN_OK)
-	$(BIN)/rebound migrate
-	PATH="$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	$(DOTENV); exec $(BIN)/rebound run all
+
+# The Procfile's processes side by side, each restarted if it dies; Ctrl-C stops them all.
+run-split: $(RUN_OK)
+	$(DOTENV); $(BIN)/rebound migrate
+	$(DOTENV); PATH="$(BIN):$$PATH" exec $(BIN)/python -m shared.process_supervisor Procfile
 
 test: $(TEST_OK)
 	$(BIN)/pytest $(PYTEST_ARGS)

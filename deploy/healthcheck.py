@@ -43,7 +43,7 @@ INIT_PROGRAMS = {"docker-init", "tini", "dumb-init"}
 
 def classify(process: str) -> tuple[str, str]:
     """(service, kind) of a process name, as in shared.processes.PROCESSES."""
-    if process == "frontend":
+    if process in ("frontend", "all"):  # `rebound run all` answers /healthz on the frontend's port
         return "frontend", "web"
     service, _, role = process.partition("-")
     kinds = {"api": "web", "relay": "background", "worker": "background"}

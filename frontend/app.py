@@ -30,6 +30,7 @@ from frontend.views import (
     settings as settings_page,
 )
 from frontend.views import mail_links, notification_settings, today_coach
+from shared.base_path import BasePath, base_path
 from shared.config import Settings, load_settings
 from shared.input_guard import install_input_guard
 from shared.runtime import Runtime
@@ -89,9 +90,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.register_blueprint(blueprint)
     install_login_guard(app, LoginThrottle(runtime.sessions))
     install_oidc(app, settings)
+    app.wsgi_app = BasePath(app.wsgi_app, base_path(settings.base_url))  # served under a sub-path
     if settings.proxy_fix_hops:  # only behind proxies we were told about: X-Forwarded-For is easy to forge
         hops = settings.proxy_fix_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     app.after_request(functools.partial(_add_security_headers, headers=_security_headers(settings),
                                         https=settings.base_url.startswith("https://")))
     return app

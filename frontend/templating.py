@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from frontend import cards, labels
 
@@ -48,7 +48,7 @@ def safe_link(link: str | None) -> str | None:
     """Only links to our own pages or to the web; never javascript: and friends."""
     if isinstance(link, str) and link.startswith(("/", "https://", "http://")) \
             and not link.startswith("//"):
-        return link
+        return request.script_root + link if link.startswith("/") and has_request_context() else link
     return None
 
 

@@ -50,7 +50,7 @@ def connect(settings: Settings, confirm_each: bool = True, first: str | None = N
             transport_options={"confirm_publish": confirm_each, "max_retries": failover_retries(settings)},
         )
     return Connection(transport=fs_transport.Transport,
-                      transport_options=filesystem_options(settings.data_dir))
+                      transport_options=filesystem_options(settings.data_dir, settings.bus_poll_ms / 1000))
 
 
 CONNECT_TIMEOUT_S = 5
@@ -86,7 +86,7 @@ def ensure_connected(connection: Connection, settings: Settings, timeout: float 
     return connection.ensure_connection(max_retries=retries, timeout=timeout * retries)
 
 
-def filesystem_options(data_dir: Path) -> dict:
+def filesystem_options(data_dir: Path, poll_s: float = 0.05) -> dict:
     root = data_dir / "bus"
     messages = root / "messages"
     control = root / "control"
@@ -96,7 +96,8 @@ def filesystem_options(data_dir: Path) -> dict:
         "data_folder_in": str(messages),
         "data_folder_out": str(messages),
         "control_folder": str(control),
-        "polling_interval": 0.05,
+        # How late a message put by another process is seen; this process's own wake consumers at once.
+        "polling_interval": poll_s,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from shared.config import SERVICES, ConfigError, load_settings
 
@@ -92,13 +93,42 @@ def cmd_dlq(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from shared.backup import backup
+    print(backup(load_settings(), Path(args.dir)))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from shared.backup import BackupError, restore
+    settings = load_settings()
+    if not args.force and _frontend_answers(settings):
+        raise BackupError(f"Rebound answers on port {settings.ports['frontend']}: stop it before restoring "
+                          "(or pass --force if that is something else)")
+    for entry in restore(settings, Path(args.archive)):
+        print(f"{entry.service}: restored ({entry.engine}, schema {entry.revision}), then migrated")
+    return 0
+
+
+def cmd_init(args) -> int:
+    from shared.init_env import main
+    return main(args)
+
+
+def _frontend_answers(settings) -> bool:
+    import socket
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", settings.ports["frontend"])) == 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from shared.processes import PROCESSES
+    from shared.processes import ALL, PROCESSES
     parser = argparse.ArgumentParser(prog="rebound", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run one process of the Procfile")
-    run.add_argument("process", choices=sorted(PROCESSES))
+    run = sub.add_parser("run", help="run one process of the Procfile, or all of them in one ('all')")
+    run.add_argument("process", choices=[ALL, *sorted(PROCESSES)])
     run.set_defaults(func=cmd_run)
 
     migrate = sub.add_parser("migrate", help="bring every database to the newest schema")
@@ -134,6 +164,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     from services.mailbox.cli import add_parser as add_mail_parser
     add_mail_parser(sub)
+    backup = sub.add_parser("backup", help="write an archive of every service's database into DIR")
+    backup.add_argument("dir")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="put every service's database back to an archive's point")
+    restore.add_argument("archive")
+    restore.add_argument("--force", action="store_true", help="restore even though the frontend port answers")
+    restore.set_defaults(func=cmd_restore)
+
+    init = sub.add_parser("init", help="write a .env for docker compose with fresh random secrets")
+    init.add_argument("--path", default=".env")
+    init.add_argument("--base-url", help="the address people open (default http://localhost:8000)")
+    init.add_argument("--smtp-url", help="smtp://user:pass@host:587/?starttls=1, or '' to keep mail as files")
+    init.add_argument("--mail-from", help="sender of Rebound's mail")
+    init.add_argument("--yes", action="store_true", help="ask nothing: defaults for what no flag gives")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(func=cmd_init)
     return parser
 
 

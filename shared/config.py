@@ -14,20 +14,33 @@ DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a
                              "can point you to support near you.")
 
 
+# Settings that hold a secret, each of which may also be given as REBOUND_<NAME>_FILE.
+FILE_SECRETS = {"SECRET_KEY", "INTERNAL_SECRET", "SMTP_URL", "BUS_URL",
+                *(f"{service.upper()}_DATABASE_URL" for service in SERVICES)}
+
+
 class ConfigError(RuntimeError):
     """The environment asks for something Rebound cannot start with."""
 
 
 def env(name: str, default: str | None = None) -> str | None:
-    """Read one REBOUND_ variable; an empty value counts as unset."""
+    """Read one REBOUND_ variable; an empty value counts as unset.
+
+    For a secret (FILE_SECRETS) left unset, REBOUND_<NAME>_FILE may name a
+    file holding the value (Docker and Kubernetes secrets); a trailing line
+    break is dropped.
+    """
     value = os.environ.get(f"REBOUND_{name}", "")
+    if value == "" and name in FILE_SECRETS and os.environ.get(f"REBOUND_{name}_FILE", ""):
+        value = _read_secret_file(name, os.environ[f"REBOUND_{name}_FILE"])
     return value if value != "" else default
 
 
 def secret(name: str) -> str | None:
     """A secret from REBOUND_<NAME>, or from the file REBOUND_<NAME>_FILE names (Docker and
     Kubernetes secrets); never both."""
-    value, path = env(name), env(f"{name}_FILE")
+    value = os.environ.get(f"REBOUND_{name}") or None  # not env(): it reads FILE_SECRETS' files itself
+    path = os.environ.get(f"REBOUND_{name}_FILE") or None
     if value is not None and path is not None:
         raise ConfigError(f"Set REBOUND_{name} or REBOUND_{name}_FILE, not both")
     if path is None:
@@ -68,6 +81,13 @@ def _secret_or_kept(name: str, data_dir: Path, production: bool) -> str:
     if value is None and not production:
         return kept_secret(data_dir, name.lower())
     return value or ""
+
+
+def _read_secret_file(name: str, path: str) -> str:
+    try:
+        return Path(path).read_text().rstrip("\r\n")
+    except OSError as exc:
+        raise ConfigError(f"REBOUND_{name}_FILE names {path!r}, which cannot be read: {exc.strerror}") from None
 
 
 def _int(name: str, default: int) -> int:
@@ -156,6 +176,12 @@ class Settings:
     mail_per_hour: int = 300
     # False where a separate step migrates (a Kubernetes Job): processes then start on the schema they find.
     migrate_on_start: bool = True
+    # Embedded bus: how often a consumer looks for messages put by other processes.
+    bus_poll_ms: int = 50
+    # Scheduled backups in `rebound run all` (shared/backup_schedule.py); None: none.
+    backup_schedule: str | None = None
+    backup_keep: str = "7"
+    backup_dir: Path | None = None
 
     @property
     def production(self) -> bool:
@@ -201,6 +227,10 @@ def load_settings() -> Settings:
         mail_per_hour=_int("MAIL_PER_HOUR", 300),
         allow_private_targets=(env("ALLOW_PRIVATE_TARGETS", "false") or "").lower() in ("1", "true", "yes"),
         migrate_on_start=_bool("MIGRATE_ON_START", True),
+        bus_poll_ms=_int("BUS_POLL_MS", 50),
+        backup_schedule=env("BACKUP_SCHEDULE"),
+        backup_keep=env("BACKUP_KEEP", "7"),
+        backup_dir=Path(env("BACKUP_DIR", str(data_dir / "backups"))).resolve(),
         ports=ports,
         database_urls={
             name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")

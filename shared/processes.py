@@ -3,7 +3,9 @@
 A web process serves a Flask app under gunicorn. A background process
 (`tracker-relay`, `coach-worker`, `notifier-worker`) relays its service's
 outbox, consumes the events the service subscribes to, and runs the
-service's scheduled jobs, each in its own thread.
+service's scheduled jobs, each in a thread that is restarted if it crashes.
+`rebound run all` hosts every one of them in one process. The tables below
+are the whole list: a new service is one entry in each that applies.
 """
 from __future__ import annotations
 
@@ -11,17 +13,21 @@ import importlib
 import logging
 import signal
 import threading
+from collections.abc import Callable
 
 from shared.bus import Publisher, connect
 from shared.config import load_settings
 from shared.logs import setup_logging
 from shared.outbox import Relay
-from shared.outbox_wakeup import start_listener
+from shared.outbox_wakeup import libpq_url, start_listener
 from shared.runtime import Runtime, migrate_service
+from shared.schedule import watch_writes
+from shared.supervisor import SupervisedThread
 from shared.worker import Worker
 
 log = logging.getLogger(__name__)
 
+ALL = "all"  # `rebound run all`: every process below in one (shared/all_in_one.py)
 # process name -> (service, kind)
 PROCESSES = {
     "frontend": ("frontend", "web"),
@@ -68,6 +74,10 @@ def load(path: str):
 
 
 def run(process: str) -> None:
+    if process == ALL:
+        from shared.all_in_one import run_all
+        run_all()
+        return
     service, kind = PROCESSES[process]
     setup_logging(process)
     settings = load_settings()
@@ -82,7 +92,7 @@ def run(process: str) -> None:
         run_background(service, settings)
 
 
-def _stop_on_signals(on_stop) -> None:
+def stop_on_signals(on_stop) -> None:
     def _handler(signum, _frame):
         log.info("stopping", extra={"signal": signum})
         on_stop()
@@ -90,61 +100,92 @@ def _stop_on_signals(on_stop) -> None:
     signal.signal(signal.SIGINT, _handler)
 
 
+# How long an idle relay waits before it looks again unwoken. On PostgreSQL every commit
+# that writes outbox rows wakes it (NOTIFY), so it need not look often; on SQLite a
+# writer in another process cannot, so it looks every 200 ms.
+NOTIFIED_IDLE_MAX_S = 5.0
+POLLING_IDLE_MAX_S = 0.2
+
+
+def relay_idle_max(runtime: Runtime) -> float:
+    notified = libpq_url(runtime.settings.database_url(runtime.service)) is not None
+    return NOTIFIED_IDLE_MAX_S if notified else POLLING_IDLE_MAX_S
+
+
 def start_relay_thread(runtime: Runtime) -> tuple[threading.Event, threading.Event, threading.Thread]:
     """A relay in a daemon thread, woken by commits in other processes on PostgreSQL; (stop, wake, thread)."""
     stop, wake = threading.Event(), threading.Event()
     relay = Relay(runtime.sessions, Publisher(runtime.settings))
     poll_s = runtime.settings.relay_poll_ms / 1000
-    thread = threading.Thread(target=relay.run, args=(stop, wake, poll_s), name="relay", daemon=True)
+    thread = threading.Thread(target=relay.run, args=(stop, wake, poll_s, relay_idle_max(runtime)), name="relay",
+                              daemon=True)
     thread.start()
     start_listener(runtime.settings.database_url(runtime.service), wake, stop)
     return stop, wake, thread
 
 
-def _consume_until_stopped(worker: Worker, stop: threading.Event) -> None:
-    """Run the consumer; whatever escapes it, start it again until asked to stop."""
-    while not stop.is_set():
-        try:
-            worker.run()
-        except Exception:  # the last line of defence: a worker never exits on its own
-            log.exception("consumer failed; restarting", extra={"service": worker.service})
-            stop.wait(1.0)
-        else:
-            return
+class ServiceLoops:
+    """One service's long-running loops (relay, consumer, scheduler), each run until `stop` is set.
+
+    A loop that crashes is run again by its SupervisedThread; every run builds
+    its relay or consumer anew. `relay_idle_max_s` is how long an idle relay
+    waits before it looks again without being woken (default: relay_idle_max),
+    long when every writer wakes it in memory (`rebound run all`).
+    """
+
+    def __init__(self, runtime: Runtime, stop: threading.Event, relay_idle_max_s: float | None = None):
+        self.runtime, self.service, self.stop = runtime, runtime.service, stop
+        self.relay_idle_max_s = relay_idle_max_s or relay_idle_max(runtime)
+        self.wake = threading.Event()
+        self.worker: Worker | None = None
+        if runtime.service in SETUPS:
+            load(SETUPS[runtime.service])(runtime)
+        if runtime.service in SCHEDULERS:
+            watch_writes(runtime)
+
+    def loops(self) -> dict[str, Callable[[], None]]:
+        """Thread name -> loop, for what this service has."""
+        found = {f"{self.service}-relay": self.relay}
+        if self.service in HANDLER_MAPS:
+            found[f"{self.service}-consumer"] = self.consume
+        if self.service in SCHEDULERS:
+            found[f"{self.service}-scheduler"] = self.schedule
+        return found
+
+    def start(self) -> list[SupervisedThread]:
+        start_listener(self.runtime.settings.database_url(self.service), self.wake, self.stop)
+        return [SupervisedThread(name, loop, self.stop).start() for name, loop in self.loops().items()]
+
+    def relay(self) -> None:
+        relay = Relay(self.runtime.sessions, Publisher(self.runtime.settings))
+        relay.run(self.stop, self.wake, self.runtime.settings.relay_poll_ms / 1000, self.relay_idle_max_s)
+
+    def consume(self) -> None:
+        settings = self.runtime.settings
+        self.worker = Worker(self.service, connect(settings), self.runtime.sessions,
+                             load(HANDLER_MAPS[self.service]), settings, on_committed=self.wake.set)
+        if not self.stop.is_set():
+            self.worker.run()
+
+    def schedule(self) -> None:
+        load(SCHEDULERS[self.service])(self.runtime, self.stop)
+
+    def request_stop(self) -> None:
+        self.stop.set()
+        self.wake.set()
+        self.runtime.changed.set()
+        if self.worker is not None:
+            self.worker.should_stop = True
 
 
 def run_background(service: str, settings) -> None:
     """Relay, consume and schedule for one service until SIGTERM."""
-    runtime = Runtime.build(service, settings)
-    if service in SETUPS:
-        load(SETUPS[service])(runtime)
-    stop = threading.Event()
-    relay_stop, wake, relay_thread = start_relay_thread(runtime)
-    threads = [relay_thread]
-    if service in SCHEDULERS:
-        scheduler = threading.Thread(target=load(SCHEDULERS[service]), args=(runtime, stop),
-                                     name="scheduler", daemon=True)
-        scheduler.start()
-        threads.append(scheduler)
-    worker = None
-    if service in HANDLER_MAPS:
-        worker = Worker(service, connect(settings), runtime.sessions, load(HANDLER_MAPS[service]),
-                        settings, on_committed=wake.set)
-
-    def _on_stop():
-        stop.set()
-        relay_stop.set()
-        wake.set()
-        if worker is not None:
-            worker.should_stop = True
-
-    _stop_on_signals(_on_stop)
-    log.info("started", extra={"service": service, "consuming": worker is not None})
-    if worker is not None:
-        _consume_until_stopped(worker, stop)
-    else:
-        stop.wait()
-    _on_stop()
+    loops = ServiceLoops(Runtime.build(service, settings), threading.Event())
+    stop_on_signals(loops.request_stop)
+    threads = loops.start()
+    log.info("started", extra={"service": service, "consuming": service in HANDLER_MAPS})
+    loops.stop.wait()
+    loops.request_stop()
     for thread in threads:
         thread.join(timeout=10)
     log.info("stopped", extra={"service": service})

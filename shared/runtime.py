@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -35,6 +36,10 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    # Set when this process commits writes to the service's database (shared/schedule.py).
+    changed: threading.Event = field(default_factory=threading.Event)
+    # The longest a scheduler sleeps without being woken (writes from other processes wait this long).
+    idle_s: float = 5.0
 
     @classmethod
     def build(cls, service: str, settings: Settings | None = None) -> "Runtime":

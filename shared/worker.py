@@ -34,8 +34,8 @@ from shared.bus import close_within, drop
 from shared.db import for_session, on_each_dialect
 from shared.events import InvalidEvent, validate_event
 from shared.outbox import PENDING_KEY, backoff_seconds
-from shared.outbox_wakeup import SENT_KEY
 from shared.erasure import erased_among
+from shared.outbox_wakeup import LOCAL_KEY, SENT_KEY
 from shared.tables import processed_events, utcnow
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class BatchFailed(Exception):
 
 # What session.info holds for the whole transaction; everything else there is a
 # handler's cache for the event at hand (settings, facts), as good as one session per event.
-_TRANSACTION_KEYS = {PENDING_KEY, SENT_KEY}
+_TRANSACTION_KEYS = {PENDING_KEY, SENT_KEY, LOCAL_KEY}
 
 
 def keep_for_transaction(key: str) -> str:

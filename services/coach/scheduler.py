@@ -12,12 +12,13 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.coach.models import DueItem, FeedbackRequest, Profile
 from services.coach.timezones import local, to_utc
 from shared.outbox import emit
+from shared.schedule import sleep_until
 from shared.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -169,13 +170,21 @@ def _reschedule(session: Session, item: DueItem, now: datetime) -> None:
 JOBS = {"feedback_request": remind_feedback, "weekly_review": weekly_review, "week_close": close_week}
 
 
-def run(runtime, stop: threading.Event, clock: Callable[[], datetime] = utcnow, poll_s: float = 5.0) -> None:
-    """The worker's scheduler thread: tick until `stop` is set; never dies on one bad pass."""
+def next_due_at(sessions: sessionmaker) -> datetime | None:
+    with sessions() as session:
+        return session.scalar(select(func.min(_D.due_at)).where(_D.status == "pending"))
+
+
+def run(runtime, stop: threading.Event, clock: Callable[[], datetime] = utcnow) -> None:
+    """The worker's scheduler thread: tick, then sleep until the next item is due (or a write wakes
+    it, shared/schedule.py), until `stop` is set; never dies on one bad pass."""
     from services.coach.handlers import playbook
     playbook()  # a bad playbook stops here, loudly, naming the file and rule
     while not stop.is_set():
+        due_at = None
         try:
             tick(runtime.sessions, clock())
+            due_at = next_due_at(runtime.sessions)
         except Exception:
             log.exception("scheduler pass failed")
-        stop.wait(poll_s)
+        sleep_until(runtime, stop, due_at, clock())

@@ -1,7 +1,8 @@
 """`make bench`: every figure of the benchmark, next to a baseline from the same run.
 
 Run: .venv/bin/python -m tests.bench.run [--quick] [--only NAME ...] [--runs N] [--no-write]
-Sections: bus, pipeline (throughput, import, memory), latency, dashboard, scale, tracker.
+Sections: bus, pipeline (throughput, import, memory), latency, dashboard, scale, tracker,
+one_process (`rebound run all`: memory, idle CPU, start-up, a lone rejection's latency).
 Writes docs/benchmarks.md (not with --quick or --only, unless --write is given).
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ if __name__ == "__main__" and not __package__:  # run by path: become the packag
 from .report import Figure, markdown, text_table  # noqa: E402
 from .stats import median  # noqa: E402
 
-SECTIONS = ("bus", "pipeline", "latency", "dashboard", "scale", "tracker")
+SECTIONS = ("bus", "pipeline", "latency", "dashboard", "scale", "tracker", "one_process")
 # slow_runs: runs of the pipeline, latency and tracker sections (minutes each; one gives plenty of samples);
 # waits: the longest the bench waits for the coach after an import, a burst, or a latency run (s).
 FULL = dict(runs=3, slow_runs=1, waits=(120, 90, 30), bus_messages=5000, burst=2000, import_rows=10_000,
@@ -260,6 +261,11 @@ class Bench:
             self.add(f"(5) tracker list/filter p95, {size['tracker_rows']:,} apps, {label}", "ms",
                      [r["p95"] for r in results], "tracker /healthz p95", [r["healthz_p95"] for r in results],
                      "<= 30 ms", at_most(30))
+
+    def one_process(self) -> None:
+        from .bench_one_process import FULL as ONE_FULL, QUICK as ONE_QUICK, measure
+        size = ONE_QUICK if self.size["burst"] < FULL["burst"] else ONE_FULL
+        self.figures.extend(measure(self.infra.subfolder("one-process"), size))
 
 
 def _p95(result) -> float:

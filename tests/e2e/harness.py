@@ -1,4 +1,5 @@
-"""Starts Rebound's real processes, as `make run` does, on free ports."""
+"""Starts Rebound's real processes on free ports: split as the Procfile lists them
+(`mode="split"`, as `make run-split` does), or all in one (`mode="all"`, as `make run` does)."""
 from __future__ import annotations
 
 import os
@@ -17,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REBOUND = str(Path(sys.executable).parent / "rebound")
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 WEB = {"frontend": "FRONTEND", "tracker-api": "TRACKER", "coach-api": "COACH", "notifier-api": "NOTIFIER",
-       "mailbox-api": "MAILBOX"}
+       "mailbox-api": "MAILBOX", "all": "FRONTEND"}
+MODES = ("split", "all")
 
 
 def procfile_processes() -> list[str]:
@@ -36,6 +38,7 @@ class Stack:
     data_dir: Path
     env: dict
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    mode: str = "split"
 
     @property
     def base_url(self) -> str:
@@ -48,7 +51,9 @@ class Stack:
         return result.stdout
 
     def start(self, names: list[str] | None = None) -> None:
-        for name in names or procfile_processes():
+        """Start the named processes (default: the Procfile's, or the one process in mode "all")."""
+        default = ["all"] if self.mode == "all" else procfile_processes()
+        for name in names or default:
             log = open(self.data_dir / f"{name}.log", "ab")
             self.procs[name] = subprocess.Popen(
                 [REBOUND, "run", name], env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -95,7 +100,9 @@ class Stack:
         return codes
 
 
-def make_stack(data_dir: Path, bus_url: str = "filesystem://", database_urls: dict | None = None) -> Stack:
+def make_stack(data_dir: Path, bus_url: str = "filesystem://", database_urls: dict | None = None,
+               mode: str = "split") -> Stack:
+    assert mode in MODES, mode
     env = {k: v for k, v in os.environ.items() if not k.startswith("REBOUND_")}
     env.update({
         "REBOUND_DATA_DIR": str(data_dir),
@@ -112,7 +119,7 @@ def make_stack(data_dir: Path, bus_url: str = "filesystem://", database_urls: di
             env[f"REBOUND_{prefix}_URL"] = f"http://127.0.0.1:{port}"
     for service, url in (database_urls or {}).items():
         env[f"REBOUND_{service.upper()}_DATABASE_URL"] = url
-    return Stack(data_dir=data_dir, env=env)
+    return Stack(data_dir=data_dir, env=env, mode=mode)
 
 
 class Api:

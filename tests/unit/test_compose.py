@@ -162,7 +162,7 @@ def scanned() -> tuple[set[str], dict[str, set[Path]]]:
 def read_names(scanned) -> set[str]:
     """Names the code may read (a template is expanded for every service)."""
     literal, templated = scanned
-    return literal | set(templated)
+    return literal | set(templated) | {f"REBOUND_{name}_FILE" for name in config.FILE_SECRETS}
 
 
 @pytest.fixture
@@ -716,3 +716,64 @@ def test_compose_client_accepts_the_file(tmp_path):
     assert dev.returncode == 0, dev.stderr
     refused = _run_compose(client, _env_file(tmp_path, drop="REBOUND_SECRET_KEY"))
     assert refused.returncode != 0 and "REBOUND_SECRET_KEY" in refused.stderr
+
+
+# --------------------------------------------------------------------------
+# deploy/compose.single.yml: one container running `rebound run all`
+# --------------------------------------------------------------------------
+
+SINGLE_FILE = ROOT / "deploy" / "compose.single.yml"
+
+
+@pytest.fixture(scope="module")
+def single() -> dict:
+    return yaml.safe_load(SINGLE_FILE.read_text())
+
+
+def test_single_runs_everything_in_one_container_from_the_same_image(single, compose):
+    (name, svc), = single["services"].items()
+    assert svc["command"] == "rebound run all"
+    shared = compose["x-rebound"]
+    assert svc["image"] == shared["image"]
+    assert (ROOT / "deploy" / svc["build"]["context"]).resolve() == ROOT
+    assert svc["build"]["dockerfile"] == shared["build"]["dockerfile"]
+
+
+def test_single_uses_sqlite_and_the_embedded_bus_in_one_volume(single):
+    svc = single["services"]["rebound"]
+    env = environment(svc)
+    assert env["REBOUND_BUS_URL"] == "filesystem://"
+    assert not {f"REBOUND_{s.upper()}_DATABASE_URL" for s in SERVICES} & set(env), "SQLite is the default"
+    assert env["REBOUND_DATA_DIR"] == "/data"
+    assert svc["volumes"] == ["rebound-data:/data"] and "rebound-data" in single["volumes"]
+
+
+def test_single_publishes_one_port_runs_as_non_root_and_checks_health(single):
+    svc = single["services"]["rebound"]
+    assert len(svc["ports"]) == 1 and svc["ports"][0].endswith(":8000")
+    assert svc["user"].split(":")[0] not in ("0", "root") and int(svc["user"].split(":")[0]) >= 1000
+    assert svc["read_only"] is True
+    assert svc["healthcheck"]["test"] == ["CMD", "python", "/app/deploy/healthcheck.py"]
+    assert svc["init"] is True and svc["restart"] == "unless-stopped"
+
+
+def test_single_passes_secrets_as_files_only(single, read_names):
+    svc = single["services"]["rebound"]
+    env = environment(svc)
+    mounted = {f"/run/secrets/{name}" for name in svc["secrets"]}
+    for name in config.FILE_SECRETS:
+        if f"REBOUND_{name}_FILE" in env:
+            assert f"REBOUND_{name}" not in env, f"{name} both as a variable and as a file"
+            assert env[f"REBOUND_{name}_FILE"] in mounted
+    assert {"REBOUND_SECRET_KEY_FILE", "REBOUND_INTERNAL_SECRET_FILE"} <= set(env)
+    sources = {spec["environment"] for spec in single["secrets"].values()}
+    assert sources == {"REBOUND_SECRET_KEY", "REBOUND_INTERNAL_SECRET"}
+    unknown = {k for k in env if k.startswith("REBOUND_")} - read_names
+    assert not unknown, f"compose.single.yml sets variables no code reads: {sorted(unknown)}"
+    documented = {name for name, _, _ in env_example_entries()}
+    used = {var for var, _, _ in interpolations(SINGLE_FILE.read_text())}
+    assert not used - documented, sorted(used - documented)
+
+
+def test_health_check_knows_the_one_process(healthcheck):
+    assert healthcheck.classify("all") == ("frontend", "web")
