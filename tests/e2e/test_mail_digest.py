@@ -24,7 +24,6 @@ import requests
 from aiosmtpd.controller import Controller
 
 from services.notifier.topics import COACH_KINDS
-from shared.events import DATA_SCHEMAS
 from tests.e2e.harness import REBOUND, Api, make_stack, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +33,6 @@ PERSON = "sam@example.com"
 SHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 LEAD = timedelta(seconds=75)  # room for three rejections and the coach's answers before the digest
-COMPOSER_LANDED = "coach.card_composed" in DATA_SCHEMAS
 
 
 class Sink:
@@ -186,8 +184,6 @@ def test_the_one_click_unsubscribe_in_the_digest_works_without_signing_in(journe
                               json={"topics": {"coaching": "digest", "wins": "digest"}}, timeout=10)
 
 
-@pytest.mark.xfail(not COMPOSER_LANDED, strict=True,
-                   reason="one card per moment comes with the coach's composer (issue 14, item 1)")
 def test_three_rejections_make_at_most_three_coach_items(journey):
     assert len(journey["before"]["items"]) <= 3, [(n["kind"], n["title"]) for n in journey["before"]["items"]]
 
