@@ -34,7 +34,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "mailbox": (
         "user.deleted", "application.created", "application.stage_changed", "application.rejected",
-        "application.deleted",
+        "application.deleted", "applications.imported",
     ),
 }
 

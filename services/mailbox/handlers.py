@@ -55,8 +55,18 @@ def erase_user(session: Session, event: dict) -> None:
     erase_user_rows(session, metadata, event["user_id"])
 
 
+def remember_imported(session: Session, event: dict) -> None:
+    """Imported history (applications.imported): the inner events this service listens to, in order."""
+    for item in event["data"]["events"]:
+        inner = {**event, "id": item["id"], "type": item["type"], "data": item["data"],
+                 "causation_id": event["id"]}
+        for handler in HANDLERS.get(item["type"], ()):
+            handler(session, inner)
+
+
 HANDLERS = {
     "user.deleted": [erase_user],
+    "applications.imported": [remember_imported],
     "application.created": [remember_application],
     "application.stage_changed": [remember_stage],
     "application.rejected": [remember_rejection],
