@@ -7,12 +7,12 @@ import tarfile
 
 import pytest
 
+from shared.config import SERVICES
 from tests.e2e.harness import REBOUND, Api, make_stack, wait_until
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "a long enough password"
-SERVICES = ("frontend", "tracker", "coach", "notifier")
 ANSWERS = ("/applications", "/reflections", "/notifications", "/wins", "/goals", "/insights", "/supporters")
 
 
