@@ -291,7 +291,9 @@ class Worker(ConsumerMixin):
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
         self._producer = Producer(channel)
         self.ready.set()
-        log.info("consuming", extra={"service": self.service, "broker": connection.as_uri()})
+        # The embedded bus is a transport class, whose URI would read as its repr.
+        broker = connection.as_uri() if isinstance(connection.transport_cls, str) else "embedded"
+        log.info("consuming", extra={"service": self.service, "broker": broker})
 
     def on_connection_error(self, exc, interval):
         self.ready.clear()
