@@ -25,6 +25,7 @@ SECRETS = {
     "REBOUND_TRACKER_DB_PASSWORD": "database role of the tracker (docker-compose.yml)",
     "REBOUND_COACH_DB_PASSWORD": "database role of the coach (docker-compose.yml)",
     "REBOUND_NOTIFIER_DB_PASSWORD": "database role of the notifier (docker-compose.yml)",
+    "REBOUND_MAILBOX_DB_PASSWORD": "database role of the mailbox (docker-compose.yml)",
 }
 
 
