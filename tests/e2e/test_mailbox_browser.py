@@ -56,7 +56,7 @@ def page(stack):
 
 
 def test_connect_a_mailbox_and_record_a_rejection_from_today(page, stack, dovecot):
-    register(page)
+    register(page, stack)
     add_application(page, "Contoso", "Data Analyst")
     page.goto("/settings")
     page.get_by_role("link", name="Mailbox settings").click()

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.e2e.harness import make_stack
+from tests.e2e.test_browser import sign_up
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -54,16 +55,15 @@ def page(browser, stack):
     page.console_errors = []
     page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    page.csp_errors = []  # what sign_up's page check reads
+    page.on("console", lambda msg: page.csp_errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
     yield page
     context.close()
 
 
-def register(page, email: str) -> None:
-    page.goto("/register")
-    page.get_by_label("What should we call you?").fill("Sam")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create my account").click()
+def register(page, stack, email: str) -> None:
+    sign_up(page, stack, email, "Sam")  # the form, then the link from the mail
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sam")
 
 
@@ -109,7 +109,7 @@ def shoot(page, name: str) -> None:
 
 
 def test_drag_and_drop_and_the_keyboard_move(page, stack):
-    register(page, "board@example.com")
+    register(page, stack, "board@example.com")
     add(page, "Northwind", "Data Analyst", salary_min="60000", salary_max="70000", salary_currency="eur")
     add(page, "Globex", "Engineer")
     add(page, "Hooli", "Designer")
@@ -163,7 +163,7 @@ def test_true_dates_every_field_and_interviews_in_a_calendar(page, stack):
     from icalendar import Calendar
     from zoneinfo import ZoneInfo
 
-    register(page, "dates@example.com")
+    register(page, stack, "dates@example.com")
     add(page, "Initech", "Analyst", applied_on=(date.today() - timedelta(days=30)).isoformat())
     page.goto("/applications")
     page.locator("li.card", has_text="Initech").get_by_role("link", name="Initech").click()
@@ -254,7 +254,7 @@ def datetime_in(day: date, hour: int, minute: int, zone: str):
 
 
 def test_the_tracker_pages_log_nothing_to_the_console_in_light_or_dark(page, stack):
-    register(page, "quiet@example.com")
+    register(page, stack, "quiet@example.com")
     add(page, "Vandelay", "Importer", notes="A long note. " * 300, source="linkedin")
     paths = ["/applications", "/applications?view=table", "/applications/new", "/applications/calendar",
              "/insights", "/import/log"]
