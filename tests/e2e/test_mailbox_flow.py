@@ -84,8 +84,9 @@ def test_a_mailed_rejection_is_proposed_accepted_recorded_and_coached(api, stack
     def coach_card():
         prompts = [r for r in api.get("/reflections", limit=1000).json()["items"]
                    if r["application_id"] == created["id"]]
-        notes = api.get("/notifications", limit=1000).json()["items"]
-        return prompts and [n for n in notes if (n["link"] or "").endswith(f"reflection-{prompts[0]['id']}")]
+        cards = [n for n in api.get("/notifications", limit=1000).json()["items"]
+                 if n["kind"] == "coach_card" and any(s["kind"] == "reflection" for s in n.get("sections") or [])]
+        return prompts and [c for c in cards if "Contoso" in c["title"] + c["body"]]
     assert wait_until(coach_card, timeout=15, message="the coach's card in the inbox")
     assert api.get("/mailbox/proposals").json()["items"] == []
     again = api.post(f"/mailbox/proposals/{proposal['id']}/accept")
