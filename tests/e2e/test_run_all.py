@@ -55,12 +55,14 @@ def test_one_process_serves_everything_and_no_service_port_is_open(stack):
     items = wait_until(lambda: [r for r in api.get("/reflections").json()["items"]
                                 if r["application_id"] == app_id], message="the reflection prompt")
     assert "Northwind" in items[0]["prompt"]
-    inbox = wait_until(lambda: [n for n in api.get("/notifications").json()["items"]
-                                if n["kind"] == "reflection"], message="the inbox item")
-    assert inbox[0]["body"] == items[0]["prompt"]
+    cards = wait_until(lambda: [n for n in api.get("/notifications").json()["items"]
+                                if n["kind"] == "coach_card" and "Northwind" in n["title"] + n["body"]
+                                and any(s["kind"] == "reflection" for s in n["sections"] or [])],
+                       message="the coach's card in the inbox")
+    assert items[0]["prompt"] in [s["body"] for s in cards[0]["sections"]]
     assert list(stack.procs) == ["all"]
     import socket
-    for prefix in ("TRACKER", "COACH", "NOTIFIER"):
+    for prefix in ("TRACKER", "COACH", "NOTIFIER", "MAILBOX"):
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", int(stack.env[f"REBOUND_{prefix}_PORT"]))) != 0
 
