@@ -40,8 +40,11 @@ def answers(api: Api) -> dict:
 def _rejected(api: Api, company: str) -> int:
     app_id = api.post("/applications", {"company": company, "role": "Analyst"}).json()["id"]
     assert api.post(f"/applications/{app_id}/rejection", {"reason": "experience"}).status_code == 201
+    # The rejection's own card (its reflection inside), not the application's earlier one.
     wait_until(lambda: [n for n in api.get("/notifications", limit=1000).json()["items"]
-                        if company in (n["body"] or "")], message=f"{company}'s inbox item")
+                        if company in (n["body"] or "")
+                        and any(s["kind"] == "reflection" for s in n.get("sections") or [])],
+               timeout=30, message=f"{company}'s card")
     return app_id
 
 
@@ -50,6 +53,7 @@ def test_backup_then_changes_then_restore_gives_the_same_answers(stack, tmp_path
     api = Api(stack.base_url, stack.cli("tokens", "create", "sam@example.com").split()[-1])
     _rejected(api, "Northwind")
     wait_until(lambda: api.get("/reflections").json()["items"], message="a reflection")
+    wait_until(lambda: _outboxes_drained(stack, urls_of(stack)), timeout=30, message="a quiet moment")
     before = answers(api)
     archive = stack.cli("backup", str(tmp_path / "backups")).strip()  # while running: the online copy
     with tarfile.open(archive) as tar:
