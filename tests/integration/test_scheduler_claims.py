@@ -119,7 +119,7 @@ def test_notifier_digests_are_made_once(tmp_path, pg_database, monkeypatch):
 
 
 def test_notifier_deliveries_are_sent_once(tmp_path, pg_database, monkeypatch):
-    from services.notifier import clock, handlers
+    from services.notifier import clock, handlers, preferences, topics
     from services.notifier.delivery import Dispatcher
     from shared.events import make_event
 
@@ -140,6 +140,9 @@ def test_notifier_deliveries_are_sent_once(tmp_path, pg_database, monkeypatch):
                 handler(session, event)
 
     apply("user.registered", {"display_name": "Alice", "email": "alice@example.org", "timezone": "UTC"})
+    with runtimes[0].sessions.begin() as session:  # wins wait for the digest by default: send them at once
+        prefs = preferences.get(session, "alice")
+        prefs.topic_modes = {**(prefs.topic_modes or {}), topics.WINS: topics.IMMEDIATE}
     for i in range(ITEMS):
         apply("win.celebrated", {"win_id": i, "kind": "k", "title": f"Win {i}"})
 
