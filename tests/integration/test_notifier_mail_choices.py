@@ -84,6 +84,9 @@ def test_two_schedulers_racing_for_one_digest_make_one(world, monkeypatch):
         return claim(session, user_id, day)
 
     monkeypatch.setattr(digests, "claim_day", claim_after_both_looked)
+    # The per-person advisory lock (tests/integration/test_scheduler_claims.py) would keep the second
+    # scheduler from looking at all; here the day's claim must hold on its own.
+    monkeypatch.setattr(digests, "claim", lambda session, scope, key: True)
     made = []
 
     def scheduler():
