@@ -37,7 +37,8 @@ def test_type_mismatched_and_null_values_are_refused(make_service, service, path
 @pytest.mark.parametrize("value", ["null", "", "0", "1001", "1e3"])
 def test_limit_must_be_a_number_in_bounds(make_service, service, value):
     svc = make_service(service)
-    path = {"tracker": "/applications", "coach": "/reflections", "notifier": "/notifications"}[service]
+    path = {"tracker": "/applications", "coach": "/reflections", "notifier": "/notifications",
+            "mailbox": "/proposals"}[service]
     answer = svc.get(f"{path}?limit={value}")
     assert answer.status_code == 422 and "limit" in answer.get_json()["error"]["fields"]
 
