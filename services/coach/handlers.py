@@ -27,6 +27,7 @@ from services.coach.texts import heading
 from shared.config import load_settings
 from shared.db import for_session
 from shared.erasure import erase_user_rows
+from shared.events import imported_events
 
 ENDINGS = ("rejected", "withdrawn", "ghosted")
 NEW_FACT = insert_once(ApplicationFact, "user_id", "application_id")
@@ -210,10 +211,8 @@ def erase_user(session: Session, event: dict) -> None:
 def absorb_imported(session: Session, event: dict) -> None:
     """Imported history (applications.imported): each inner event, in order, through the
     handlers it would have met travelling alone."""
-    for item in event["data"]["events"]:
-        inner = {**event, "id": item["id"], "type": item["type"], "data": item["data"],
-                 "causation_id": event["id"]}
-        for handler in HANDLERS[item["type"]]:
+    for inner in imported_events(event):
+        for handler in HANDLERS[inner["type"]]:
             handler(session, inner)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.mailbox.models import KnownApplication, metadata
 from shared.erasure import erase_user_rows
+from shared.events import imported_events
 
 
 def _known(session: Session, user_id: str, application_id: int) -> KnownApplication | None:
@@ -57,10 +58,8 @@ def erase_user(session: Session, event: dict) -> None:
 
 def remember_imported(session: Session, event: dict) -> None:
     """Imported history (applications.imported): the inner events this service listens to, in order."""
-    for item in event["data"]["events"]:
-        inner = {**event, "id": item["id"], "type": item["type"], "data": item["data"],
-                 "causation_id": event["id"]}
-        for handler in HANDLERS.get(item["type"], ()):
+    for inner in imported_events(event):
+        for handler in HANDLERS.get(inner["type"], ()):
             handler(session, inner)
 
 
