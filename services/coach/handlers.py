@@ -128,10 +128,17 @@ def note_update(session: Session, event: dict) -> None:
                 setattr(fact, name, value)
 
 
-def note_stage_change(session: Session, event: dict) -> None:
+def take_stage_change(session: Session, event: dict) -> None:
+    """Keep the stage; speak about it only while it is news."""
+    if note_stage_change(session, event):
+        run_playbook(session, event)
+
+
+def note_stage_change(session: Session, event: dict) -> bool:
+    """False for a change that arrived after the rejection: no card cheers a step the company has since closed."""
     fact = _fact(session, event["user_id"], event["data"]["application_id"])
     if fact is None:
-        return
+        return True
     to_stage = event["data"]["to_stage"]
     if fact.stage == "rejected" and to_stage not in ENDINGS:
         # The tracker refuses such a change once a rejection is recorded, so
@@ -139,8 +146,9 @@ def note_stage_change(session: Session, event: dict) -> None:
         # how far the application got.
         if rank(to_stage) > rank(fact.furthest_stage):
             fact.furthest_stage = to_stage
-        return
+        return False
     _advance(fact, to_stage)
+    return True
 
 
 def note_rejection(session: Session, event: dict) -> None:
@@ -221,7 +229,7 @@ HANDLERS = {
     "user.deleted": [erase_user],
     "application.created": [note_application, run_playbook],
     "application.updated": [note_update],
-    "application.stage_changed": [note_stage_change, run_playbook],
+    "application.stage_changed": [take_stage_change],
     "application.offer_received": [note_offer, run_playbook],
     "application.rejected": [note_rejection, run_playbook],
     "application.feedback_received": [note_feedback, run_playbook],

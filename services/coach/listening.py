@@ -31,10 +31,14 @@ def resolve_checkin_asks(session: Session, event: dict, now: datetime) -> None:
             cards.revise(session, card, keep, _opening(card), event)
 
 
+# Cards that cheer a step forward with this company: an interview booked, a stage reached.
+STALE_AFTER_A_NO = ("interview.scheduled", "application.stage_changed")
+
+
 def withdraw_stale_for_rejection(session: Session, event: dict, now: datetime) -> None:
     """After a no, nothing about that application may still read as good news on its way."""
     user_id, app_id = event["user_id"], event["data"]["application_id"]
-    cards.withdraw_for_application(session, user_id, app_id, ("interview.scheduled",), now, event)
+    cards.withdraw_for_application(session, user_id, app_id, STALE_AFTER_A_NO, now, event)
     session.execute(delete(Card).where(Card.user_id == user_id, Card.application_id == app_id,
                                        Card.status == "noted", Card.cause_type == "interview.scheduled"))
 

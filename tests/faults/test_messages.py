@@ -95,10 +95,19 @@ def test_duplicates_and_a_stage_change_after_the_rejection(pipeline, tmp_path):
         ["done", "duplicate", "duplicate"]
     stage, furthest = _fact(pipeline, app_id)
     assert (stage, furthest) == ("rejected", "interview")
-    wait_for(lambda: pipeline.scalar("notifier", "SELECT count(*) FROM notifications "
-                                     "WHERE kind = 'coach_card'") == 1, timeout=30,
-             message="one inbox item (the rejection's coach card)")
+    # Every card the coach sent has reached the inbox; then the inbox must hold no cheer about interviews.
+    wait_for(lambda: _titles(pipeline, "coach", "SELECT title FROM coach_cards WHERE status = 'sent'")
+             == _titles(pipeline, "notifier", "SELECT title FROM notifications WHERE kind = 'coach_card'")
+             and pipeline.scalar("coach", "SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0,
+             timeout=30, message="the coach's cards reached the inbox")
+    assert _titles(pipeline, "notifier", "SELECT title FROM notifications WHERE kind = 'coach_card'") == \
+        ["After Late Co's answer", "Your application to Late Co"]   # the rejection, and the first application
     assert pipeline.scalar("coach", f"SELECT count(*) FROM reflections WHERE application_id = {app_id}") == 1
+
+
+def _titles(pipeline, service: str, sql: str) -> list[str]:
+    with pipeline.engines[service].connect() as conn:
+        return sorted(conn.execute(text(sql)).scalars())
 
 
 def _fact(pipeline, app_id: int):

@@ -166,6 +166,34 @@ def test_a_rejection_withdraws_what_no_longer_holds_for_that_application(make_se
         assert not session.scalars(select(Card).where(Card.status == "noted")).all()
 
 
+def stage_changed(to_stage, at, app_id=1):
+    event = make_event("application.stage_changed", user_id="alice", producer="test", data={
+        "application_id": app_id, "from_stage": "applied", "to_stage": to_stage,
+        "changed_on": at.date().isoformat()})
+    event["occurred_at"] = at.isoformat() + "+00:00"
+    return event
+
+
+def test_a_rejection_withdraws_the_card_that_cheered_an_interview_stage(make_service):
+    svc = make_service()
+    _deliver(svc, stage_changed("interview", NOW - timedelta(days=3)))
+    [cheer] = svc.outbox("coach.card_composed")
+    _deliver(svc, rejected(stage="interview"))
+    assert cheer["card_id"] in svc.outbox("coaching.withdrawn")[-1]["card_ids"]
+
+
+def test_a_stage_change_arriving_after_the_rejection_only_moves_the_furthest_stage(make_service):
+    svc = make_service()
+    _deliver(svc, rejected(stage="applied"))
+    cards_before = len(svc.outbox("coach.card_composed"))
+    _deliver(svc, stage_changed("interview", NOW - timedelta(days=1)))
+    assert len(svc.outbox("coach.card_composed")) == cards_before
+    with svc.runtime.sessions() as session:
+        from services.coach.models import ApplicationFact
+        fact = session.scalars(select(ApplicationFact)).one()
+        assert (fact.stage, fact.furthest_stage) == ("rejected", "interview")
+
+
 def test_distress_in_a_reflection_answer_is_heard_too():
     answer = make_event("reflection.completed", user_id="alice", producer="test", data={"reflection_id": 1, "mood": 2})
     heard = Snapshot("alice", current_text="Honestly I feel like giving up, what is the point")
