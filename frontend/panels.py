@@ -39,8 +39,9 @@ STAGE_LABELS = {
 }
 REASON_LABELS = {
     "no_response": "They never replied", "position_filled": "The role was filled",
-    "experience": "They wanted different experience", "skills": "They wanted other skills",
-    "culture_fit": "Team fit", "compensation": "Pay didn't line up", "location": "Location",
+    "internal_candidate": "They chose someone from inside", "budget": "No budget for the role",
+    "position_closed": "The role was closed", "experience": "They wanted different experience",
+    "skills": "They wanted other skills", "communication": "Communication", "culture_fit": "Team fit", "compensation": "Pay didn't line up", "location": "Location",
     "other": "Something else",
 }
 CLOSED_STAGES = ("rejected", "withdrawn", "ghosted")

@@ -16,8 +16,8 @@ STAGES = (
     "offer", "accepted", "rejected", "withdrawn", "ghosted",
 )
 REJECTION_REASONS = (
-    "no_response", "position_filled", "experience", "skills",
-    "culture_fit", "compensation", "location", "other",
+    "no_response", "position_filled", "internal_candidate", "budget", "position_closed",
+    "experience", "skills", "communication", "culture_fit", "compensation", "location", "other",
 )
 
 

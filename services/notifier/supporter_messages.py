@@ -52,10 +52,14 @@ def invitation(display_name: str | None, supporter_name: str) -> Text:
 
 def nudge(display_name: str | None, supporter_name: str, reason: str | None) -> Text:
     who = _who(display_name)
+    # Offers of time and company, never questions about the search or advice on it: from the
+    # people closest, those weigh as criticism (social undermining; see docs/coaching.md, family 7).
     body = (f"Hi {supporter_name},\n\n"
             f"{who} has had a tough stretch in their job search lately. A short message from "
-            f"you (just saying you're thinking of them) could really help.\n\n"
-            f"There's no need to mention this note or to ask for details.")
+            f"you could help: that you're thinking of them, or an offer of time together, like "
+            f"a walk, a coffee or a call.\n\n"
+            f"They don't need to explain anything or hear advice about the search right now, "
+            f"and there's no need to mention this note.")
     if reason:
         body += f"\n\nWhat {who} chose to share: {reason}"
     return Text(subject=f"{in_header(display_name)} could use a kind word", body=body)

@@ -162,7 +162,8 @@ def repeated_reason(event, snap: Snapshot, now, *, at_least: int) -> Facts:
     """This rejection's reason, or a tag of this feedback, has come up `at_least` times."""
     data = _data(event)
     reason = data.get("reason")
-    if reason and reason not in ("other", "no_response", "position_filled"):
+    if reason and reason not in ("other", "no_response", "position_filled", "internal_candidate", "budget",
+                                 "position_closed"):
         if snap.rejections_for(reason) >= at_least:
             return {"theme": reason}
     if event.get("type") == "application.feedback_received":

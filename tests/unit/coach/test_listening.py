@@ -90,7 +90,8 @@ def test_a_mood_just_given_means_no_how_are_you():
     assert "rejection.feelings_first" in rules(rejected(), earlier)
 
 
-@pytest.mark.parametrize("reason", ["position_filled", "compensation", "location", "no_response"])
+@pytest.mark.parametrize("reason", ["position_filled", "internal_candidate", "budget", "position_closed",
+                                    "compensation", "location", "no_response"])
 def test_reasons_that_are_not_about_the_person_say_so_and_ask_nothing_about_the_resume(reason):
     [reflection] = [a for a in actions(rejected(reason=reason)) if a.type == "reflection"]
     assert reflection.params["kind"] == "rejection_not_about_you"
@@ -98,7 +99,7 @@ def test_reasons_that_are_not_about_the_person_say_so_and_ask_nothing_about_the_
     assert any(v.title in {t for t, _ in PROMPTS["not_about_you"]} for v in reflection.variants)
 
 
-@pytest.mark.parametrize("reason", ["experience", "skills", "culture_fit"])
+@pytest.mark.parametrize("reason", ["experience", "skills", "culture_fit", "communication"])
 def test_reasons_about_the_fit_get_their_own_prompts(reason):
     [reflection] = [a for a in actions(rejected(reason=reason)) if a.type == "reflection"]
     assert reflection.params["kind"] == f"rejection_{reason}"

@@ -1,4 +1,8 @@
 """Stage history in date order, rejections, their retraction, and the funnel."""
+import pytest
+
+from frontend.panels import REASON_LABELS
+from shared.events import REJECTION_REASONS
 
 
 def _stages(app):
@@ -42,6 +46,14 @@ def test_rejection_is_placed_by_date_and_keeps_the_event_id_for_retraction(track
     assert retracted["data"] == {"application_id": app["id"], "rejection_event_id": event["id"]}
     assert tracker.delete(f"/applications/{app['id']}/rejection").status_code == 404
     assert tracker.post(f"/applications/{app['id']}/rejection", {}).status_code == 201
+
+
+@pytest.mark.parametrize("reason", REJECTION_REASONS)
+def test_every_reason_is_taken_and_named_in_the_event(tracker, reason):
+    app = tracker.create()
+    assert tracker.post(f"/applications/{app['id']}/rejection", {"reason": reason}).status_code == 201
+    assert tracker.events("application.rejected")[-1]["data"]["reason"] == reason
+    assert REASON_LABELS[reason] != reason   # the form and the log show words, not the code
 
 
 def test_feedback_added_later_is_news_for_the_coach(tracker):
