@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.coach import budgets, did
-from services.coach.composer import Budget, Composed, Section, Variant, compose, summary
+from services.coach.composer import Budget, Composed, Section, Variant, compose
 from services.coach.models import Card
 from services.coach.playbook.engine import Action
 from services.coach.playbook.snapshot import local
@@ -117,7 +117,7 @@ def publish(session: Session, event: dict, plan_: Plan, now: datetime, tz: str, 
     shown = [s.as_dict() for s in sections] + extra
     card = Card(card_id=plan_.card_id, user_id=user_id, cause_event_id=event["id"],
                 cause_type=cause_type or event["type"], application_id=event.get("data", {}).get("application_id"),
-                title=title[:300], summary=summary(opening, sections), sections=shown,
+                title=title[:300], summary=f"{opening}.", sections=shown,
                 urgency="high" if has_safety else "normal", email=email_mode(plan_, sections),
                 private=plan_.private, status="held" if over else "sent", local_day=day, created_at=now)
     session.add(card)
@@ -153,7 +153,7 @@ def announce(session: Session, card: Card, cause: dict | None = None) -> None:
         "urgency": card.urgency, "email": card.email, "private": card.private})
 
 
-def revise(session: Session, card: Card, keep: list[dict], opening: str, cause: dict) -> None:
+def revise(session: Session, card: Card, keep: list[dict], cause: dict) -> None:
     """Take sections out of a card already shown: announce it again, or withdraw it when nothing is left."""
     if not keep:
         card.status = "withdrawn"
@@ -162,7 +162,6 @@ def revise(session: Session, card: Card, keep: list[dict], opening: str, cause: 
             "card_ids": [card.card_id]})
         return
     card.sections = keep
-    card.summary = summary(opening, [Section(s["kind"], (Variant("", s["title"], s["body"]),)) for s in keep])
     announce(session, card, cause=cause)
 
 
@@ -178,4 +177,4 @@ def withdraw_for_application(session: Session, user_id: str, app_id: int, cause_
     """Cards about this application that no longer hold (an interview card after the company said no)."""
     for card in shown_cards(session, user_id, now - timedelta(days=60), application_id=app_id):
         if card.cause_type in cause_types:
-            revise(session, card, [], "", cause)
+            revise(session, card, [], cause)

@@ -121,26 +121,3 @@ def _settle(sections: list[Section]) -> tuple[list[Section], list[Section]]:
     steps = [k for k in ONE_STEP if k in kinds]
     drop |= set(steps[1:])
     return [s for s in sections if s.kind not in drop], [s for s in sections if s.kind in drop]
-
-
-SUMMARY_PARTS = {
-    "safety": "someone to talk to",
-    "feelings": "a check-in",
-    "selfcare": "something kind for yourself",
-    "reflection": "a question to think over",
-    "feedback": "a feedback request ready to send",
-    "next_step": "one small step",
-    "win": "something worth noticing",
-    "goal": "a goal to consider",
-    "insight": "a thought about your search",
-    "review": "your week",
-}
-
-
-def summary(opening: str, sections: list[Section]) -> str:
-    """One plain sentence: what happened, then what the card holds."""
-    parts = list(dict.fromkeys(SUMMARY_PARTS[s.kind] for s in sections if s.kind in SUMMARY_PARTS))
-    if not parts:
-        return f"{opening}."
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{opening}: {listed}."

@@ -109,7 +109,7 @@ def propose_goal(session: Session, event: dict, action: Action, now: datetime, c
 def goal_title(kind: str, facts: dict) -> str:
     """What a proposed goal is called on the Goals page: the goal itself, not the message offering it."""
     if kind == "learning":
-        return fill("Learn a little more about {theme}", facts)
+        return fill("Learn a little more about {theme_words}", facts)
     return fill("Send {target} applications this week", facts)
 
 

@@ -28,7 +28,7 @@ def resolve_checkin_asks(session: Session, event: dict, now: datetime) -> None:
     for card in cards.shown_cards(session, user_id, now - PENDING_FOR):
         if any(s.get("kind") == "feelings" for s in card.sections):
             keep = [s for s in card.sections if s.get("kind") != "feelings"]
-            cards.revise(session, card, keep, _opening(card), event)
+            cards.revise(session, card, keep, event)
 
 
 # Cards that cheer a step forward with this company: an interview booked, a stage reached.
@@ -42,7 +42,3 @@ def withdraw_stale_for_rejection(session: Session, event: dict, now: datetime) -
     session.execute(delete(Card).where(Card.user_id == user_id, Card.application_id == app_id,
                                        Card.status == "noted", Card.cause_type == "interview.scheduled"))
 
-
-def _opening(card: Card) -> str:
-    """The summary's opening as first written (the part before the list of what the card holds)."""
-    return card.summary.split(": ", 1)[0].rstrip(".")

@@ -60,7 +60,7 @@ VOICE: dict[str, tuple[tuple[str, str], ...]] = {
         ("Ready to stretch a little?", "You've met your goal three weeks running. Would you like to try {target} a week? Only if it feels good."),
     ),
     "learning_goal": (
-        ("Something to get better at", "\"{theme}\" has come up more than once. A goal about learning, not results, often helps more: a short course, a practice session or a certification. Accept it and we'll count the hours with you."),
+        ("Something to get better at", "The same theme, {theme_words}, has come up more than once. A goal about learning, not results, often helps more: a short course, a practice session or a certification. Accept it and we'll count the hours with you."),
     ),
     # --- people, offers and looking back ---------------------------------------------------------
     "share_news": (
@@ -78,7 +78,7 @@ VOICE: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     # --- insights and balance --------------------------------------------------------------------
     "source_insight": (
-        ("Where your applications go", "{share_pct}% of your last {recent} applications came from {source}, and {rate_top_pct}% of those got an answer, against {rate_rest_pct}% from your other sources. You might try a few more through other channels."),
+        ("Where your applications go", "{top_count} of your last {recent} applications went out {source_words}, and {top_answered} of those got an answer; of the {rest_total} you sent other ways, {rest_answered} did. You might try a few more another way."),
     ),
     "adjacent_roles": (
         ("Another way in?", "{rejections} rejections in {category} without an interview yet. That can be about the market, not you. You could try a neighbouring kind of role, or ask someone in {category} how they got their first interview."),
@@ -235,9 +235,19 @@ class _Blank(dict):
         return ""
 
 
+# Codes never reach the person: a source or a theme is said in words.
+SOURCE_WORDS = {"job_board": "through job boards", "referral": "through referrals",
+                "company_site": "on company sites", "recruiter": "through recruiters",
+                "networking": "through people you know", "linkedin": "on LinkedIn", "other": "in other ways"}
+THEME_WORDS = {"experience": "experience", "skills": "skills", "culture_fit": "team fit", "culture": "team fit",
+               "communication": "communication", "compensation": "pay", "location": "location"}
+
+
 def fill(template: str, facts: dict) -> str:
     """Format with the facts; an absent fact reads as nothing rather than failing."""
-    return string.Formatter().vformat(template, (), _Blank(facts)).replace("  ", " ").strip()
+    words = {"source_words": SOURCE_WORDS.get(facts.get("source") or "", f"through {facts.get('source')}"),
+             "theme_words": THEME_WORDS.get(facts.get("theme") or "", facts.get("theme") or "")}
+    return string.Formatter().vformat(template, (), _Blank({**words, **facts})).replace("  ", " ").strip()
 
 
 def phrasings(key: str, seed: str, facts: dict, table: dict | None = None) -> list[tuple[str, str, str]]:

@@ -119,8 +119,12 @@ def applications_count(event, snap: Snapshot, now, *, equals: int | None = None,
     return None
 
 
-def source_share(event, snap: Snapshot, now, *, last: int, at_least: float, min_apps: int = 10) -> Facts:
-    """One source carries most recent applications and answers less often than the rest."""
+def source_share(event, snap: Snapshot, now, *, last: int, at_least: float, min_apps: int = 10,
+                 min_rest: int = 3) -> Facts:
+    """One source carries most recent applications and answers less often than the rest.
+
+    The rest must hold `min_rest` applications: one answered referral is no comparison.
+    """
     sources = snap.recent_sources(last)
     if len(sources) < min_apps:
         return None
@@ -131,15 +135,11 @@ def source_share(event, snap: Snapshot, now, *, last: int, at_least: float, min_
     by_source = snap.responses_by_source()
     mine = by_source.get(top, (0, 0))
     rest = [counts for source, counts in by_source.items() if source != top]
-    if not rest:
+    rest_total, rest_answered = sum(total for total, _ in rest), sum(answered for _, answered in rest)
+    if rest_total < min_rest or mine[1] / mine[0] >= rest_answered / rest_total:
         return None
-    rate_top = mine[1] / mine[0]
-    rate_rest = sum(answered for _, answered in rest) / sum(total for total, _ in rest)
-    if rate_top >= rate_rest:
-        return None
-    return {"source": top, "share_pct": round(share * 100), "recent": len(sources),
-            "top_count": sources.count(top), "rate_top_pct": round(rate_top * 100),
-            "rate_rest_pct": round(rate_rest * 100)}
+    return {"source": top, "recent": len(sources), "top_count": sources.count(top), "top_answered": mine[1],
+            "rest_total": rest_total, "rest_answered": rest_answered}
 
 
 def category_stuck(event, snap: Snapshot, now, *, at_least: int) -> Facts:

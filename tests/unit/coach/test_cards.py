@@ -133,3 +133,11 @@ def test_the_budgets_are_settings_with_calm_defaults(make_service):
     for i in range(2):
         _rejected(svc, i, NOW + timedelta(minutes=i))
     assert len(svc.outbox("coach.card_composed")) == 1  # the second waits for tomorrow's card
+
+
+def test_a_card_opens_with_what_happened_in_one_sentence_and_no_list_of_its_parts(make_service):
+    svc = make_service()
+    _rejected(svc, 1, NOW, stage="interview", reason="experience")
+    [card] = svc.outbox("coach.card_composed")
+    assert card["summary"] == "Co1 won't be going ahead with Analyst."
+    assert len(card["sections"]) >= 2

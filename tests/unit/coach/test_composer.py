@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.coach.composer import Budget, Section, Variant, compose, summary
+from services.coach.composer import Budget, Section, Variant, compose
 
 
 def section(kind: str, *keys: str, rule: str = "r") -> Section:
@@ -69,10 +69,3 @@ def test_asks_are_spaced_however_many_moments_come_together():
     pattern = section("safety", rule="checkin.professional_support")
     assert kinds(compose([words], since={"safety": timedelta(hours=1)})) == ["safety"]
     assert kinds(compose([pattern], since={"safety": timedelta(hours=1)})) == []
-
-
-def test_the_summary_is_one_plain_sentence_of_what_the_card_holds():
-    composed = compose([section("reflection"), section("feelings"), section("next_step")])
-    text = summary("Acme won't be going ahead with Analyst", composed.sections)
-    assert text == "Acme won't be going ahead with Analyst: a check-in, a question to think over and one small step."
-    assert summary("You checked in on Monday 2 March", []) == "You checked in on Monday 2 March."

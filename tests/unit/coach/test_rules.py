@@ -109,6 +109,13 @@ def test_learning_goal_when_a_reason_repeats():
     assert "feedback.learning_goal" in fired(fb, tags)[0]
 
 
+def test_a_theme_is_named_in_words():
+    apps = (rejection_app(1, reason="culture_fit"), rejection_app(2, reason="culture_fit"))
+    _, actions = fired(rejected(app_id=2, reason="culture_fit"), Snapshot("u1", apps=apps))
+    goal = next(a for a in actions if a.type == "goal_proposal")
+    assert "team fit" in goal.body and "culture_fit" not in goal.body
+
+
 @pytest.mark.parametrize("answer,expected", [
     ("It was my fault, I messed up the intro", True), ("I'm so stupid", True),
     ("The interviewer was late and the role changed", False)])
@@ -203,7 +210,18 @@ def test_source_insight_names_the_numbers():
                role_category=None, applied_on=None)
     rules, actions = fired(ev, snap)
     insight = next(a for a in actions if a.type == "insight")
-    assert "75%" in insight.body and "job_board" in insight.body and "7%" in insight.body and "100%" in insight.body
+    assert insight.body.startswith("15 of your last 20 applications went out through job boards, and 1 of those "
+                                   "got an answer; of the 5 you sent other ways, 5 did.")
+    assert "job_board" not in insight.body and "%" not in insight.body
+
+
+def test_source_insight_needs_a_fair_comparison():
+    board = [App(i, source="job_board", created_at=NOW) for i in range(15)]
+    one_referral = [App(100, source="referral", furthest="interview", created_at=NOW)]
+    ev = event("application.created", application_id=14, company="Co", role="R", source="job_board",
+               role_category=None, applied_on=None)
+    rules, _ = fired(ev, Snapshot("u1", apps=tuple(one_referral + board)))
+    assert "application.source_mix" not in rules
 
 
 def test_late_nights_and_big_days_bring_a_rest_suggestion():
