@@ -39,8 +39,8 @@ class Route:
     partial: bool = False
     query: Schema | None = None
     kind: str = "json"              # json | list | download | upload
-    request_schema: str | None = None   # OpenAPI component names, for the document
-    answer_schema: str | None = None
+    request_schema: str | None = None   # OpenAPI component names, for the document (the tracker's
+    answer_schema: str | None = None    # routes need none: the tracker describes them itself)
     status: int = 200
 
     @property
