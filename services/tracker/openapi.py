@@ -70,7 +70,7 @@ def _detail_ops() -> dict[str, dict]:
 
 
 def operations() -> dict[str, dict]:
-    """Every route of the tracker as {path: {method: operation}} (fresh dicts: apispec fills them in)."""
+    """Every route of the tracker as {path: {method: operation}}, afresh each call: apispec edits what it gets."""
     app_list = page_of(ref("ApplicationOut"))
     return {
         "/applications": {"get": _op("List applications", answer=app_list, params=_LIST_PARAMS),
