@@ -21,7 +21,8 @@ from frontend.services import ServiceClient
 from frontend.uploads import allow_large_uploads
 from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
 from frontend.templating import install_template_helpers
-from frontend.views import api, applications, auth, dashboard
+from frontend import openapi
+from frontend.views import applications, auth, dashboard
 from frontend.views import api_account, api_applications, api_coach, api_notifier
 from frontend.views import api_mailbox
 from frontend.views import mailbox as mailbox_views
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_template_helpers(app)
     install_error_handlers(app)
     install_health(app, [functools.partial(database_ready, runtime.engine), BusProbe(settings)])
-    for blueprint in (auth.bp, dashboard.bp, applications.bp, api.bp, application_detail.bp, journal.bp,
+    for blueprint in (auth.bp, dashboard.bp, applications.bp, openapi.bp, application_detail.bp, journal.bp,
                       goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp,
                       password.bp, channel_links.bp):
         app.register_blueprint(blueprint)

@@ -4,14 +4,15 @@ Each area (api_applications, api_coach, api_notifier) lists its routes as
 `Route` rows; `register` turns every row into a view that checks what the
 frontend can check, forwards the call as the user, and passes the service's
 status, body and relevant headers back unchanged (including its 404 and 422),
-so the API never disagrees with the service that owns the data.
+so the API never disagrees with the service that owns the data. The OpenAPI
+document is assembled from those rows above the areas, in frontend/openapi.py.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, request
 from marshmallow import Schema
 
 from frontend import accounts, services
@@ -23,7 +24,6 @@ from shared.web import ApiError, error_response, json_body
 
 PREFIX = "/api/v1"
 _PLACEHOLDER = re.compile(r"{(\w+)}")
-PUBLIC_ENDPOINTS = {"api.openapi"}
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class Route:
     partial: bool = False
     query: Schema | None = None
     kind: str = "json"              # json | list | download | upload
-    request_schema: str | None = None   # OpenAPI component names, for the document
-    answer_schema: str | None = None
+    request_schema: str | None = None   # OpenAPI component names, for the document (the tracker's
+    answer_schema: str | None = None    # routes need none: the tracker describes them itself)
     status: int = 200
 
     @property
@@ -62,8 +62,6 @@ def api_blueprint(name: str) -> Blueprint:
 
 def authenticate():
     """A Bearer API token, or the signed-in session plus its CSRF token for changes."""
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         g.api_user_id = accounts.user_for_token(sessions(), token.strip())
@@ -134,13 +132,3 @@ def register(bp: Blueprint, routes: list[Route]) -> None:
         view.api_route = route
         bp.add_url_rule(route.rule, endpoint=route.endpoint, view_func=view, methods=[route.method])
 
-
-bp = api_blueprint("api")
-
-
-@bp.get("/openapi.json")
-def openapi():
-    """The OpenAPI 3 document of this API (public: it holds no data)."""
-    from frontend.openapi import build_document  # imports every area's routes
-
-    return jsonify(build_document())

@@ -12,7 +12,7 @@ from frontend.views.api import Route, api_blueprint, register
 from services.tracker import schemas as tracker
 from shared.events import STAGES
 
-DETAILS = {"notes": "Note", "contacts": "Contact", "rounds": "Round"}
+DETAILS = ("notes", "contacts", "rounds")
 
 
 class _Trimmed:
@@ -40,45 +40,37 @@ class ApplicationQuery(Page):
 
 
 def _tracker(method: str, path: str, summary: str, **options) -> Route:
+    """A route the tracker answers; the OpenAPI document takes the tracker's own description of it."""
     return Route(method, path, "tracker", summary, **options)
 
 
 def _detail_routes() -> list[Route]:
     routes = []
-    for kind, name in DETAILS.items():
+    for kind in DETAILS:
         item = f"/applications/{{id}}/{kind}/{{item_id}}"
         routes += [
             _tracker("GET", f"/applications/{{id}}/{kind}", f"List an application's {kind}", kind="list"),
-            _tracker("POST", f"/applications/{{id}}/{kind}", f"Add to an application's {kind}",
-                     request_schema=f"{name}In", answer_schema=f"{name}Out", status=201),
-            _tracker("GET", item, f"One of an application's {kind}", answer_schema=f"{name}Out"),
-            _tracker("PATCH", item, f"Change one of an application's {kind}",
-                     request_schema=f"{name}In", answer_schema=f"{name}Out"),
+            _tracker("POST", f"/applications/{{id}}/{kind}", f"Add to an application's {kind}", status=201),
+            _tracker("GET", item, f"One of an application's {kind}"),
+            _tracker("PATCH", item, f"Change one of an application's {kind}"),
             _tracker("DELETE", item, f"Remove one of an application's {kind}", status=204),
         ]
     return routes
 
 
 ROUTES = [
-    _tracker("POST", "/applications", "Add an application", body=ApplicationIn(),
-             request_schema="ApplicationIn", answer_schema="ApplicationOut", status=201),
+    _tracker("POST", "/applications", "Add an application", body=ApplicationIn(), status=201),
     _tracker("GET", "/applications", "List applications, filtered and a page at a time",
              query=ApplicationQuery(), kind="list"),
-    _tracker("GET", "/applications/{id}", "One application with its history",
-             answer_schema="ApplicationOut"),
-    _tracker("PATCH", "/applications/{id}", "Change an application", body=ApplicationIn(), partial=True,
-             request_schema="ApplicationIn", answer_schema="ApplicationOut"),
+    _tracker("GET", "/applications/{id}", "One application with its history"),
+    _tracker("PATCH", "/applications/{id}", "Change an application", body=ApplicationIn(), partial=True),
     _tracker("DELETE", "/applications/{id}", "Delete an application", status=204),
-    _tracker("POST", "/applications/{id}/stage", "Move an application to another stage", body=StageIn(),
-             request_schema="StageIn", answer_schema="ApplicationOut"),
-    _tracker("POST", "/applications/{id}/rejection", "Record a rejection", body=RejectionIn(),
-             request_schema="RejectionIn", answer_schema="ApplicationOut", status=201),
-    _tracker("PATCH", "/applications/{id}/rejection", "Add a reason or feedback to a rejection",
-             request_schema="RejectionPatch", answer_schema="ApplicationOut"),
+    _tracker("POST", "/applications/{id}/stage", "Move an application to another stage", body=StageIn()),
+    _tracker("POST", "/applications/{id}/rejection", "Record a rejection", body=RejectionIn(), status=201),
+    _tracker("PATCH", "/applications/{id}/rejection", "Add a reason or feedback to a rejection"),
     _tracker("DELETE", "/applications/{id}/rejection", "Undo a rejection recorded by mistake"),
-    _tracker("POST", "/applications/{id}/archive", "Archive an application", answer_schema="ApplicationOut"),
-    _tracker("POST", "/applications/{id}/unarchive", "Bring an application back from the archive",
-             answer_schema="ApplicationOut"),
+    _tracker("POST", "/applications/{id}/archive", "Archive an application"),
+    _tracker("POST", "/applications/{id}/unarchive", "Bring an application back from the archive"),
     *_detail_routes(),
     _tracker("POST", "/applications/import", "Import a CSV of applications (dry_run=1 previews)",
              kind="upload"),
@@ -87,13 +79,10 @@ ROUTES = [
     _tracker("GET", "/applications/log.html", "A printable log of applications", kind="download"),
     _tracker("GET", "/stats", "Numbers for the dashboard"),
     _tracker("GET", "/ghost-candidates", "Applications that may have gone quiet", kind="list"),
-    _tracker("POST", "/applications/{id}/ghost", "Confirm an application went quiet",
-             answer_schema="ApplicationOut"),
-    _tracker("POST", "/applications/{id}/ghost/dismiss", "Keep waiting on this application",
-             answer_schema="ApplicationOut"),
-    _tracker("GET", "/settings/tracker", "Tracker settings", target="/settings", answer_schema="SettingsOut"),
-    _tracker("PATCH", "/settings/tracker", "Change tracker settings", target="/settings",
-             request_schema="SettingsIn", answer_schema="SettingsOut"),
+    _tracker("POST", "/applications/{id}/ghost", "Confirm an application went quiet"),
+    _tracker("POST", "/applications/{id}/ghost/dismiss", "Keep waiting on this application"),
+    _tracker("GET", "/settings/tracker", "Tracker settings", target="/settings"),
+    _tracker("PATCH", "/settings/tracker", "Change tracker settings", target="/settings"),
 ]
 
 bp = api_blueprint("api_applications")

@@ -1,13 +1,13 @@
-"""The tracker's OpenAPI document, built from its marshmallow schemas."""
+"""The tracker's OpenAPI document: its schemas and its routes (built by shared.openapi).
+
+The public API (frontend/openapi.py) describes the tracker's routes with these same operations.
+"""
 from __future__ import annotations
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-
 from services.tracker import schemas
+from shared.openapi import JSON, build, error_answer, page_of, ref
 
-_JSON = "application/json"
-_SCHEMAS = {
+SCHEMAS = {
     "ApplicationIn": schemas.ApplicationIn, "ApplicationOut": schemas.ApplicationOut,
     "StageIn": schemas.StageIn, "RejectionIn": schemas.RejectionIn, "RejectionPatch": schemas.RejectionPatch,
     "NoteIn": schemas.NoteIn, "NoteOut": schemas.NoteOut, "ContactIn": schemas.ContactIn,
@@ -32,28 +32,47 @@ _LIST_PARAMS = [
 ]
 # Ids are row ids: a number no column can hold is never found (404).
 _ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
-_ERROR = {"description": "error", "content": {_JSON: {"schema": {"type": "object", "properties": {
-    "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                                               "fields": {"type": "object"}}}}}}}}
+_ERROR = error_answer("error")
+_OBJECT = {"type": "object"}
 
 
-def _op(summary: str, body: str | None = None, answer: str | None = "ApplicationOut", status: str = "200",
-        params=None, content: str = _JSON) -> dict:
+def _op(summary: str, body: str | None = None, answer: str | dict | None = "ApplicationOut", status: str = "200",
+        params=None, content: str = JSON) -> dict:
     operation = {"summary": summary, "responses": {"4XX": _ERROR}}
     if body:
-        operation["requestBody"] = {"required": True, "content": {_JSON: {"schema": body}}}
+        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": ref(body)}}}
     operation["responses"][status] = {"description": summary, **(
-        {"content": {content: {"schema": answer if isinstance(answer, (str, dict)) else {}}}} if answer else {})}
+        {"content": {content: {"schema": ref(answer) if isinstance(answer, str) else answer}}} if answer else {})}
     if params:
         operation["parameters"] = params
     return operation
 
 
-def _paths() -> dict[str, dict]:
-    app_list = {"type": "object", "properties": {"items": {"type": "array", "items": "ApplicationOut"},
-                                                 "next_cursor": {"type": "string", "nullable": True}}}
-    sub = {kind: f"{name}Out" for kind, name in (("notes", "Note"), ("contacts", "Contact"), ("rounds", "Round"))}
-    paths = {
+def _import_op() -> dict:
+    return {"summary": "Import a CSV (dry_run=1 previews)", "parameters": [
+        {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]}}],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+        "responses": {"200": {"description": "preview or result"}, "4XX": _ERROR}}
+
+
+def _detail_ops() -> dict[str, dict]:
+    """Notes, contacts and rounds: the same five routes each."""
+    paths = {}
+    for kind, name in (("notes", "Note"), ("contacts", "Contact"), ("rounds", "Round")):
+        paths[f"/applications/{{id}}/{kind}"] = {"get": _op(f"List {kind}", answer=_OBJECT),
+                                                 "post": _op(f"Add to {kind}", f"{name}In", f"{name}Out", "201")}
+        paths[f"/applications/{{id}}/{kind}/{{item_id}}"] = {
+            "get": _op(f"One of {kind}", answer=f"{name}Out"),
+            "patch": _op(f"Change one of {kind}", f"{name}In", f"{name}Out"),
+            "delete": _op(f"Remove one of {kind}", answer=None, status="204")}
+    return paths
+
+
+def operations() -> dict[str, dict]:
+    """Every route of the tracker as {path: {method: operation}}, afresh each call: apispec edits what it gets."""
+    app_list = page_of(ref("ApplicationOut"))
+    return {
         "/applications": {"get": _op("List applications", answer=app_list, params=_LIST_PARAMS),
                           "post": _op("Add an application", "ApplicationIn", status="201")},
         "/applications/{id}": {"get": _op("One application"), "patch": _op("Change an application", "ApplicationIn"),
@@ -66,46 +85,25 @@ def _paths() -> dict[str, dict]:
                                          "delete": _op("Undo a rejection recorded by mistake")},
         "/applications/{id}/ghost": {"post": _op("Confirm an application went quiet")},
         "/applications/{id}/ghost/dismiss": {"post": _op("Keep waiting on this one")},
-        "/applications/import": {"post": {"summary": "Import a CSV (dry_run=1 previews)", "parameters": [
-            {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]}}],
-            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "required": ["file"], "properties": {
-                    "file": {"type": "string", "format": "binary"}}}}}},
-            "responses": {"200": {"description": "preview or result"}, "4XX": _ERROR}}},
+        "/applications/import": {"post": _import_op()},
         "/applications/export.csv": {"get": _op("Export as CSV", answer={"type": "string"}, content="text/csv")},
-        "/applications/export.json": {"get": _op("Export as JSON", answer={"type": "object"})},
+        "/applications/export.json": {"get": _op("Export as JSON", answer=_OBJECT)},
         "/applications/log.html": {"get": _op("Printable application log", answer={"type": "string"},
                                               content="text/html")},
         "/ghost-candidates": {"get": _op("Applications that may have gone quiet", answer=app_list)},
-        "/stats": {"get": _op("Numbers for the dashboard", answer={"type": "object"})},
-        "/stats/stages": {"get": _op("How many applications sit in each stage", answer={"type": "object"})},
-        "/calendar/key": {"get": _op("Whether a private calendar feed exists", answer={"type": "object"}),
-                          "post": _op("Make a new feed key (older ones stop working)", answer={"type": "object"},
-                                      status="201"),
+        "/stats": {"get": _op("Numbers for the dashboard", answer=_OBJECT)},
+        "/stats/stages": {"get": _op("How many applications sit in each stage", answer=_OBJECT)},
+        "/calendar/key": {"get": _op("Whether a private calendar feed exists", answer=_OBJECT),
+                          "post": _op("Make a new feed key (older ones stop working)", answer=_OBJECT, status="201"),
                           "delete": _op("Turn the calendar feed off", answer=None, status="204")},
-        "/calendar/events": {"get": _op("Rounds and follow-ups for the feed", answer={"type": "object"}, params=[
+        "/calendar/events": {"get": _op("Rounds and follow-ups for the feed", answer=_OBJECT, params=[
             {"name": "key", "in": "query", "required": True, "schema": {"type": "string"}}])},
         "/settings": {"get": _op("Tracker settings", answer="SettingsOut"),
                       "patch": _op("Change tracker settings", "SettingsIn", answer="SettingsOut")},
+        **_detail_ops(),
     }
-    for kind, out in sub.items():
-        name = out[:-3]
-        paths[f"/applications/{{id}}/{kind}"] = {"get": _op(f"List {kind}", answer={"type": "object"}),
-                                                 "post": _op(f"Add to {kind}", f"{name}In", out, "201")}
-        paths[f"/applications/{{id}}/{kind}/{{item_id}}"] = {
-            "get": _op(f"One of {kind}", answer=out), "patch": _op(f"Change one of {kind}", f"{name}In", out),
-            "delete": _op(f"Remove one of {kind}", answer=None, status="204")}
-    return paths
 
 
 def build_spec() -> dict:
-    spec = APISpec(title="Rebound tracker", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()])
-    for name, schema in _SCHEMAS.items():
-        if name not in spec.components.schemas:  # nested schemas register themselves
-            spec.components.schema(name, schema=schema)
-    for path, operations in _paths().items():
-        ids = [{"name": n, "in": "path", "required": True, "schema": _ID} for n in ("id", "item_id")
-               if f"{{{n}}}" in path]
-        spec.path(path=path, operations=operations, parameters=ids or None)
-    return spec.to_dict()
+    """The tracker's own document, served at /openapi.json."""
+    return build("Rebound tracker", schemas=SCHEMAS, paths=operations(), path_parameter=lambda _name: _ID)

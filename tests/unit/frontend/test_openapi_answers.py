@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from marshmallow import fields as fields_
 
-from frontend.openapi import NAIVE_UTC, SCHEMAS, build_document
+from frontend.openapi import SCHEMAS, build_document
+from shared.openapi import NAIVE_UTC
 from services.coach import models as coach_models
 from services.notifier import models as notifier_models
 
