@@ -19,7 +19,6 @@ from frontend.ratelimit import LoginThrottle
 from frontend.runtime import EXTENSION
 from frontend.services import ServiceClient
 from frontend.uploads import allow_large_uploads
-from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
 from frontend.templating import install_template_helpers
 from frontend import openapi
 from frontend.views import applications, auth, dashboard
@@ -71,7 +70,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions[EXTENSION] = runtime
     app.extensions["rebound.services"] = ServiceClient(settings)
     app.extensions[MAIL] = Mailer(settings)
-    app.extensions[UNREAD_CACHE] = UnreadCache()  # fed by serve's listener on RabbitMQ
     Htmx(app)
     app.before_request(allow_large_uploads)  # first: it sets the cap the others read under
     install_input_guard(app)

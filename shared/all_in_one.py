@@ -10,8 +10,7 @@ wiring differs from the split processes:
 - every service's relay, consumer and scheduler runs as a supervised thread
   (restarted with backoff if it crashes), talking through the bus as before;
 - wake-ups stay in memory: a commit that writes outbox rows wakes its relay,
-  a message put on the embedded bus wakes its consumers, and the notifier's
-  inbox hints reach the frontend's unread badge directly.
+  and a message put on the embedded bus wakes its consumers.
 
 SIGINT or SIGTERM stops the server, then every loop, within a few seconds.
 """
@@ -64,7 +63,6 @@ class AllInOne:
         for runtime in self.runtimes.values():
             runtime.idle_s = SCHEDULER_IDLE_S
         self.frontend = load(APP_FACTORIES["frontend"])(settings, runtime=self.runtimes["frontend"])
-        self._send_inbox_hints_in_memory()  # before anything installs the bus's hint sender
         self.apps = {service: load(APP_FACTORIES[service])(settings, runtime=self.runtimes[service])
                      for service in self.runtimes if service in APP_FACTORIES and service != "frontend"}
         self.frontend.extensions["rebound.services"] = InProcessClient(
@@ -74,17 +72,6 @@ class AllInOne:
         self.backups = backup_schedule.configured(settings)  # a bad schedule stops start-up here
         self.threads: list[SupervisedThread] = []
         self.server = None
-
-    def _send_inbox_hints_in_memory(self) -> None:
-        """The notifier tells the frontend's unread cache directly which people's inbox changed."""
-        from frontend.unread_cache import EXTENSION, UnreadCache
-        from services.notifier import inbox_signals
-
-        if "notifier" not in self.runtimes:
-            return
-        cache: UnreadCache = self.frontend.extensions[EXTENSION]
-        inbox_signals.install(self.runtimes["notifier"], sender=CacheHints(cache))
-        cache.set_listening(True)
 
     def start(self) -> None:
         for service, loops in self.loops.items():
@@ -133,16 +120,6 @@ class InProcessClient(ServiceClient):
             mount_apps(session, self.apps)
             session.rebound_in_process = True
         return session
-
-
-class CacheHints:
-    """The notifier's inbox hints handed straight to the frontend's unread cache."""
-
-    def __init__(self, cache):
-        self.cache = cache
-
-    def send(self, user_ids: set[str]) -> None:
-        self.cache.changed(sorted(user_ids))
 
 
 def make_server(app, settings: Settings):

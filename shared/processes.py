@@ -62,11 +62,6 @@ SCHEDULERS: dict[str, str] = {
     "mailbox": "services.mailbox.watcher:run",
 }
 
-# What a service's background process sets up before it handles anything: `setup(runtime)`.
-SETUPS: dict[str, str] = {
-    "notifier": "services.notifier.inbox_signals:install",
-}
-
 
 def load(path: str):
     module, _, name = path.partition(":")
@@ -138,8 +133,6 @@ class ServiceLoops:
         self.relay_idle_max_s = relay_idle_max_s or relay_idle_max(runtime)
         self.wake = threading.Event()
         self.worker: Worker | None = None
-        if runtime.service in SETUPS:
-            load(SETUPS[runtime.service])(runtime)
         if runtime.service in SCHEDULERS:
             watch_writes(runtime)
 

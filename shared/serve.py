@@ -58,12 +58,9 @@ def serve_http(service: str, factory, settings: Settings, process: str) -> None:
 
 
 def _start_frontend_threads(worker) -> None:
-    """The frontend has no worker process: each web worker relays its outbox, and
-    listens for inbox hints to answer unread-badge polls itself."""
-    from frontend.unread_cache import EXTENSION, start_listening
+    """The frontend has no worker process: each web worker relays its outbox."""
     from shared.processes import start_relay_thread
     from shared.runtime import Runtime
 
     runtime = Runtime.build("frontend")
     start_relay_thread(runtime)
-    start_listening(runtime.settings, worker.wsgi.extensions[EXTENSION])

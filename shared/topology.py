@@ -118,14 +118,3 @@ def declare_all(channel, amqp: bool) -> None:
         if amqp:  # queues declared before the priority queue existed still carry these bindings
             for event_type in PRIORITY_TYPES:
                 channel.queue_unbind(f"{service}.events", EVENTS.name, routing_key=event_type)
-
-
-# Hints that a person's inbox changed, from the notifier to every frontend web
-# worker (each with a queue of its own). Not events: nothing keeps them, and a
-# lost one only makes a frontend ask the notifier again a little later.
-INBOX_CHANGES = Exchange("rebound.inbox_changes", type="fanout", durable=True)
-
-
-def inbox_changes_queue(name: str) -> Queue:
-    """One frontend worker's queue of inbox hints: gone with its connection."""
-    return Queue(name, exchange=INBOX_CHANGES, exclusive=True, auto_delete=True, durable=False)

@@ -71,3 +71,19 @@ document.addEventListener("htmx:afterSettle", function () {
   movedCard = null;
   if (link) { link.focus(); }
 });
+
+// The inbox badge polls calmly, every 30 s. It looks again at once when the page comes back into
+// view, and after anything the person does on the page: marking something read changes the count
+// at once, recording a rejection a moment later (once the notifier has heard of it).
+function badgeLookAgain() {
+  var badge = document.getElementById("inbox-badge");
+  if (badge && typeof htmx !== "undefined") { htmx.trigger(badge, "look-again"); }
+}
+document.addEventListener("visibilitychange", function () {
+  if (document.visibilityState === "visible") { badgeLookAgain(); }
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var config = event.detail.requestConfig;
+  if (!config || config.verb === "get" || !event.detail.successful) { return; }
+  [0, 1000, 3000, 8000].forEach(function (ms) { setTimeout(badgeLookAgain, ms); });
+});

@@ -5,7 +5,7 @@ from flask import Blueprint, Flask, g, jsonify, request
 from sqlalchemy import func, select, update
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from services.notifier import clock, inbox_signals
+from services.notifier import clock
 from services.notifier.api_export import bp as export_bp
 from services.notifier.channels_api import bp as channels_bp
 from services.notifier.models import Delivery, Notification
@@ -65,7 +65,6 @@ def mark_read(notification_id: int):
         notification = get_notification_or_404(session, notification_id)
         if notification.read_at is None:
             notification.read_at = clock.now()
-            inbox_signals.changed(session, g.user_id)
         return notification_out.dump(notification)
 
 
@@ -75,8 +74,6 @@ def mark_all_read():
     with g.runtime.sessions.begin() as session:
         result = session.execute(update(Notification).where(
             Notification.user_id == g.user_id, Notification.read_at.is_(None)).values(read_at=clock.now()))
-        if result.rowcount:
-            inbox_signals.changed(session, g.user_id)
         return {"updated": result.rowcount}
 
 
@@ -88,7 +85,6 @@ def archive(notification_id: int):
         now = clock.now()
         notification.archived_at = notification.archived_at or now
         notification.read_at = notification.read_at or now
-        inbox_signals.changed(session, g.user_id)
         return notification_out.dump(notification)
 
 
@@ -105,7 +101,6 @@ def deliveries(notification_id: int):
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     runtime = runtime or Runtime.build("notifier", settings)
-    inbox_signals.install(runtime)
     app = create_service_app(__name__, runtime, bp, channels_bp, preferences_bp, supporters_bp, export_bp)
     # Supporters' confirm/unsubscribe pages carry no user token: a separate app under
     # /public answers them, so the internal-token check never sees those paths.

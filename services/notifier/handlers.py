@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import event as sa_event, select
 from sqlalchemy.orm import Session
 
-from services.notifier import clock, coach_cards, inbox, inbox_signals, mail_files, support_network
+from services.notifier import clock, coach_cards, inbox, mail_files, support_network
 from services.notifier.models import Channel, Recipient, Supporter, metadata
 from services.notifier.secrets_at_rest import mask
 from shared.config import load_settings
@@ -166,7 +166,6 @@ def erase_user(session: Session, event: dict) -> None:
     user_id = event["user_id"]
     addresses = _mail_addresses(session, user_id)
     erase_user_rows(session, metadata, user_id)
-    inbox_signals.changed(session, user_id)  # a badge still open elsewhere drops to nothing
     mail_dir = load_settings().data_dir / "mail"
     # Files go once the rows have: a rolled-back erasure is retried, and finds them still there.
     sa_event.listen(session, "after_commit", lambda _s: mail_files.erase(mail_dir, user_id, addresses),

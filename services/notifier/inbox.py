@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import String, and_, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from services.notifier import clock, inbox_signals, preferences, topics
+from services.notifier import clock, preferences, topics
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import release_at
 from shared.db import for_session, on_each_dialect
@@ -53,7 +53,6 @@ def notify(session: Session, *, user_id: str, kind: str, severity: str, title: s
         sections=sections, created_at=clock.now()))
     if notification is None:
         return None
-    inbox_signals.changed(session, user_id)
     if fan_out and not private and email != "never":
         fan_out_deliveries(session, notification, mail_body)
     return notification
@@ -121,7 +120,6 @@ def revise(session: Session, user_id: str, ref: str, *, title: str, body: str,
     if item is None:
         return None
     item.title, item.body, item.sections = title[:300], body, sections
-    inbox_signals.changed(session, user_id)
     return item
 
 
@@ -129,8 +127,6 @@ def withdraw(session: Session, user_id: str, refs: list[str], when: datetime) ->
     """Archive the items about `refs` and cancel whatever of theirs has not gone out."""
     items = list(session.scalars(select(Notification).where(
         Notification.user_id == user_id, Notification.ref.in_(refs or ["-"]))))
-    if items:
-        inbox_signals.changed(session, user_id)
     for item in items:
         item.archived_at = item.archived_at or when
         for delivery in session.scalars(select(Delivery).where(

@@ -149,8 +149,8 @@ def test_the_daily_journey(page, stack):
     page.get_by_role("button", name="Record it").click()
     expect(page.locator("#notices")).to_contain_text("Recorded")
     page.evaluate("window.stillThisPage = true")
-    # The coach's words and the inbox badge arrive by polling, with no reload.
-    # Deadline: the event's trip over the bus plus one 2-3 s poll.
+    # The coach's words and the inbox badge arrive by polling, with no reload. Deadline: the
+    # event's trip over the bus plus one 2 s poll; the badge looks again 1, 3 and 8 s after the post.
     expect(page.locator("#coach-replies .coach-reply")).to_be_visible(timeout=10_000)
     expect(page.locator("#inbox-badge")).to_have_text(re.compile(r"\d+ unread"), timeout=10_000)
     assert page.evaluate("window.stillThisPage") is True

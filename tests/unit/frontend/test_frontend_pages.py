@@ -7,7 +7,6 @@ import re
 import pytest
 
 from frontend import accounts, charts
-from frontend.unread_cache import EXTENSION as UNREAD_CACHE
 
 HTMX = {"HX-Request": "true"}
 PAGES = ["/", "/applications", "/applications?view=table", "/applications/1", "/journal", "/goals",
@@ -237,7 +236,7 @@ def test_badge_uses_the_notifier_etag(client, full, signed_in):
     full.reply("notifier", "GET", "/notifications/unread_count", {"count": 3})
     badge = text(client.get("/inbox/badge", headers=HTMX))
     assert ">3<" in badge
-    assert "every 3s" in badge
+    assert "every 30s" in badge
 
 
 def test_badge_answers_204_on_304(client, signed_in, monkeypatch):
@@ -254,30 +253,11 @@ def test_the_badge_poll_reads_no_account_row(client, full, signed_in, monkeypatc
     assert full.calls_to("notifier", "GET")[-1].path == "/notifications/unread_count"
 
 
-@pytest.fixture
-def listening(app):
-    """The app's unread cache as a worker that hears the notifier's hints has it."""
-    cache = app.extensions[UNREAD_CACHE]
-    cache.set_listening(True)
-    return cache
-
-
 def _unread_asks(full) -> int:
     return sum(1 for c in full.calls_to("notifier", "GET") if c.path == "/notifications/unread_count")
 
 
-def test_a_listening_worker_answers_badge_polls_from_memory(client, full, signed_in, listening):
-    full.reply("notifier", "GET", "/notifications/unread_count", {"count": 3}, headers={"ETag": 'W/"3-9"'})
-    first = client.get("/inbox/badge", headers=HTMX)
-    assert ">3<" in text(first)
-    seen = re.search(r'seen=([^"&]+)"', first.get_data(as_text=True)).group(1)
-    for _ in range(5):
-        assert client.get(f"/inbox/badge?seen={seen}", headers=HTMX).status_code == 204
-    assert client.get("/inbox/badge", headers=HTMX).status_code == 200  # a page that saw nothing yet
-    assert _unread_asks(full) == 1
-
-
-def test_one_persons_remembered_count_never_answers_anothers_poll(client, full, signed_in, listening):
+def test_one_persons_count_never_answers_anothers_poll(client, full, signed_in):
     full.reply("notifier", "GET", "/notifications/unread_count", {"count": 3}, headers={"ETag": 'W/"3-9"'})
     assert ">3<" in text(client.get("/inbox/badge", headers=HTMX))
     signed_in.logout()
@@ -288,17 +268,7 @@ def test_one_persons_remembered_count_never_answers_anothers_poll(client, full, 
     assert len(set(tokens)) == 2
 
 
-def test_a_hint_makes_the_next_poll_ask_the_notifier(client, full, signed_in, listening):
-    full.reply("notifier", "GET", "/notifications/unread_count", {"count": 3}, headers={"ETag": 'W/"3-9"'})
-    client.get("/inbox/badge", headers=HTMX)
-    user_id = _user_id(client)
-    full.reply("notifier", "GET", "/notifications/unread_count", {"count": 4}, headers={"ETag": 'W/"4-10"'})
-    listening.changed([user_id])
-    assert ">4<" in text(client.get("/inbox/badge?seen=W/%223-9%22", headers=HTMX))
-    assert _unread_asks(full) == 2
-
-
-def test_reading_from_the_inbox_page_refreshes_this_workers_count(client, full, signed_in, listening):
+def test_reading_from_the_inbox_page_empties_the_badge(client, full, signed_in):
     full.reply("notifier", "GET", "/notifications/unread_count", {"count": 1}, headers={"ETag": 'W/"1-5"'})
     client.get("/inbox/badge", headers=HTMX)
     full.reply("notifier", "POST", "/notifications/5/read", {"id": 5})
@@ -307,15 +277,11 @@ def test_reading_from_the_inbox_page_refreshes_this_workers_count(client, full, 
     assert "badge-empty" in text(client.get("/inbox/badge?seen=W/%221-5%22", headers=HTMX))
 
 
-def test_without_hints_every_poll_asks(client, full, signed_in):
+def test_every_poll_asks_the_notifier(client, full, signed_in):
     full.reply("notifier", "GET", "/notifications/unread_count", {"count": 3}, headers={"ETag": 'W/"3-9"'})
     answers = [client.get("/inbox/badge?seen=W/%223-9%22", headers=HTMX).status_code for _ in range(3)]
     assert answers == [204, 204, 204]
     assert _unread_asks(full) == 3
-
-
-def _user_id(client) -> str:
-    return client.get("/api/v1/account").get_json()["id"]
 
 
 def test_a_signed_out_badge_poll_is_sent_to_sign_in(client):

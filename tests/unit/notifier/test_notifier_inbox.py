@@ -71,6 +71,22 @@ def test_unread_count_answers_304_until_something_changes(notifier):
     assert notifier.get("/notifications/unread_count", user="bob").json == {"count": 0}
 
 
+def test_reading_archiving_and_erasing_change_the_unread_etag(notifier):
+    for i in range(3):
+        notifier.event("win.celebrated", {"win_id": i, "kind": "k", "title": f"Win {i}"})
+    newest, middle, _ = notifier.get("/notifications").json["items"]
+    seen = [notifier.get("/notifications/unread_count").headers["ETag"]]
+    for change in (f"/notifications/{newest['id']}/read", f"/notifications/{middle['id']}/archive"):
+        assert notifier.post(change).status_code == 200
+        answer = notifier.get("/notifications/unread_count", headers={"If-None-Match": seen[-1]})
+        assert answer.status_code == 200 and answer.headers["ETag"] not in seen
+        seen.append(answer.headers["ETag"])
+    assert answer.json == {"count": 1}
+    notifier.event("user.deleted", {})  # a badge still open on another device drops to nothing
+    answer = notifier.get("/notifications/unread_count", headers={"If-None-Match": seen[-1]})
+    assert answer.status_code == 200 and answer.json == {"count": 0}
+
+
 def test_withdrawn_coaching_leaves_the_inbox_and_is_not_sent(notifier):
     notifier.register()
     notifier.send("PATCH", "/preferences", {"topics": {"wins": "immediate", "coaching": "immediate"}})
