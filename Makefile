@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run run-split test install migrate unit integration e2e bench lint clean soak faults kubernetes cluster eval-mail
+.PHONY: run run-split test install migrate unit integration e2e e2e-all bench lint clean soak faults kubernetes cluster eval-mail
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ integration: $(TEST_OK)
 
 e2e: $(TEST_OK)
 	$(BIN)/pytest tests/e2e
+
+# The e2e modules that do not choose a mode, again against `rebound run all` (`make test` runs them split;
+# the rejection flow and the browser tests run both ways in `make test` already). CI runs it after `make test`.
+ONE_MODE_E2E := $(filter-out tests/e2e/test_rejection_flow.py tests/e2e/test_browser.py tests/e2e/test_run_all.py,$(wildcard tests/e2e/test_*.py))
+e2e-all: $(TEST_OK)
+	REBOUND_E2E_MODE=all $(BIN)/pytest $(ONE_MODE_E2E) $(PYTEST_ARGS)
 
 faults: $(TEST_OK)
 	$(BIN)/pytest tests/faults

@@ -121,15 +121,9 @@ class BatchFailed(Exception):
         self.index = index
 
 
-# What session.info holds for the whole transaction; everything else there is a
-# handler's cache for the event at hand (settings, facts), as good as one session per event.
-_TRANSACTION_KEYS = {PENDING_KEY, SENT_KEY, LOCAL_KEY}
-
-
-def keep_for_transaction(key: str) -> str:
-    """Name a session.info key that lives for the whole transaction, across a batch's events."""
-    _TRANSACTION_KEYS.add(key)
-    return key
+# What session.info holds for the whole transaction (the outbox's own notes); everything else there
+# is a handler's cache for the event at hand (settings, facts), dropped between a batch's events.
+_TRANSACTION_KEYS = frozenset({PENDING_KEY, SENT_KEY, LOCAL_KEY})
 
 
 def _forget_event(session: Session) -> None:

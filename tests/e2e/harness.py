@@ -100,8 +100,15 @@ class Stack:
         return codes
 
 
+def default_mode() -> str:
+    """`split` (the Procfile's processes) unless REBOUND_E2E_MODE says `all`: `make e2e-all` runs the
+    modules that do not choose a mode themselves again in one process (`rebound run all`)."""
+    return os.environ.get("REBOUND_E2E_MODE", "split")
+
+
 def make_stack(data_dir: Path, bus_url: str = "filesystem://", database_urls: dict | None = None,
-               mode: str = "split") -> Stack:
+               mode: str | None = None) -> Stack:
+    mode = mode or default_mode()
     assert mode in MODES, mode
     env = {k: v for k, v in os.environ.items() if not k.startswith("REBOUND_")}
     env.update({

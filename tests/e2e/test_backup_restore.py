@@ -22,7 +22,7 @@ def stack(request, tmp_path):
     if request.param == "postgresql":
         make_db = request.getfixturevalue("pg_database")
         urls = {service: make_db() for service in SERVICES}
-    stack = make_stack(tmp_path / "data", database_urls=urls, mode="all")
+    stack = make_stack(tmp_path / "data", database_urls=urls)
     stack.data_dir.mkdir()
     stack.start()
     yield stack

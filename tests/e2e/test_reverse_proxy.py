@@ -62,7 +62,7 @@ def proxied(tmp_path_factory):
         pytest.skip("nginx is not installed (the CI script installs it)")
     folder = tmp_path_factory.mktemp("proxy")
     whole, stripped = free_port(), free_port()
-    stack = make_stack(folder / "data", mode="all")
+    stack = make_stack(folder / "data")
     (folder / "data").mkdir()
     stack.env["REBOUND_BASE_URL"] = f"http://127.0.0.1:{whole}/rebound/"
     stack.env["REBOUND_PROXY_FIX_HOPS"] = "1"

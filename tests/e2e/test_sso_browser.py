@@ -42,7 +42,8 @@ def stack(tmp_path_factory, provider):
     secret_file = stack.data_dir / "oidc-client-secret"
     secret_file.write_text("client-secret-for-the-browser-test\n")
     stack.env["REBOUND_OIDC_CLIENT_SECRET_FILE"] = str(secret_file)
-    stack.start(["frontend"])  # the services stay down: the dashboard says so and still greets
+    # Split: only the frontend, the services stay down (the dashboard says so and still greets).
+    stack.start(["frontend"] if stack.mode == "split" else None)
     yield stack
     stack.stop()
 
