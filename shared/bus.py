@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from amqp.exceptions import MessageNacked
 from kombu import Connection, Producer
 
 from shared import fs_transport, topology
@@ -31,12 +31,10 @@ class UnroutableError(PublishError):
     """No queue is bound for the event's routing key."""
 
 
-def connect(settings: Settings, confirm_each: bool = True, first: str | None = None) -> Connection:
+def connect(settings: Settings, first: str | None = None) -> Connection:
     """A new (lazy) connection to the bus described by the settings.
 
-    On RabbitMQ every publish waits for its confirm unless `confirm_each` is
-    False: then the caller selects confirms and waits for them itself.
-    REBOUND_BUS_URL may name several nodes of a cluster (`amqp://a;amqp://b`):
+    On RabbitMQ every publish waits for its confirm. REBOUND_BUS_URL may name several nodes of a cluster (`amqp://a;amqp://b`):
     kombu then moves to the next one after each failed try, round-robin,
     starting from the node `first` ("host:port", the last one that answered)
     when given.
@@ -47,7 +45,7 @@ def connect(settings: Settings, confirm_each: bool = True, first: str | None = N
             heartbeat=settings.heartbeat_s,
             connect_timeout=CONNECT_TIMEOUT_S,
             failover_strategy="round-robin",
-            transport_options={"confirm_publish": confirm_each, "max_retries": failover_retries(settings)},
+            transport_options={"confirm_publish": True, "max_retries": failover_retries(settings)},
         )
     return Connection(transport=fs_transport.Transport,
                       transport_options=filesystem_options(settings.data_dir, settings.bus_poll_ms / 1000))
@@ -114,11 +112,11 @@ class Confirmed:
 
 
 class Publisher:
-    """Publishes JSON events with confirms; raises PublishError on failure.
+    """Publishes JSON events, each confirmed by the broker; raises PublishError on failure.
 
-    On RabbitMQ a batch goes out in one go and its confirms are awaited
-    together (one round trip, not one per event); the embedded bus publishes
-    one by one.
+    One round trip per event: at the rates people make (a few rejections a
+    minute, a burst of 50/s in `make bench`) the confirm costs about a
+    millisecond, and the code stays kombu's own.
     """
 
     def __init__(self, settings: Settings):
@@ -126,20 +124,17 @@ class Publisher:
         self._connection: Connection | None = None
         self._producer: Producer | None = None
         self._last_used = 0.0
-        self._confirms: _Confirms | None = None
         self._answered: str | None = None  # "host:port" of the broker that last took a connection
 
     def _ensure(self) -> Producer:
         if self._producer is not None and self._idle_too_long():
             self.close()
         if self._producer is None:
-            self._connection = connect(self.settings, confirm_each=False, first=self._answered)
+            self._connection = connect(self.settings, first=self._answered)
             ensure_connected(self._connection, self.settings)
             self._answered = f"{self._connection.hostname}:{self._connection.port}"
             declare_topology(self._connection, self.settings)
             self._producer = Producer(self._connection.default_channel)
-            if self.settings.bus_is_amqp:
-                self._confirms = _Confirms(self._producer.channel)
             self._last_used = time.monotonic()
         return self._producer
 
@@ -155,52 +150,32 @@ class Publisher:
         routing_key = routing_key or event["type"]
         try:
             producer = self._ensure()
-            if self._confirms is not None:
-                outcome = self._confirms.publish([(event, exchange, routing_key, headers, body)],
-                                                 self.settings.confirm_timeout_s)
-                if outcome.unroutable:
-                    raise UnroutableError(outcome.unroutable[event["id"]])
-                if outcome.error:
-                    raise RuntimeError(outcome.error)
-            else:
+            if not self.settings.bus_is_amqp:
                 _check_routable(producer.channel, exchange.name, routing_key)
-                producer.publish(
-                    body if body is not None else json.dumps(event),
-                    exchange=exchange, routing_key=routing_key,
-                    content_type="application/json", content_encoding="utf-8", delivery_mode=2,
-                    mandatory=True, message_id=event.get("id"), headers=headers or {},
-                )
+            # On RabbitMQ, mandatory + confirms: an unroutable message comes back (NO_ROUTE) before its ack.
+            producer.publish(
+                body if body is not None else json.dumps(event),
+                exchange=exchange, routing_key=routing_key,
+                content_type="application/json", content_encoding="utf-8", delivery_mode=2,
+                mandatory=True, message_id=event.get("id"), headers=headers or {},
+                confirm_timeout=self.settings.confirm_timeout_s,
+            )
             self._last_used = time.monotonic()
         except UnroutableError:
             raise
         except Exception as exc:  # any failure leaves the event unpublished
+            # A fresh channel after a returned message too: its ack is still on the way and would
+            # confirm the next message before the broker has.
+            self._discard()
             if _is_no_route(exc):
                 raise UnroutableError(f"no queue is bound for {routing_key!r}") from exc
-            self._discard()
+            if isinstance(exc, MessageNacked):
+                raise PublishError("the broker refused (nacked) the message") from exc
             raise PublishError(f"{type(exc).__name__}: {exc}") from exc
 
     def publish_many(self, events: list[dict]) -> Confirmed:
         """Publish events (routed by type), in order; never raises."""
-        if not events:
-            return Confirmed()
-        try:
-            self._ensure()
-        except Exception as exc:
-            self._discard()
-            return Confirmed(error=f"{type(exc).__name__}: {exc}")
-        if self._confirms is None:
-            return publish_one_by_one(self.publish, events)
-        try:
-            outcome = self._confirms.publish([(e, topology.EVENTS, e["type"], None, None) for e in events],
-                                             self.settings.confirm_timeout_s)
-        except Exception as exc:
-            outcome = Confirmed(error=f"{type(exc).__name__}: {exc}")
-        if outcome.error:
-            self._discard()
-        else:
-            self._last_used = time.monotonic()
-        return outcome
-
+        return publish_one_by_one(self.publish, events)
 
     def close(self) -> None:
         """Close politely, waiting at most the confirm timeout for the broker's answer."""
@@ -217,7 +192,7 @@ class Publisher:
             drop(connection)
 
     def _forget(self) -> Connection | None:
-        connection, self._connection, self._producer, self._confirms = self._connection, None, None, None
+        connection, self._connection, self._producer = self._connection, None, None
         return connection
 
 
@@ -235,66 +210,6 @@ def publish_one_by_one(publish: Callable[[dict], None], events: list[dict]) -> C
         else:
             outcome.sent.append(event["id"])
     return outcome
-
-
-class _Confirms:
-    """Publisher confirms on one RabbitMQ channel, awaited per batch.
-
-    The broker numbers the messages of a confirm-mode channel 1, 2, 3 ... and
-    acks (or nacks) them by that number, several at once with `multiple`. A
-    mandatory message no queue takes comes back first (basic.return), then
-    is acked: returned ones are unroutable, not sent.
-    """
-
-    def __init__(self, channel):
-        self.channel = channel
-        self.published = 0
-        self.settled: dict[int, bool] = {}  # tag -> acked (True) or nacked (False)
-        self.returned: dict[str, str] = {}  # message id -> the broker's reason
-        channel.confirm_select()
-        channel.events["basic_ack"].add(lambda tag, multiple: self._settle(tag, multiple, True))
-        channel.events["basic_nack"].add(lambda tag, multiple: self._settle(tag, multiple, False))
-        channel.events["basic_return"].add(self._on_return)
-
-    def _settle(self, tag: int, multiple: bool, acked: bool) -> None:
-        for pending in (range(1, tag + 1) if multiple else (tag,)):
-            self.settled.setdefault(pending, acked)
-
-    def _on_return(self, exc, _exchange, routing_key, message) -> None:
-        message_id = message.properties.get("message_id")
-        self.returned[message_id] = f"no queue is bound for {routing_key!r} ({exc})"
-
-    def publish(self, items, timeout: float) -> Confirmed:
-        """items: (event, exchange, routing key, headers, body); wait up to `timeout` s for every confirm."""
-        tags = {}
-        for event, exchange, routing_key, headers, body in items:
-            message = self.channel.prepare_message(
-                body if body is not None else json.dumps(event), priority=None,
-                content_type="application/json", content_encoding="utf-8", headers=headers or {},
-                properties={"delivery_mode": 2, "message_id": event["id"]})
-            self.channel.basic_publish(message, exchange=getattr(exchange, "name", exchange), routing_key=routing_key,
-                                       mandatory=True)
-            self.published += 1
-            tags[self.published] = event["id"]
-        deadline = time.monotonic() + timeout
-        while any(tag not in self.settled for tag in tags):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return Confirmed(error=f"no confirm within {timeout} s")
-            try:
-                self.channel.connection.drain_events(timeout=remaining)
-            except socket.timeout:
-                continue
-        outcome = Confirmed()
-        for tag, event_id in tags.items():
-            acked = self.settled.pop(tag)
-            if event_id in self.returned:
-                outcome.unroutable[event_id] = self.returned.pop(event_id)
-            elif acked:
-                outcome.sent.append(event_id)
-            else:
-                outcome.error = "the broker refused (nacked) a message"
-        return outcome
 
 
 def close_within(connection: Connection, timeout: float) -> None:
