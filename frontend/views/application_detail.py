@@ -8,6 +8,7 @@ from frontend import panels, services
 from frontend.login import current_user, current_user_id, login_required
 from frontend.time_zones import zone_choices
 from frontend.schemas import REQUIRED, Trimmed, at_most, clean_form
+from frontend.views import feedback, suggestions
 from frontend.views.render import fragment_or_page, is_fragment_request
 
 bp = Blueprint("application_detail", __name__, url_prefix="/applications")
@@ -71,8 +72,6 @@ def coach_panel(user_id: str, application_id: int) -> dict:
 
 def detail_context(user_id: str, application_id: int) -> dict:
     """Everything the detail page shows, asked of the tracker and the coach side by side."""
-    from frontend.views import feedback, suggestions  # they import their blueprints' modules
-
     return panels.gather(lambda: {"application": _application(user_id, application_id)},
                          lambda: coach_panel(user_id, application_id),
                          lambda: suggestions.suggestions_panel(user_id, application_id),
@@ -125,5 +124,3 @@ def add_item(application_id: int, kind: str):
     flash(success)
     return redirect(url_for(".show", application_id=application_id) + f"#{kind}")
 
-
-from frontend.views import application_edit  # noqa: E402,F401  (its routes join this blueprint)

@@ -1,19 +1,20 @@
 """Changing an application after the fact: its fields, notes, people and rounds, a rejection
 recorded by mistake, archiving, and deleting it (confirmed by typing the company's name).
 
-Plain form posts that say how it went and return to the page (PRG). The routes join the
-application_detail blueprint; application_detail.py imports this module at its end.
+Plain form posts that say how it went and return to the application's page (PRG).
 """
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from marshmallow import Schema, ValidationError
 
 from frontend import panels, services
 from frontend.login import current_user_id, login_required
 from frontend.schemas import ApplicationIn, Tags, clean
 from frontend.views.actions import act, explain
-from frontend.views.application_detail import ITEMS, bp
+from frontend.views.application_detail import ITEMS
+
+bp = Blueprint("application_edit", __name__, url_prefix="/applications")
 
 ITEM_WORDS = {"notes": ("Note updated.", "Note removed."), "contacts": ("Contact updated.", "Contact removed."),
               "rounds": ("Round updated.", "Round removed.")}

@@ -9,17 +9,17 @@ from marshmallow import Schema, ValidationError
 from frontend import cards, panels, services
 from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ApplicationIn, RejectionIn, StageIn, clean_form
+from frontend.views import calendar, ghosts
 from frontend.views.actions import explain
-from frontend.views.render import (
-    after_change,
-    dashboard_context,
-    fragment_or_page,
-    is_fragment_request,
-)
+from frontend.views.dashboard import dashboard_context
+from frontend.views.render import after_change, fragment_or_page, is_fragment_request
 from frontend.views.upcoming import local_today
 from shared.events import STAGES
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
+# Parts of the Applications section with routes of their own (the menu marks the section on their pages too).
+bp.register_blueprint(ghosts.bp)
+bp.register_blueprint(calendar.bp)
 
 SORTS = {"-id": "Newest first", "id": "Oldest first", "company": "Company A–Z",
          "-applied_on": "Applied most recently", "-updated_at": "Recently changed"}
@@ -55,13 +55,11 @@ def _columns(shown: list[dict], filters: dict) -> list[tuple[str, list[dict]]]:
 
 def board_context(user_id: str, filters: dict) -> dict:
     """The applications the filters pick, as columns, with what each card says."""
-    from frontend.views.ghosts import ghosts_panel  # it imports this module
-
     user = current_user() or {}
     today = local_today(user.get("timezone"))
     params = {k: filters[k] for k in ("q", "stage", "sort", "tag") if filters[k]}
     context = panels.gather(lambda: panels.applications_panel(user_id, params),
-                            lambda: ghosts_panel(user_id),
+                            lambda: ghosts.ghosts_panel(user_id),
                             lambda: rounds_ahead(user_id, today))
     shown = context["applications"]
     if filters["hide_closed"]:
@@ -229,8 +227,3 @@ def _back(application_id: int, recorded: bool = True) -> str | None:
     if where == "board":
         return url_for("applications.index") + _query_suffix()
     return None
-
-
-
-from frontend.views import ghosts  # noqa: E402,F401  (its routes join this blueprint)
-from frontend.views import calendar  # noqa: E402,F401  (its routes join this blueprint)

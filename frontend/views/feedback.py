@@ -1,19 +1,19 @@
 """Asking for feedback after a rejection (the coach's drafts) and keeping what people said.
 
-The routes join the journal's blueprint; journal.py imports this module at its end.
 Forms come from the journal or from an application's page and go back there (`next`).
 """
 from __future__ import annotations
 
-from flask import flash, redirect, request
+from flask import Blueprint, flash, redirect, request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from frontend import panels, services
 from frontend.login import login_required
 from frontend.schemas import LONG_TEXT, REQUIRED, Trimmed, clean_form
 from frontend.views.actions import act, explain
-from frontend.views.journal import bp
 from frontend.views.render import back_to
+
+bp = Blueprint("feedback", __name__)  # nested in the journal blueprint: /journal/...
 
 
 class DraftIn(Schema):

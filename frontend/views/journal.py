@@ -7,9 +7,11 @@ from marshmallow import Schema, fields, validate
 from frontend import panels, services
 from frontend.login import current_user_id, login_required
 from frontend.schemas import Trimmed
+from frontend.views import feedback
 from frontend.views.actions import act, form_payload
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
+bp.register_blueprint(feedback.bp)  # asking for feedback and keeping it: part of the Reflections section
 
 
 class CheckinIn(Schema):
@@ -56,5 +58,3 @@ def checkin():
         return refusal
     return act("coach", "POST", "/checkins", "Thanks for checking in with yourself.", back, payload)
 
-
-from frontend.views import feedback  # noqa: E402  (its routes join this blueprint)

@@ -1,15 +1,13 @@
-"""The coach's open suggestions (check in, a next step, rest, a mentor...), each one easy to put away.
-
-The routes join the dashboard's blueprint; dashboard.py imports this module at its end.
-"""
+"""The coach's open suggestions (check in, a next step, rest, a mentor...), each one easy to put away."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import Blueprint, abort, flash, redirect, request
 
 from frontend import panels, services
 from frontend.login import current_user_id, login_required
-from frontend.views.dashboard import bp
 from frontend.views.render import after_change, back_to, is_fragment_request
+
+bp = Blueprint("suggestions", __name__)
 
 # Where a suggestion of each kind can take you; the rest speak for themselves.
 KIND_LINKS = {"checkin": ("journal.index", "checkin", "Check in now"),
@@ -50,7 +48,7 @@ def _link(suggestion: dict, shown_on: int | None) -> dict | None:
 
 @bp.post("/suggestions/<int:suggestion_id>/dismiss")
 @login_required
-def dismiss_suggestion(suggestion_id: int):
+def dismiss(suggestion_id: int):
     """Put a suggestion away; the panel comes back without it."""
     user_id = current_user_id()
     reply = services.call("coach", "POST", f"/suggestions/{suggestion_id}/dismiss", user_id)
