@@ -17,7 +17,7 @@ from frontend.login_guard import install_login_guard
 from frontend.views.oidc_login import install_oidc
 from frontend.ratelimit import LoginThrottle
 from frontend.runtime import EXTENSION
-from frontend.services import ServiceClient
+from frontend.service_client import ServiceClient
 from frontend.uploads import allow_large_uploads
 from frontend.unread_cache import EXTENSION as UNREAD_CACHE, UnreadCache
 from frontend.templating import install_template_helpers

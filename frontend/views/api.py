@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Blueprint, g, jsonify, request
 from marshmallow import Schema
 
-from frontend import accounts, services
+from frontend import accounts, service_client as services
 from frontend.csrf import SAFE_METHODS, csrf_ok
 from frontend.login import current_user
 from frontend.runtime import sessions

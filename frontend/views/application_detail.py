@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.time_zones import zone_choices
 from frontend.schemas import REQUIRED, Trimmed, at_most, clean_form
@@ -49,9 +49,9 @@ ITEMS = {"notes": (NoteIn, "Note saved."), "contacts": (ContactIn, "Contact adde
 def _application(user_id: str, application_id: int) -> dict | None:
     """The application with everything attached; None if the tracker can't be reached."""
     try:
-        reply = services.call("tracker", "GET", f"/applications/{application_id}", user_id,
+        reply = service_client.call("tracker", "GET", f"/applications/{application_id}", user_id,
                               timeout=panels.PANEL_TIMEOUT)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return None
     if reply.status == 404:
         abort(404, description="We couldn't find that application.")
@@ -62,7 +62,7 @@ def coach_panel(user_id: str, application_id: int) -> dict:
     """What the coach has said about this application so far: its reflection prompts."""
     try:
         found = panels.items("coach", "/reflections", user_id)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"coach_replies": [], "coach_down": True, "coach_digest": "down",
                 "application_id": application_id}
     mine = [r for r in found if r.get("application_id") == application_id]
@@ -111,7 +111,7 @@ def add_item(application_id: int, kind: str):
     schema, success = ITEMS[kind]
     try:
         payload = clean_form(schema(), request.form)
-        reply = services.call("tracker", "POST", f"/applications/{application_id}/{kind}", user_id,
+        reply = service_client.call("tracker", "POST", f"/applications/{application_id}/{kind}", user_id,
                               json=payload)
         if not reply.ok:
             raise ValidationError({"_schema": [panels.service_message(reply)],

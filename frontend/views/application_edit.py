@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from marshmallow import Schema, ValidationError
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.schemas import ApplicationIn, Tags, clean
 from frontend.views.actions import act, explain
@@ -97,7 +97,7 @@ def delete(application_id: int):
     """Delete for good, once the company's name has been typed to confirm."""
     user_id = current_user_id()
     back = _detail(application_id, "delete")
-    reply = services.call("tracker", "GET", f"/applications/{application_id}", user_id)
+    reply = service_client.call("tracker", "GET", f"/applications/{application_id}", user_id)
     if not reply.ok:
         flash(panels.service_message(reply), "error")
         return redirect(url_for("applications.index"))
@@ -105,7 +105,7 @@ def delete(application_id: int):
     if typed != " ".join((reply.body.get("company") or "").split()).casefold():
         flash("The name didn't match, so nothing was deleted.", "error")
         return redirect(back)
-    gone = services.call("tracker", "DELETE", f"/applications/{application_id}", user_id)
+    gone = service_client.call("tracker", "DELETE", f"/applications/{application_id}", user_id)
     if not gone.ok:
         flash(panels.service_message(gone), "error")
         return redirect(back)

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError
 
-from frontend import cards, panels, services
+from frontend import cards, panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ApplicationIn, RejectionIn, StageIn, clean_form
 from frontend.views import calendar, ghosts
@@ -86,7 +86,7 @@ def rounds_ahead(user_id: str, today) -> dict:
     """Interview rounds in the next quarter, for the cards' "next step"."""
     try:
         found = panels.items("tracker", "/rounds/upcoming", user_id, {"days": 90, "from": today.isoformat()})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         found = []
     return {"rounds_ahead": found}
 
@@ -113,7 +113,7 @@ def _submit(schema: Schema, path: str, form_key: str, success, back: str | None 
         payload = clean_form(schema, request.form)
     except ValidationError as exc:
         return _with_errors(user_id, form_key, exc.messages)
-    reply = services.call("tracker", "POST", path, user_id, json=payload)
+    reply = service_client.call("tracker", "POST", path, user_id, json=payload)
     if not reply.ok:
         errors = {"_schema": [panels.service_message(reply)], **panels.service_fields(reply)}
         return _with_errors(user_id, form_key, errors)
@@ -195,7 +195,7 @@ def record_rejection(application_id: int):
 @login_required
 def reject_form(application_id: int):
     """The rejection form on its own: the board's dialog (htmx) or a page (without JavaScript)."""
-    reply = services.call("tracker", "GET", f"/applications/{application_id}", current_user_id(),
+    reply = service_client.call("tracker", "GET", f"/applications/{application_id}", current_user_id(),
                           timeout=panels.PANEL_TIMEOUT)
     if not reply.ok:
         abort(404 if reply.status == 404 else 503)
@@ -210,9 +210,9 @@ def _after_rejection(application_id: int) -> str:
     mood = request.form.get("mood", "")
     if mood in {"1", "2", "3", "4", "5"}:
         try:
-            services.call("coach", "POST", "/checkins", current_user_id(),
+            service_client.call("coach", "POST", "/checkins", current_user_id(),
                           json={"mood": int(mood), "application_id": application_id})
-        except services.ServiceUnavailable:
+        except service_client.ServiceUnavailable:
             pass  # the rejection is saved; the mood is a nice-to-have
     return ("Recorded. That one stings, and it says nothing about your worth. "
             "Your coach has a few thoughts for you when you're ready.")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from frontend import calendar_files, panels, services
+from frontend import calendar_files, panels, service_client
 from frontend.accounts import get_user
 from frontend.login import current_user, current_user_id, login_required
 from frontend.runtime import sessions
@@ -39,7 +39,7 @@ def _ics(body: bytes, filename: str | None = None) -> Response:
 @login_required
 def round_ics(application_id: int, round_id: int):
     """One round as a calendar file, to open in any calendar app."""
-    reply = services.call("tracker", "GET", f"/applications/{application_id}", current_user_id())
+    reply = service_client.call("tracker", "GET", f"/applications/{application_id}", current_user_id())
     if not reply.ok:
         abort(404 if reply.status == 404 else 503)
     app = reply.body
@@ -57,7 +57,7 @@ def page():
     """Whether a feed is on; make a new address or turn it off."""
     try:
         status = panels.document("tracker", "/calendar/key", current_user_id())
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         status = None
     return render_template("calendar.html", status=status, feed_url=None)
 
@@ -67,7 +67,7 @@ def page():
 def new_address():
     """A new private address (any older one stops working), shown this once."""
     user_id = current_user_id()
-    reply = services.call("tracker", "POST", "/calendar/key", user_id)
+    reply = service_client.call("tracker", "POST", "/calendar/key", user_id)
     if not reply.ok:
         flash(panels.service_message(reply), "error")
         return redirect(url_for(".page"))
@@ -79,7 +79,7 @@ def new_address():
 @bp.post("/calendar/off")
 @login_required
 def off():
-    reply = services.call("tracker", "DELETE", "/calendar/key", current_user_id())
+    reply = service_client.call("tracker", "DELETE", "/calendar/key", current_user_id())
     if reply.ok:
         flash("Your calendar address is switched off. Calendars using it will stop updating.")
     else:
@@ -99,8 +99,8 @@ def feed(token: str):
     if user is None:
         abort(404)
     try:
-        reply = services.call("tracker", "GET", "/calendar/events", user_id, params={"key": key})
-    except services.ServiceUnavailable:
+        reply = service_client.call("tracker", "GET", "/calendar/events", user_id, params={"key": key})
+    except service_client.ServiceUnavailable:
         abort(503)
     if not reply.ok:
         abort(404 if reply.status == 404 else 503)

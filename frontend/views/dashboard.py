@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from marshmallow import ValidationError
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ReflectionAnswerIn, clean_form
 from frontend.views import today_coach, upcoming
@@ -65,7 +65,7 @@ def answer_reflection(reflection_id: int):
         answer = clean_form(ReflectionAnswerIn(), request.form)
     except ValidationError as exc:
         return _reflections_with_errors(user_id, reflection_id, exc.messages)
-    reply = services.call("coach", "POST", f"/reflections/{reflection_id}", user_id, json=answer)
+    reply = service_client.call("coach", "POST", f"/reflections/{reflection_id}", user_id, json=answer)
     if not reply.ok:
         errors = {"_schema": [panels.service_message(reply)], **panels.service_fields(reply)}
         return _reflections_with_errors(user_id, reflection_id, errors)
@@ -94,7 +94,7 @@ def notifications():
 def mark_read(notification_id: int):
     """Mark one notification as read."""
     user_id = current_user_id()
-    reply = services.call("notifier", "POST", f"/notifications/{notification_id}/read", user_id)
+    reply = service_client.call("notifier", "POST", f"/notifications/{notification_id}/read", user_id)
     if not reply.ok:  # shown in the page's notice area, the panel stays as it is
         abort(422, description=panels.service_message(reply))
     return after_change("Marked as read.", "notifications",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import login_required
 from frontend.schemas import LONG_TEXT, REQUIRED, Trimmed, clean_form
 from frontend.views.actions import act, explain
@@ -31,7 +31,7 @@ def drafts_panel(user_id: str, application_id: int | None = None) -> dict:
     """The coach's feedback-request drafts; on an application's page only its own."""
     try:
         found = panels.items("coach", "/feedback-requests", user_id)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"drafts_list": [], "drafts_down": True}
     if application_id is not None:
         found = [d for d in found if d.get("application_id") == application_id]
@@ -42,7 +42,7 @@ def feedback_panel(user_id: str, application_id: int) -> dict:
     """Feedback the person has noted down for this application."""
     try:
         found = panels.items("coach", "/feedback", user_id)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"feedback": [], "feedback_down": True}
     return {"feedback": [f for f in found if f.get("application_id") == application_id], "feedback_down": False}
 

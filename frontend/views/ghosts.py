@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, url_for
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import login_required
 from frontend.views.actions import act
 
@@ -17,7 +17,7 @@ def ghosts_panel(user_id: str) -> dict:
     """Applications the tracker thinks went quiet, waiting for the person's word."""
     try:
         return {"ghosts": panels.items("tracker", "/ghost-candidates", user_id), "ghosts_down": False}
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"ghosts": [], "ghosts_down": True}
 
 

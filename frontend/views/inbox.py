@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required, session_required
 from frontend.unread_cache import EXTENSION as UNREAD_CACHE, Unread, UnreadCache
 from frontend.views.actions import act
@@ -21,7 +21,7 @@ def index():
     try:
         found = panels.items("notifier", "/notifications", current_user_id(), params)
         down = False
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         found, down = [], True
     return render_template("inbox.html", notes=found, inbox_down=down, unread_only=unread_only)
 
@@ -48,9 +48,9 @@ def _unread(user_id: str, seen: str) -> Unread | None:
     # Nothing will be kept (not listening): a conditional request spares the notifier the body.
     conditional = {"If-None-Match": seen} if seen and ticket is None else None
     try:
-        reply = services.raw("notifier", "GET", "/notifications/unread_count", user_id,
+        reply = service_client.raw("notifier", "GET", "/notifications/unread_count", user_id,
                              headers=conditional, timeout=panels.PANEL_TIMEOUT)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return None  # the next poll tries again
     if reply.status_code != 200:
         return None

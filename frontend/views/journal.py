@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.schemas import Trimmed
 from frontend.views import feedback
@@ -23,7 +23,7 @@ class CheckinIn(Schema):
 def past_answers(user_id: str) -> dict:
     try:
         done = panels.items("coach", "/reflections", user_id, {"status": "done"})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"past": [], "past_down": True}
     return {"past": done, "past_down": False}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request, url_for
 from marshmallow import Schema, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import login_required
 from frontend.schemas import REQUIRED
 from frontend.views.actions import act, form_payload
@@ -47,7 +47,7 @@ class CoachSettingsIn(Schema):
 def _document(service: str, path: str, user_id: str, key: str) -> dict:
     try:
         return {key: panels.document(service, path, user_id), f"{key}_down": False}
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {key: {}, f"{key}_down": True}
 
 

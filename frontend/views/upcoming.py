@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from frontend import panels, services
+from frontend import panels, service_client
 
 DAYS = 14
 ROUND_KINDS = {"phone": "Phone call", "technical": "Technical interview", "onsite": "On-site interview",
@@ -28,7 +28,7 @@ def rounds_panel(user_id: str, today: date) -> dict:
     try:
         found = panels.items("tracker", "/rounds/upcoming", user_id,
                              {"days": DAYS, "from": today.isoformat()})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"rounds": [], "rounds_down": True}
     return {"rounds": found, "rounds_down": False}
 
