@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
-from frontend import accounts
+from frontend import accounts, data_export
 from frontend.login import current_user, current_user_id, log_out, login_required, session_token
 from frontend.runtime import sessions
 from frontend.views import settings_security, settings_services
@@ -21,11 +21,6 @@ bp.register_blueprint(settings_services.bp)
 NEW_TOKEN_KEY = "new_api_token"
 
 
-def _tokens(user_id: str) -> list[dict]:
-    lister = getattr(accounts, "list_tokens", None)
-    return lister(sessions(), user_id) if lister else []
-
-
 @bp.get("")
 @login_required
 def index():
@@ -35,10 +30,11 @@ def index():
 
 def render_settings(**extra):
     """The settings page, with anything a form needs to say (an error) in `extra`."""
+    user_id = current_user_id()
     new_token = session.pop(NEW_TOKEN_KEY, None)
-    return render_template("settings.html", user=current_user(), tokens=_tokens(current_user_id()),
-                           new_token=new_token, **settings_services.service_settings(current_user_id()),
-                           **settings_security.security_settings(current_user_id()), **extra)
+    return render_template("settings.html", user=current_user(), tokens=accounts.list_tokens(sessions(), user_id),
+                           new_token=new_token, **settings_services.service_settings(user_id),
+                           **settings_security.security_settings(user_id), **extra)
 
 
 @bp.post("/profile")
@@ -91,8 +87,6 @@ def revoke_token(token_id: str):
 @login_required
 def export():
     """Everything we hold about you, from every service, in one archive."""
-    from frontend import data_export  # written alongside; imported late so this page loads without it
-
     archive = data_export.build_archive(current_user_id())
     name = f"rebound-export-{date.today().isoformat()}.zip"
     return Response(archive, mimetype="application/zip",
