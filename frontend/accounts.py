@@ -26,7 +26,6 @@ from shared.erasure import erase_outbox_rows
 from shared.outbox import emit
 from shared.tables import utcnow
 
-MIN_PASSWORD = passwords.MIN_LENGTH
 MAX_TOKEN_NAME = 120
 MAX_DISPLAY_NAME = 120
 TOKEN_PREFIX = "rb_"

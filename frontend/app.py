@@ -17,7 +17,7 @@ from frontend.login_guard import install_login_guard
 from frontend.views.oidc_login import install_oidc
 from frontend.ratelimit import LoginThrottle
 from frontend.runtime import EXTENSION
-from frontend.services import ServiceClient
+from frontend.service_client import ServiceClient
 from frontend.uploads import allow_large_uploads
 from frontend.templating import install_template_helpers
 from frontend import openapi
@@ -26,8 +26,8 @@ from frontend.views import api_account, api_applications, api_coach, api_notifie
 from frontend.views import api_mailbox
 from frontend.views import mailbox as mailbox_views
 from frontend.views import (
-    application_detail, channel_links, goals, imports, inbox, insights, journal, network, password, public,
-    settings as settings_page,
+    application_detail, application_edit, channel_links, goals, imports, inbox, insights, journal, network,
+    password, public, settings as settings_page, suggestions,
 )
 from frontend.views import mail_links, notification_settings, today_coach
 from shared.base_path import BasePath, base_path
@@ -77,9 +77,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_template_helpers(app)
     install_error_handlers(app)
     install_health(app, [functools.partial(database_ready, runtime.engine), BusProbe(settings)])
-    for blueprint in (auth.bp, dashboard.bp, applications.bp, openapi.bp, application_detail.bp, journal.bp,
-                      goals.bp, insights.bp, network.bp, inbox.bp, settings_page.bp, imports.bp, public.bp,
-                      password.bp, channel_links.bp):
+    for blueprint in (auth.bp, dashboard.bp, suggestions.bp, applications.bp, openapi.bp, application_detail.bp,
+                      application_edit.bp, journal.bp, goals.bp, insights.bp, network.bp, inbox.bp,
+                      settings_page.bp, imports.bp, public.bp, password.bp, channel_links.bp):
         app.register_blueprint(blueprint)
     for blueprint in (mailbox_views.bp, api_mailbox.bp):
         app.register_blueprint(blueprint)

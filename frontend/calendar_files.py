@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 
-from frontend.views.upcoming import ROUND_KINDS
+from frontend.labels import ROUND_LABELS
 
 PRODID = "-//Rebound//Job search tracker//EN"
 DEFAULT_MINUTES = 60
@@ -43,7 +43,7 @@ def round_event(r: dict, company: str, role: str, person_zone: str | None, host:
     event = Event()
     event.add("uid", f"round-{r['id']}@{host}")
     event.add("dtstamp", datetime.now(tz=ZoneInfo("UTC")))
-    what = ROUND_KINDS.get(r.get("kind"), "Interview")
+    what = ROUND_LABELS.get(r.get("kind"), "Interview")
     event.add("summary", f"{what}: {company} ({role})")
     day = date.fromisoformat(r["scheduled_on"])
     if r.get("starts_at"):

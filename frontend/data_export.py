@@ -12,9 +12,9 @@ import json
 import logging
 import zipfile
 
-from frontend import accounts, services
+from frontend import accounts, service_client
 from frontend.runtime import sessions
-from frontend.services import ServiceUnavailable
+from frontend.service_client import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ README = ("Your Rebound data, one file per part of Rebound.\n"
 
 
 def _service_part(user_id: str, service: str, path: str) -> bytes:
-    answer = services.raw(service, "GET", path, user_id, timeout=60)
+    answer = service_client.raw(service, "GET", path, user_id, timeout=60)
     if answer.status_code != 200:
         log.warning("export part failed", extra={"service": service, "status": answer.status_code})
         raise ServiceUnavailable(service)

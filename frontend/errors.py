@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from frontend.services import ServiceUnavailable
+from frontend.service_client import ServiceUnavailable
 from frontend.uploads import too_large_message
 from shared.web import ApiError, error_response, http_error_response, names_an_impossible_id
 

@@ -5,6 +5,9 @@ CHANNEL_LABELS = {"job_board": "A job board", "referral": "A referral", "company
                   "recruiter": "A recruiter", "networking": "Networking", "linkedin": "LinkedIn", "other": "Elsewhere"}
 FEEDBACK_LABELS = {"skills": "Skills", "experience": "Experience", "communication": "Communication",
                    "culture": "Team fit", "other": "Something else"}
+# An interview round as Today's "Coming up" and a calendar entry name it.
+ROUND_LABELS = {"phone": "Phone call", "technical": "Technical interview", "onsite": "On-site interview",
+                "panel": "Panel interview", "take_home": "Take-home task"}
 
 
 def source_label(code: str | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontend import services
+from frontend import service_client
 
 STAGES = {"interview_invitation": "interview", "offer": "offer"}
 ROLE_NOT_NAMED = "Role not named in the mail"
@@ -18,7 +18,7 @@ ROLE_NOT_NAMED = "Role not named in the mail"
 @dataclass
 class NotRecorded(Exception):
     """The tracker or the mailbox refused; `reply` says why."""
-    reply: services.Reply
+    reply: service_client.Reply
 
     @property
     def message(self) -> str:
@@ -26,7 +26,7 @@ class NotRecorded(Exception):
         return error.get("message") or "We couldn't record that just now. Nothing was changed."
 
 
-def _ok_or_raise(reply: services.Reply, tolerated: tuple[str, ...] = ()) -> services.Reply:
+def _ok_or_raise(reply: service_client.Reply, tolerated: tuple[str, ...] = ()) -> service_client.Reply:
     code = (reply.body.get("error") or {}).get("code")
     if not reply.ok and code not in tolerated:
         raise NotRecorded(reply)
@@ -35,7 +35,7 @@ def _ok_or_raise(reply: services.Reply, tolerated: tuple[str, ...] = ()) -> serv
 
 def _new_application(user_id: str, proposal: dict) -> int:
     applied_on = proposal["received_on"] if proposal["classification"] == "application_received" else None
-    reply = _ok_or_raise(services.call("tracker", "POST", "/applications", user_id, json={
+    reply = _ok_or_raise(service_client.call("tracker", "POST", "/applications", user_id, json={
         "company": proposal.get("company") or "Unknown company",
         "role": proposal.get("role") or ROLE_NOT_NAMED, "applied_on": applied_on, "source": "e-mail"}))
     return reply.body["id"]
@@ -44,7 +44,7 @@ def _new_application(user_id: str, proposal: dict) -> int:
 def _not_before_applied(user_id: str, application_id: int, received_on: str) -> str:
     """The mail's date, or the application's date if that is later (an application added after
     the fact is dated the day it was added): a rejection placed before it would not end it."""
-    reply = services.call("tracker", "GET", f"/applications/{application_id}", user_id)
+    reply = service_client.call("tracker", "GET", f"/applications/{application_id}", user_id)
     applied_on = reply.body.get("applied_on") if reply.ok else None
     return max(received_on, applied_on) if applied_on else received_on
 
@@ -55,18 +55,18 @@ def record(user_id: str, proposal: dict) -> dict:
     kind, on = proposal["classification"], _not_before_applied(user_id, application_id, proposal["received_on"])
     if kind == "rejection":
         # Already recorded by hand is fine: the mail only confirms it.
-        _ok_or_raise(services.call("tracker", "POST", f"/applications/{application_id}/rejection", user_id,
+        _ok_or_raise(service_client.call("tracker", "POST", f"/applications/{application_id}/rejection", user_id,
                                    json={"received_on": on}), tolerated=("already_rejected",))
     elif kind in STAGES:
-        _ok_or_raise(services.call("tracker", "POST", f"/applications/{application_id}/stage", user_id,
+        _ok_or_raise(service_client.call("tracker", "POST", f"/applications/{application_id}/stage", user_id,
                                    json={"stage": STAGES[kind], "changed_on": on}), tolerated=("no_change",))
-    reply = services.call("mailbox", "POST", f"/proposals/{proposal['id']}/accept", user_id,
+    reply = service_client.call("mailbox", "POST", f"/proposals/{proposal['id']}/accept", user_id,
                           json={"application_id": application_id})
     return _ok_or_raise(reply, tolerated=("already_decided",)).body
 
 
 def proposal_or_none(user_id: str, proposal_id: int) -> dict | None:
-    reply = services.call("mailbox", "GET", f"/proposals/{proposal_id}", user_id)
+    reply = service_client.call("mailbox", "GET", f"/proposals/{proposal_id}", user_id)
     if reply.status == 404:
         return None
     return _ok_or_raise(reply).body

@@ -14,12 +14,11 @@ import json
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 
 from flask import current_app
 
-from frontend import services
-from frontend.services import ServiceUnavailable
+from frontend import service_client
+from frontend.service_client import ServiceUnavailable
 from shared.events import STAGES
 
 # Enough for a whole search on the board; the services cap a page at 1000.
@@ -72,7 +71,7 @@ def gather(*loaders) -> dict:
 
 
 # One long-lived pool per process: its threads keep their per-thread HTTP sessions
-# (frontend/services.py), so pages reuse connections to the services instead of
+# (frontend/service_client.py), so pages reuse connections to the services instead of
 # opening new ones for every panel of every page.
 _POOL_NAME = "panels"
 _pool_lock = threading.Lock()
@@ -88,7 +87,7 @@ def _pool() -> ThreadPoolExecutor:
 
 def items(service: str, path: str, user_id: str, params: dict | None = None) -> list[dict]:
     """A list endpoint's items within the panel timeout; any failure counts as unavailable."""
-    reply = services.call(service, "GET", path, user_id, params=params, timeout=PANEL_TIMEOUT)
+    reply = service_client.call(service, "GET", path, user_id, params=params, timeout=PANEL_TIMEOUT)
     if not reply.ok:
         raise ServiceUnavailable(service)
     return list(reply.body.get("items") or [])
@@ -96,7 +95,7 @@ def items(service: str, path: str, user_id: str, params: dict | None = None) -> 
 
 def document(service: str, path: str, user_id: str, params: dict | None = None) -> dict:
     """A single JSON document within the panel timeout."""
-    reply = services.call(service, "GET", path, user_id, params=params, timeout=PANEL_TIMEOUT)
+    reply = service_client.call(service, "GET", path, user_id, params=params, timeout=PANEL_TIMEOUT)
     if not reply.ok:
         raise ServiceUnavailable(service)
     return reply.body
@@ -177,24 +176,6 @@ def mood_panel(user_id: str) -> dict:
         return {"moods": [], "mood_down": True}
     moods = [c["mood"] for c in reversed(checkins) if c.get("mood")]
     return {"moods": moods, "mood_down": False}
-
-
-def upcoming(applications: list[dict], today: date | None = None, days: int = 14) -> list[dict]:
-    """Interviews and follow-up reminders in the next two weeks, soonest first."""
-    today = today or date.today()
-    horizon = (today + timedelta(days=days)).isoformat()
-    start = today.isoformat()
-    found = []
-    for app in applications:
-        if app.get("stage") in CLOSED_STAGES:
-            continue
-        follow = app.get("follow_up_on")
-        if follow and start <= follow <= horizon:
-            found.append({"on": follow, "what": "Follow up", "app": app})
-        for round_ in app.get("rounds") or []:
-            if start <= (round_.get("scheduled_on") or "") <= horizon:
-                found.append({"on": round_["scheduled_on"], "what": "Interview", "app": app})
-    return sorted(found, key=lambda e: e["on"])
 
 
 def service_message(reply) -> str:

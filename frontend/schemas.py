@@ -122,15 +122,6 @@ class Page(Schema):
     cursor = fields.Str()
 
 
-class ApplicationQuery(Page):
-    stage = fields.Str(validate=validate.OneOf(STAGES))
-    q = fields.Str(validate=validate.Length(max=200))
-
-
-class ReflectionQuery(Page):
-    status = fields.Str(validate=validate.OneOf(("open", "done")))
-
-
 class NotificationQuery(Page):
     unread = fields.Str(validate=validate.OneOf(("0", "1")))
 

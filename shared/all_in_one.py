@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 
-from frontend.services import ServiceClient
+from frontend.service_client import ServiceClient
 from shared import backup_schedule
 from shared.config import SERVICES, Settings, env, load_settings
 from shared.inprocess_http import mount_apps

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, request
 from marshmallow import Schema, ValidationError
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id
 from frontend.schemas import clean_form
 
@@ -20,7 +20,7 @@ def explain(errors: dict) -> str:
 
 def act(service: str, method: str, path: str, success: str, back: str, json: dict | None = None):
     """Send one change; flash the outcome; back to the page (which shows the new state)."""
-    reply = services.call(service, method, path, current_user_id(), json=json)
+    reply = service_client.call(service, method, path, current_user_id(), json=json)
     if reply.ok:
         flash(success)
     else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask import Blueprint, g, request
 from marshmallow import Schema
 
-from frontend import accounts, services
+from frontend import accounts, service_client
 from frontend.csrf import SAFE_METHODS, csrf_ok
 from frontend.login import current_user
 from frontend.runtime import sessions
@@ -117,7 +117,7 @@ def forward(route: Route, ids: dict):
         extra["timeout"] = 60
     headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
     target = (route.target or route.path).format(**ids)
-    answer = services.raw(route.service, route.method, target, g.api_user_id, params=_params(route),
+    answer = service_client.raw(route.service, route.method, target, g.api_user_id, params=_params(route),
                   headers=headers, **extra)
     return relay(answer, listing=route.kind == "list", download=route.kind == "download")
 

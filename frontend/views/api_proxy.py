@@ -1,6 +1,6 @@
 """Forwarding one public API request to a service and its answer back, as unchanged as is safe.
 
-The public API asks the services with frontend.services.raw, which keeps more
+The public API asks the services with frontend.service_client.raw, which keeps more
 of HTTP than the JSON calls pages make: uploads, downloads with their file
 names, and conditional requests (ETag / If-None-Match → 304). A service that
 does not answer raises ServiceUnavailable (the app answers 503 JSON).

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.time_zones import zone_choices
 from frontend.schemas import REQUIRED, Trimmed, at_most, clean_form
+from frontend.views import feedback, suggestions
 from frontend.views.render import fragment_or_page, is_fragment_request
 
 bp = Blueprint("application_detail", __name__, url_prefix="/applications")
@@ -48,9 +49,9 @@ ITEMS = {"notes": (NoteIn, "Note saved."), "contacts": (ContactIn, "Contact adde
 def _application(user_id: str, application_id: int) -> dict | None:
     """The application with everything attached; None if the tracker can't be reached."""
     try:
-        reply = services.call("tracker", "GET", f"/applications/{application_id}", user_id,
+        reply = service_client.call("tracker", "GET", f"/applications/{application_id}", user_id,
                               timeout=panels.PANEL_TIMEOUT)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return None
     if reply.status == 404:
         abort(404, description="We couldn't find that application.")
@@ -61,7 +62,7 @@ def coach_panel(user_id: str, application_id: int) -> dict:
     """What the coach has said about this application so far: its reflection prompts."""
     try:
         found = panels.items("coach", "/reflections", user_id)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"coach_replies": [], "coach_down": True, "coach_digest": "down",
                 "application_id": application_id}
     mine = [r for r in found if r.get("application_id") == application_id]
@@ -71,8 +72,6 @@ def coach_panel(user_id: str, application_id: int) -> dict:
 
 def detail_context(user_id: str, application_id: int) -> dict:
     """Everything the detail page shows, asked of the tracker and the coach side by side."""
-    from frontend.views import feedback, suggestions  # they import their blueprints' modules
-
     return panels.gather(lambda: {"application": _application(user_id, application_id)},
                          lambda: coach_panel(user_id, application_id),
                          lambda: suggestions.suggestions_panel(user_id, application_id),
@@ -112,7 +111,7 @@ def add_item(application_id: int, kind: str):
     schema, success = ITEMS[kind]
     try:
         payload = clean_form(schema(), request.form)
-        reply = services.call("tracker", "POST", f"/applications/{application_id}/{kind}", user_id,
+        reply = service_client.call("tracker", "POST", f"/applications/{application_id}/{kind}", user_id,
                               json=payload)
         if not reply.ok:
             raise ValidationError({"_schema": [panels.service_message(reply)],
@@ -125,5 +124,3 @@ def add_item(application_id: int, kind: str):
     flash(success)
     return redirect(url_for(".show", application_id=application_id) + f"#{kind}")
 
-
-from frontend.views import application_edit  # noqa: E402,F401  (its routes join this blueprint)

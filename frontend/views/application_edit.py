@@ -1,19 +1,20 @@
 """Changing an application after the fact: its fields, notes, people and rounds, a rejection
 recorded by mistake, archiving, and deleting it (confirmed by typing the company's name).
 
-Plain form posts that say how it went and return to the page (PRG). The routes join the
-application_detail blueprint; application_detail.py imports this module at its end.
+Plain form posts that say how it went and return to the application's page (PRG).
 """
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from marshmallow import Schema, ValidationError
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.schemas import ApplicationIn, Tags, clean
 from frontend.views.actions import act, explain
-from frontend.views.application_detail import ITEMS, bp
+from frontend.views.application_detail import ITEMS
+
+bp = Blueprint("application_edit", __name__, url_prefix="/applications")
 
 ITEM_WORDS = {"notes": ("Note updated.", "Note removed."), "contacts": ("Contact updated.", "Contact removed."),
               "rounds": ("Round updated.", "Round removed.")}
@@ -96,7 +97,7 @@ def delete(application_id: int):
     """Delete for good, once the company's name has been typed to confirm."""
     user_id = current_user_id()
     back = _detail(application_id, "delete")
-    reply = services.call("tracker", "GET", f"/applications/{application_id}", user_id)
+    reply = service_client.call("tracker", "GET", f"/applications/{application_id}", user_id)
     if not reply.ok:
         flash(panels.service_message(reply), "error")
         return redirect(url_for("applications.index"))
@@ -104,7 +105,7 @@ def delete(application_id: int):
     if typed != " ".join((reply.body.get("company") or "").split()).casefold():
         flash("The name didn't match, so nothing was deleted.", "error")
         return redirect(back)
-    gone = services.call("tracker", "DELETE", f"/applications/{application_id}", user_id)
+    gone = service_client.call("tracker", "DELETE", f"/applications/{application_id}", user_id)
     if not gone.ok:
         flash(panels.service_message(gone), "error")
         return redirect(back)

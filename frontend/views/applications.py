@@ -6,20 +6,20 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError
 
-from frontend import cards, panels, services
+from frontend import cards, panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ApplicationIn, RejectionIn, StageIn, clean_form
+from frontend.views import calendar, ghosts
 from frontend.views.actions import explain
-from frontend.views.render import (
-    after_change,
-    dashboard_context,
-    fragment_or_page,
-    is_fragment_request,
-)
+from frontend.views.dashboard import dashboard_context
+from frontend.views.render import after_change, fragment_or_page, is_fragment_request
 from frontend.views.upcoming import local_today
 from shared.events import STAGES
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
+# Parts of the Applications section with routes of their own (the menu marks the section on their pages too).
+bp.register_blueprint(ghosts.bp)
+bp.register_blueprint(calendar.bp)
 
 SORTS = {"-id": "Newest first", "id": "Oldest first", "company": "Company A–Z",
          "-applied_on": "Applied most recently", "-updated_at": "Recently changed"}
@@ -55,13 +55,11 @@ def _columns(shown: list[dict], filters: dict) -> list[tuple[str, list[dict]]]:
 
 def board_context(user_id: str, filters: dict) -> dict:
     """The applications the filters pick, as columns, with what each card says."""
-    from frontend.views.ghosts import ghosts_panel  # it imports this module
-
     user = current_user() or {}
     today = local_today(user.get("timezone"))
     params = {k: filters[k] for k in ("q", "stage", "sort", "tag") if filters[k]}
     context = panels.gather(lambda: panels.applications_panel(user_id, params),
-                            lambda: ghosts_panel(user_id),
+                            lambda: ghosts.ghosts_panel(user_id),
                             lambda: rounds_ahead(user_id, today))
     shown = context["applications"]
     if filters["hide_closed"]:
@@ -88,7 +86,7 @@ def rounds_ahead(user_id: str, today) -> dict:
     """Interview rounds in the next quarter, for the cards' "next step"."""
     try:
         found = panels.items("tracker", "/rounds/upcoming", user_id, {"days": 90, "from": today.isoformat()})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         found = []
     return {"rounds_ahead": found}
 
@@ -115,7 +113,7 @@ def _submit(schema: Schema, path: str, form_key: str, success, back: str | None 
         payload = clean_form(schema, request.form)
     except ValidationError as exc:
         return _with_errors(user_id, form_key, exc.messages)
-    reply = services.call("tracker", "POST", path, user_id, json=payload)
+    reply = service_client.call("tracker", "POST", path, user_id, json=payload)
     if not reply.ok:
         errors = {"_schema": [panels.service_message(reply)], **panels.service_fields(reply)}
         return _with_errors(user_id, form_key, errors)
@@ -197,7 +195,7 @@ def record_rejection(application_id: int):
 @login_required
 def reject_form(application_id: int):
     """The rejection form on its own: the board's dialog (htmx) or a page (without JavaScript)."""
-    reply = services.call("tracker", "GET", f"/applications/{application_id}", current_user_id(),
+    reply = service_client.call("tracker", "GET", f"/applications/{application_id}", current_user_id(),
                           timeout=panels.PANEL_TIMEOUT)
     if not reply.ok:
         abort(404 if reply.status == 404 else 503)
@@ -212,9 +210,9 @@ def _after_rejection(application_id: int) -> str:
     mood = request.form.get("mood", "")
     if mood in {"1", "2", "3", "4", "5"}:
         try:
-            services.call("coach", "POST", "/checkins", current_user_id(),
+            service_client.call("coach", "POST", "/checkins", current_user_id(),
                           json={"mood": int(mood), "application_id": application_id})
-        except services.ServiceUnavailable:
+        except service_client.ServiceUnavailable:
             pass  # the rejection is saved; the mood is a nice-to-have
     return ("Recorded. That one stings, and it says nothing about your worth. "
             "Your coach has a few thoughts for you when you're ready.")
@@ -229,8 +227,3 @@ def _back(application_id: int, recorded: bool = True) -> str | None:
     if where == "board":
         return url_for("applications.index") + _query_suffix()
     return None
-
-
-
-from frontend.views import ghosts  # noqa: E402,F401  (its routes join this blueprint)
-from frontend.views import calendar  # noqa: E402,F401  (its routes join this blueprint)

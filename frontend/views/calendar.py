@@ -2,21 +2,21 @@
 
 The feed's address carries the user and a random key, signed with the app's secret; the
 tracker keeps only the key's hash and can forget it (revoke), after which every address
-made before answers 404. The routes join the applications blueprint (see its last lines).
+made before answers 404.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from frontend import calendar_files, panels, services
+from frontend import calendar_files, panels, service_client
 from frontend.accounts import get_user
 from frontend.login import current_user, current_user_id, login_required
 from frontend.runtime import sessions
-from frontend.views.applications import bp
 
+bp = Blueprint("calendar", __name__)  # nested in the applications blueprint: /applications/...
 SALT = "rebound.calendar-feed"
 
 
@@ -39,7 +39,7 @@ def _ics(body: bytes, filename: str | None = None) -> Response:
 @login_required
 def round_ics(application_id: int, round_id: int):
     """One round as a calendar file, to open in any calendar app."""
-    reply = services.call("tracker", "GET", f"/applications/{application_id}", current_user_id())
+    reply = service_client.call("tracker", "GET", f"/applications/{application_id}", current_user_id())
     if not reply.ok:
         abort(404 if reply.status == 404 else 503)
     app = reply.body
@@ -53,42 +53,42 @@ def round_ics(application_id: int, round_id: int):
 
 @bp.get("/calendar")
 @login_required
-def calendar_page():
+def page():
     """Whether a feed is on; make a new address or turn it off."""
     try:
         status = panels.document("tracker", "/calendar/key", current_user_id())
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         status = None
     return render_template("calendar.html", status=status, feed_url=None)
 
 
 @bp.post("/calendar")
 @login_required
-def calendar_new():
+def new_address():
     """A new private address (any older one stops working), shown this once."""
     user_id = current_user_id()
-    reply = services.call("tracker", "POST", "/calendar/key", user_id)
+    reply = service_client.call("tracker", "POST", "/calendar/key", user_id)
     if not reply.ok:
         flash(panels.service_message(reply), "error")
-        return redirect(url_for(".calendar_page"))
+        return redirect(url_for(".page"))
     token = _signer().dumps({"u": user_id, "k": reply.body["key"]})
-    feed_url = url_for(".calendar_feed", token=token, _external=True)
+    feed_url = url_for(".feed", token=token, _external=True)
     return render_template("calendar.html", status={"active": True}, feed_url=feed_url)
 
 
 @bp.post("/calendar/off")
 @login_required
-def calendar_off():
-    reply = services.call("tracker", "DELETE", "/calendar/key", current_user_id())
+def off():
+    reply = service_client.call("tracker", "DELETE", "/calendar/key", current_user_id())
     if reply.ok:
         flash("Your calendar address is switched off. Calendars using it will stop updating.")
     else:
         flash(panels.service_message(reply), "error")
-    return redirect(url_for(".calendar_page"))
+    return redirect(url_for(".page"))
 
 
 @bp.get("/calendar/<token>.ics")
-def calendar_feed(token: str):
+def feed(token: str):
     """The feed itself, read by calendar apps without a session: the signed address is the pass."""
     try:
         claims = _signer().loads(token)
@@ -99,8 +99,8 @@ def calendar_feed(token: str):
     if user is None:
         abort(404)
     try:
-        reply = services.call("tracker", "GET", "/calendar/events", user_id, params={"key": key})
-    except services.ServiceUnavailable:
+        reply = service_client.call("tracker", "GET", "/calendar/events", user_id, params={"key": key})
+    except service_client.ServiceUnavailable:
         abort(503)
     if not reply.ok:
         abort(404 if reply.status == 404 else 503)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from frontend import services
+from frontend import service_client
 from frontend.views.public import NOBODY
 
 bp = Blueprint("channel_links", __name__, url_prefix="/channels/verify")
@@ -14,8 +14,8 @@ bp = Blueprint("channel_links", __name__, url_prefix="/channels/verify")
 def verify(token: str):
     """GET shows what the link is for; POST confirms the address; a bad or old link gets a kind page."""
     try:
-        reply = services.call("notifier", request.method, f"/public/channels/verify/{token}", NOBODY)
-    except services.ServiceUnavailable:
+        reply = service_client.call("notifier", request.method, f"/public/channels/verify/{token}", NOBODY)
+    except service_client.ServiceUnavailable:
         return render_template("channel_verify.html", state="unavailable"), 503
     if reply.status in (404, 410):
         return render_template("channel_verify.html", state="invalid"), 410

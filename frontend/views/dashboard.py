@@ -4,17 +4,29 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from marshmallow import ValidationError
 
-from frontend import panels, services
-from frontend.login import current_user_id, login_required
+from frontend import panels, service_client
+from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ReflectionAnswerIn, clean_form
-from frontend.views.render import (
-    after_change,
-    dashboard_context,
-    fragment_or_page,
-    is_fragment_request,
-)
+from frontend.views import today_coach, upcoming
+from frontend.views.render import after_change, fragment_or_page, is_fragment_request
 
 bp = Blueprint("dashboard", __name__)
+
+
+def dashboard_context(user_id: str) -> dict:
+    """Everything the Today page shows, asked of the services side by side."""
+    user = current_user() or {}
+    today = upcoming.local_today(user.get("timezone"))
+    context = panels.gather(
+        lambda: panels.applications_panel(user_id),
+        lambda: panels.reflections_panel(user_id, few=True),
+        lambda: today_coach.coach_panel(user_id),  # the coach once: not ideas beside news
+        lambda: panels.goals_panel(user_id),
+        lambda: panels.mood_panel(user_id),
+        lambda: upcoming.rounds_panel(user_id, today),
+    )
+    context["upcoming"] = upcoming.coming_up(context["applications"], context["rounds"], today)
+    return context
 
 
 def _few() -> bool:
@@ -53,7 +65,7 @@ def answer_reflection(reflection_id: int):
         answer = clean_form(ReflectionAnswerIn(), request.form)
     except ValidationError as exc:
         return _reflections_with_errors(user_id, reflection_id, exc.messages)
-    reply = services.call("coach", "POST", f"/reflections/{reflection_id}", user_id, json=answer)
+    reply = service_client.call("coach", "POST", f"/reflections/{reflection_id}", user_id, json=answer)
     if not reply.ok:
         errors = {"_schema": [panels.service_message(reply)], **panels.service_fields(reply)}
         return _reflections_with_errors(user_id, reflection_id, errors)
@@ -82,11 +94,8 @@ def notifications():
 def mark_read(notification_id: int):
     """Mark one notification as read."""
     user_id = current_user_id()
-    reply = services.call("notifier", "POST", f"/notifications/{notification_id}/read", user_id)
+    reply = service_client.call("notifier", "POST", f"/notifications/{notification_id}/read", user_id)
     if not reply.ok:  # shown in the page's notice area, the panel stays as it is
         abort(422, description=panels.service_message(reply))
     return after_change("Marked as read.", "notifications",
                         lambda: panels.notifications_panel(user_id))
-
-
-from frontend.views import suggestions  # noqa: E402,F401  (its routes join this blueprint)

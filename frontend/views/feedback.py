@@ -1,19 +1,19 @@
 """Asking for feedback after a rejection (the coach's drafts) and keeping what people said.
 
-The routes join the journal's blueprint; journal.py imports this module at its end.
 Forms come from the journal or from an application's page and go back there (`next`).
 """
 from __future__ import annotations
 
-from flask import flash, redirect, request
+from flask import Blueprint, flash, redirect, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import login_required
 from frontend.schemas import LONG_TEXT, REQUIRED, Trimmed, clean_form
 from frontend.views.actions import act, explain
-from frontend.views.journal import bp
 from frontend.views.render import back_to
+
+bp = Blueprint("feedback", __name__)  # nested in the journal blueprint: /journal/...
 
 
 class DraftIn(Schema):
@@ -31,7 +31,7 @@ def drafts_panel(user_id: str, application_id: int | None = None) -> dict:
     """The coach's feedback-request drafts; on an application's page only its own."""
     try:
         found = panels.items("coach", "/feedback-requests", user_id)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"drafts_list": [], "drafts_down": True}
     if application_id is not None:
         found = [d for d in found if d.get("application_id") == application_id]
@@ -42,7 +42,7 @@ def feedback_panel(user_id: str, application_id: int) -> dict:
     """Feedback the person has noted down for this application."""
     try:
         found = panels.items("coach", "/feedback", user_id)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"feedback": [], "feedback_down": True}
     return {"feedback": [f for f in found if f.get("application_id") == application_id], "feedback_down": False}
 

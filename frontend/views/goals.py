@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 from marshmallow import Schema, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.schemas import REQUIRED, Trimmed
 from frontend.views.actions import act, form_payload
@@ -41,7 +41,7 @@ def learning_log(user_id: str) -> dict:
     try:
         return {"learning": panels.items("coach", "/efforts", user_id, {"kind": "learning", "limit": 20}),
                 "learning_down": False}
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"learning": [], "learning_down": True}
 
 

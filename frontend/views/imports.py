@@ -6,7 +6,7 @@ import binascii
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -15,7 +15,7 @@ DOWNLOADS = {"export.csv": "text/csv", "export.json": "application/json"}
 
 def _send_csv(content: bytes, dry_run: bool):
     """Hand the CSV to the tracker; its JSON answer (preview or result) and status."""
-    response = services.raw("tracker", "POST", "/applications/import", current_user_id(),
+    response = service_client.raw("tracker", "POST", "/applications/import", current_user_id(),
                             params={"dry_run": "1" if dry_run else "0"},
                             files={"file": ("import.csv", content, "text/csv")}, timeout=30)
     try:
@@ -78,7 +78,7 @@ def confirm():
 @login_required
 def download(name: str):
     """The tracker's export, passed through as a download."""
-    response = services.raw("tracker", "GET", f"/applications/{name}", current_user_id(),
+    response = service_client.raw("tracker", "GET", f"/applications/{name}", current_user_id(),
                             params={k: v for k, v in request.args.items() if k in ("from", "to")})
     if response.status_code != 200:
         flash("The export didn't work just now. Please try again in a moment.", "error")
@@ -92,10 +92,10 @@ def download(name: str):
 def log():
     """A printable log of applications, drawn here so it obeys the page's style rules."""
     params = {k: v for k, v in request.args.items() if k in ("from", "to") and v}
-    response = services.raw("tracker", "GET", "/applications/export.json", current_user_id(),
+    response = service_client.raw("tracker", "GET", "/applications/export.json", current_user_id(),
                             params=params)
     if response.status_code != 200:
-        flash(panels.service_message(services.Reply(response.status_code, {})), "error")
+        flash(panels.service_message(service_client.Reply(response.status_code, {})), "error")
         return redirect(url_for(".index"))
     data = response.json()
     return render_template("log.html", applications=data.get("applications") or [],

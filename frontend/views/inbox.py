@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required, session_required
 from frontend.views.actions import act
 
@@ -20,7 +20,7 @@ def index():
     try:
         found = panels.items("notifier", "/notifications", current_user_id(), params)
         down = False
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         found, down = [], True
     return render_template("inbox.html", notes=found, inbox_down=down, unread_only=unread_only)
 
@@ -32,10 +32,10 @@ def badge():
     (`seen`). Unchanged answers 204, which htmx leaves alone (a 304 it would swap in empty)."""
     seen = request.args.get("seen", "")
     try:
-        reply = services.raw("notifier", "GET", "/notifications/unread_count", current_user_id(),
+        reply = service_client.raw("notifier", "GET", "/notifications/unread_count", current_user_id(),
                              headers={"If-None-Match": seen} if seen else None,
                              timeout=panels.PANEL_TIMEOUT)
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return "", 204  # keep showing the last count; the next poll tries again
     if reply.status_code != 200 or (seen and reply.headers.get("ETag") == seen):
         return "", 204  # unchanged (304), or the notifier can't say

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from frontend import charts, panels, services
+from frontend import charts, panels, service_client
 from frontend.cards import short_day
 from frontend.labels import source_label
 from frontend.login import current_user_id, login_required
@@ -65,6 +65,6 @@ def index():
     try:
         data = panels.document("coach", "/insights", user_id)
         checkins = panels.items("coach", "/checkins", user_id, {"limit": 60})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return render_template("insights.html", charts=[], insights_down=True, data={})
     return render_template("insights.html", charts=build_charts(data, checkins), insights_down=False, data=data)

@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.schemas import Trimmed
+from frontend.views import feedback
 from frontend.views.actions import act, form_payload
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
+bp.register_blueprint(feedback.bp)  # asking for feedback and keeping it: part of the Reflections section
 
 
 class CheckinIn(Schema):
@@ -21,7 +23,7 @@ class CheckinIn(Schema):
 def past_answers(user_id: str) -> dict:
     try:
         done = panels.items("coach", "/reflections", user_id, {"status": "done"})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"past": [], "past_down": True}
     return {"past": done, "past_down": False}
 
@@ -56,5 +58,3 @@ def checkin():
         return refusal
     return act("coach", "POST", "/checkins", "Thanks for checking in with yourself.", back, payload)
 
-
-from frontend.views import feedback  # noqa: E402  (its routes join this blueprint)

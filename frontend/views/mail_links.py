@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from frontend import services
+from frontend import service_client
 from frontend.csrf import csrf_exempt
 
 bp = Blueprint("mail_links", __name__, url_prefix="/mail")
@@ -22,8 +22,8 @@ NOBODY = "public-link"  # the notifier's public routes read no user token
 def unsubscribe(token: str):
     """GET asks; POST (the button, or a mail provider's one-click) switches the topic off."""
     try:
-        reply = services.call("notifier", request.method, f"/public/mail/unsubscribe/{token}", NOBODY)
-    except services.ServiceUnavailable:
+        reply = service_client.call("notifier", request.method, f"/public/mail/unsubscribe/{token}", NOBODY)
+    except service_client.ServiceUnavailable:
         return render_template("mail_unsubscribe.html", state="unavailable", view={}), 503
     if reply.status in (404, 410):
         return render_template("mail_unsubscribe.html", state="invalid", view={}), 410

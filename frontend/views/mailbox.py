@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from frontend import mail_records, services
+from frontend import mail_records, panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.views.render import is_fragment_request
 
@@ -31,7 +31,7 @@ def _form_payload(form) -> dict:
 def _settings_page(form: dict | None = None, errors: dict | None = None, result: dict | None = None,
                    status: int = 200):
     user_id = current_user_id()
-    reply = services.call("mailbox", "GET", "/account", user_id)
+    reply = service_client.call("mailbox", "GET", "/account", user_id)
     account = reply.body if reply.ok else None
     return render_template("mailbox_settings.html", account=account, form=form or {}, errors=errors or {},
                            result=result), status
@@ -49,7 +49,7 @@ def settings():
 def test():
     """Try the settings in the form (or the stored ones) and say plainly what happened."""
     payload = _form_payload(request.form) if request.form.get("host") else None
-    reply = services.call("mailbox", "POST", "/account/test", current_user_id(), json=payload, timeout=25)
+    reply = service_client.call("mailbox", "POST", "/account/test", current_user_id(), json=payload, timeout=25)
     if reply.status == 422:
         return _settings_page(request.form, (reply.body.get("error") or {}).get("fields"), status=422)
     return _settings_page(request.form, result=reply.body)
@@ -59,7 +59,7 @@ def test():
 @login_required
 def connect():
     """Connect the mailbox: tested first; the reason is shown when it doesn't work."""
-    reply = services.call("mailbox", "PUT", "/account", current_user_id(), json=_form_payload(request.form),
+    reply = service_client.call("mailbox", "PUT", "/account", current_user_id(), json=_form_payload(request.form),
                           timeout=25)
     if not reply.ok:
         error = reply.body.get("error") or {}
@@ -75,7 +75,7 @@ def auto_record():
     """Record confident rejections without asking, or always ask."""
     raw = request.form.get("auto_record_above", "")
     value = None if raw in ("", "off") else float(raw) if raw.replace(".", "", 1).isdigit() else raw
-    reply = services.call("mailbox", "PATCH", "/account", current_user_id(), json={"auto_record_above": value})
+    reply = service_client.call("mailbox", "PATCH", "/account", current_user_id(), json={"auto_record_above": value})
     flash("Saved." if reply.ok else "That setting didn't save; please choose one of the options.")
     return redirect(url_for(".settings"))
 
@@ -84,7 +84,7 @@ def auto_record():
 @login_required
 def disconnect():
     """Stop watching; what was proposed stays until you forget the mailbox."""
-    services.call("mailbox", "POST", "/account/disconnect", current_user_id())
+    service_client.call("mailbox", "POST", "/account/disconnect", current_user_id())
     flash("Disconnected. Rebound won't read your mailbox any more.")
     return redirect(url_for(".settings"))
 
@@ -93,15 +93,15 @@ def disconnect():
 @login_required
 def forget():
     """Erase the mailbox settings, password and every proposal."""
-    services.call("mailbox", "DELETE", "/account", current_user_id())
+    service_client.call("mailbox", "DELETE", "/account", current_user_id())
     flash("Forgotten. Nothing from your mailbox is kept any more.")
     return redirect(url_for(".settings"))
 
 
 def _proposals(user_id: str) -> dict:
     try:
-        return {"proposals": services.fetch_items("mailbox", "/proposals", user_id), "proposals_down": False}
-    except services.ServiceUnavailable:
+        return {"proposals": panels.items("mailbox", "/proposals", user_id), "proposals_down": False}
+    except service_client.ServiceUnavailable:
         return {"proposals": [], "proposals_down": True}
 
 
@@ -140,5 +140,5 @@ def record(proposal_id: int):
 @login_required
 def decline(proposal_id: int):
     """Not this one: it won't be suggested again."""
-    services.call("mailbox", "POST", f"/proposals/{proposal_id}/decline", current_user_id())
+    service_client.call("mailbox", "POST", f"/proposals/{proposal_id}/decline", current_user_id())
     return _answered("Okay, we'll leave that one be.")

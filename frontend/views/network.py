@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.schemas import REQUIRED, Trimmed
 from frontend.views.actions import act, form_payload
@@ -38,14 +38,14 @@ class ChannelIn(Schema):
 def _panel(user_id: str, path: str, key: str) -> dict:
     try:
         return {key: panels.items("notifier", path, user_id), f"{key}_down": False}
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {key: [], f"{key}_down": True}
 
 
 def _preferences(user_id: str) -> dict:
     try:
         return {"prefs": panels.document("notifier", "/preferences", user_id), "prefs_down": False}
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"prefs": {}, "prefs_down": True}
 
 
@@ -98,7 +98,7 @@ def channel_action(channel_id: int, action: str):
     if action == "remove":
         return act("notifier", "DELETE", f"/channels/{channel_id}", "Channel removed.", back)
     if action == "test":
-        reply = services.call("notifier", "POST", f"/channels/{channel_id}/test", current_user_id())
+        reply = service_client.call("notifier", "POST", f"/channels/{channel_id}/test", current_user_id())
         if reply.ok and reply.body.get("ok"):
             flash("Test sent. Check that it arrived.")
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.views.actions import act, form_payload
 
@@ -55,7 +55,7 @@ def index():
     """The choices as they are now, defaults filled in by the notifier."""
     try:
         prefs, down = panels.document("notifier", "/preferences", current_user_id()), False
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         prefs, down = {}, True
     return render_template("settings_notifications.html", prefs=prefs, prefs_down=down, topics=TOPICS,
                            timezone=(current_user() or {}).get("timezone") or "UTC")

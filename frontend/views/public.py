@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from frontend import services
+from frontend import service_client
 
 bp = Blueprint("public", __name__, url_prefix="/supporters")
 # The notifier's public routes read no token; the signed header names nobody in particular.
@@ -15,8 +15,8 @@ def link(action: str, token: str):
     """GET shows what the link is for; POST does it; a bad or old link gets a kind page."""
     method = request.method
     try:
-        reply = services.call("notifier", method, f"/public/supporters/{action}/{token}", NOBODY)
-    except services.ServiceUnavailable:
+        reply = service_client.call("notifier", method, f"/public/supporters/{action}/{token}", NOBODY)
+    except service_client.ServiceUnavailable:
         return render_template("public_link.html", action=action, state="unavailable", view={}), 503
     if reply.status in (404, 410):
         return render_template("public_link.html", action=action, state="invalid", view={}), 410

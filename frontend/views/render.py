@@ -3,9 +3,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from frontend import panels
-from frontend.login import current_user
-
 
 def is_fragment_request() -> bool:
     """An htmx request wants the fragment; a boosted link or a history restore wants the whole page."""
@@ -16,24 +13,6 @@ def fragment_or_page(fragment: str, page: str, context: dict, status: int = 200)
     """`_partials/<fragment>.html` for htmx; `<page>.html`, which includes it, otherwise."""
     template = f"_partials/{fragment}.html" if is_fragment_request() else f"{page}.html"
     return render_template(template, **context), status
-
-
-def dashboard_context(user_id: str) -> dict:
-    """Everything the Today page shows, asked of the services side by side."""
-    from frontend.views import today_coach, upcoming  # they import this module
-
-    user = current_user() or {}
-    today = upcoming.local_today(user.get("timezone"))
-    context = panels.gather(
-        lambda: panels.applications_panel(user_id),
-        lambda: panels.reflections_panel(user_id, few=True),
-        lambda: today_coach.coach_panel(user_id),  # the coach once: not ideas beside news
-        lambda: panels.goals_panel(user_id),
-        lambda: panels.mood_panel(user_id),
-        lambda: upcoming.rounds_panel(user_id, today),
-    )
-    context["upcoming"] = upcoming.coming_up(context["applications"], context["rounds"], today)
-    return context
 
 
 def after_change(message: str, fragment: str, context, back: str | None = None):

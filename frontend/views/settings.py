@@ -1,4 +1,4 @@
-"""Settings: profile and time zone, API tokens, export everything, delete the account.
+"""Settings: profile and time zone, password, API tokens, export everything, delete the account.
 
 The account functions live in frontend.accounts and frontend.data_export; this
 page only gathers the form and says what happened.
@@ -9,17 +9,16 @@ from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
-from frontend import accounts
-from frontend.login import current_user, current_user_id, log_out, login_required
+from frontend import accounts, data_export
+from frontend.login import current_user, current_user_id, log_out, login_required, session_token
 from frontend.runtime import sessions
+from frontend.views import settings_security, settings_services
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
+# The page's sections with routes of their own: where you're signed in, and what the services keep.
+bp.register_blueprint(settings_security.bp)
+bp.register_blueprint(settings_services.bp)
 NEW_TOKEN_KEY = "new_api_token"
-
-
-def _tokens(user_id: str) -> list[dict]:
-    lister = getattr(accounts, "list_tokens", None)
-    return lister(sessions(), user_id) if lister else []
 
 
 @bp.get("")
@@ -31,10 +30,11 @@ def index():
 
 def render_settings(**extra):
     """The settings page, with anything a form needs to say (an error) in `extra`."""
+    user_id = current_user_id()
     new_token = session.pop(NEW_TOKEN_KEY, None)
-    return render_template("settings.html", user=current_user(), tokens=_tokens(current_user_id()),
-                           new_token=new_token, **settings_services.service_settings(current_user_id()),
-                           **settings_security.security_settings(current_user_id()), **extra)
+    return render_template("settings.html", user=current_user(), tokens=accounts.list_tokens(sessions(), user_id),
+                           new_token=new_token, **settings_services.service_settings(user_id),
+                           **settings_security.security_settings(user_id), **extra)
 
 
 @bp.post("/profile")
@@ -50,6 +50,19 @@ def profile():
     else:
         flash("Saved.")
     return redirect(url_for(".index"))
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    """A new password, with the current one; every other session ends."""
+    try:
+        accounts.change_password(sessions(), current_user_id(), request.form.get("current_password", ""),
+                                 request.form.get("new_password", ""), keep_session=session_token())
+    except accounts.AccountError as exc:
+        return render_settings(password_error=str(exc)), 422
+    flash("Your password is changed. Anywhere else you were signed in is now signed out.")
+    return redirect(url_for(".index") + "#security")
 
 
 @bp.post("/tokens")
@@ -74,8 +87,6 @@ def revoke_token(token_id: str):
 @login_required
 def export():
     """Everything we hold about you, from every service, in one archive."""
-    from frontend import data_export  # written alongside; imported late so this page loads without it
-
     archive = data_export.build_archive(current_user_id())
     name = f"rebound-export-{date.today().isoformat()}.zip"
     return Response(archive, mimetype="application/zip",
@@ -95,6 +106,3 @@ def delete():
     log_out()
     flash("Your account and everything in it are being erased. Take good care of yourself.")
     return redirect(url_for("auth.login"))
-
-
-from frontend.views import settings_security, settings_services  # noqa: E402  (their routes join this blueprint)

@@ -1,15 +1,13 @@
-"""Settings, "Signing in": where you're signed in, ending sessions, changing your password.
-
-The routes join the settings blueprint; settings.py imports this module at its end.
-"""
+"""Settings, "Signing in": where you're signed in and ending sessions (the password form is the page's own)."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, url_for
 
 from frontend import accounts, web_sessions
 from frontend.login import current_user_id, login_required, session_token
 from frontend.runtime import runtime, sessions
-from frontend.views.settings import bp
+
+bp = Blueprint("security", __name__)  # nested in the settings blueprint: /settings/...
 
 
 def security_settings(user_id: str) -> dict:
@@ -19,22 +17,8 @@ def security_settings(user_id: str) -> dict:
             "has_password": accounts.has_password(sessions(), user_id)}
 
 
-@bp.post("/password")
-@login_required
-def change_password():
-    """A new password, with the current one; every other session ends."""
-    from frontend.views.settings import render_settings
-    try:
-        accounts.change_password(sessions(), current_user_id(), request.form.get("current_password", ""),
-                                 request.form.get("new_password", ""), keep_session=session_token())
-    except accounts.AccountError as exc:
-        return render_settings(password_error=str(exc)), 422
-    flash("Your password is changed. Anywhere else you were signed in is now signed out.")
-    return _back()
-
-
 def _back():
-    return redirect(url_for(".index") + "#security")
+    return redirect(url_for("settings.index") + "#security")
 
 
 @bp.post("/sessions/end-others")

@@ -1,17 +1,15 @@
-"""The parts of Settings the services keep: the coach's rhythm and rules, and the tracker's auto-ghosting.
-
-The routes join the settings blueprint; settings.py imports this module at its end.
-"""
+"""The parts of Settings the services keep: the coach's rhythm and rules, and the tracker's auto-ghosting."""
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import Blueprint, request, url_for
 from marshmallow import Schema, fields, validate
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import login_required
 from frontend.schemas import REQUIRED
 from frontend.views.actions import act, form_payload
-from frontend.views.settings import bp
+
+bp = Blueprint("services", __name__)  # nested in the settings blueprint: /settings/...
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Things the coach does that a person may want to switch off, in their words; each maps to
@@ -49,7 +47,7 @@ class CoachSettingsIn(Schema):
 def _document(service: str, path: str, user_id: str, key: str) -> dict:
     try:
         return {key: panels.document(service, path, user_id), f"{key}_down": False}
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {key: {}, f"{key}_down": True}
 
 
@@ -71,7 +69,7 @@ def service_settings(user_id: str) -> dict:
 @login_required
 def coach_settings():
     """The weekly review's day and time, when supporters hear, and which ideas the coach offers."""
-    back = url_for(".index") + "#coach"
+    back = url_for("settings.index") + "#coach"
     payload, refusal = form_payload(CoachSettingsIn(), back)
     if refusal:
         return refusal
@@ -89,5 +87,5 @@ def tracker_settings():
     auto = request.form.get("auto_ghost") == "on"
     message = ("On. Applications that stay quiet will be marked as no reply for you." if auto
                else "Off. We'll ask you first before marking anything as no reply.")
-    return act("tracker", "PATCH", "/settings", message, url_for(".index") + "#quiet-settings",
+    return act("tracker", "PATCH", "/settings", message, url_for("settings.index") + "#quiet-settings",
                {"auto_ghost": auto})

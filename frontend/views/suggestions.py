@@ -1,15 +1,13 @@
-"""The coach's open suggestions (check in, a next step, rest, a mentor...), each one easy to put away.
-
-The routes join the dashboard's blueprint; dashboard.py imports this module at its end.
-"""
+"""The coach's open suggestions (check in, a next step, rest, a mentor...), each one easy to put away."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import Blueprint, abort, flash, redirect, request
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
-from frontend.views.dashboard import bp
 from frontend.views.render import after_change, back_to, is_fragment_request
+
+bp = Blueprint("suggestions", __name__)
 
 # Where a suggestion of each kind can take you; the rest speak for themselves.
 KIND_LINKS = {"checkin": ("journal.index", "checkin", "Check in now"),
@@ -24,7 +22,7 @@ def suggestions_panel(user_id: str, application_id: int | None = None) -> dict:
     base = {"suggestions_for": application_id}
     try:
         found = panels.items("coach", "/suggestions", user_id, {"status": "open"})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {**base, "suggestions": [], "suggestions_down": True}
     if application_id is not None:
         found = [s for s in found if s.get("application_id") == application_id]
@@ -50,10 +48,10 @@ def _link(suggestion: dict, shown_on: int | None) -> dict | None:
 
 @bp.post("/suggestions/<int:suggestion_id>/dismiss")
 @login_required
-def dismiss_suggestion(suggestion_id: int):
+def dismiss(suggestion_id: int):
     """Put a suggestion away; the panel comes back without it."""
     user_id = current_user_id()
-    reply = services.call("coach", "POST", f"/suggestions/{suggestion_id}/dismiss", user_id)
+    reply = service_client.call("coach", "POST", f"/suggestions/{suggestion_id}/dismiss", user_id)
     back = back_to("dashboard.index")
     if not reply.ok:
         if is_fragment_request():  # said in the notice area; the panel stays as it was

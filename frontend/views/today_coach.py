@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from frontend import panels, services
+from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.views.render import after_change, fragment_or_page, is_fragment_request
 
@@ -23,7 +23,7 @@ def coach_panel(user_id: str) -> dict:
     """The newest coach item and how many other unread ones are waiting."""
     try:
         found = panels.items("notifier", "/notifications", user_id, {"kind": COACH_KINDS, "limit": LOOK_BACK})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"coach_card": None, "coach_more": 0, "coach_card_down": True, "coach_card_digest": "down"}
     newest, rest = (found[0], found[1:]) if found else (None, [])
     more = sum(1 for item in rest if not item.get("read_at"))
@@ -46,7 +46,7 @@ def panel():
 def mark_read(notification_id: int):
     """Mark the card read; the panel comes back as it now is."""
     user_id = current_user_id()
-    reply = services.call("notifier", "POST", f"/notifications/{notification_id}/read", user_id)
+    reply = service_client.call("notifier", "POST", f"/notifications/{notification_id}/read", user_id)
     if not reply.ok:
         abort(422, description=panels.service_message(reply))
     return after_change("Marked as read.", "today_coach", lambda: coach_panel(user_id))

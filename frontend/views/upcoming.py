@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from frontend import panels, services
+from frontend import panels, service_client
+from frontend.labels import ROUND_LABELS
 
 DAYS = 14
-ROUND_KINDS = {"phone": "Phone call", "technical": "Technical interview", "onsite": "On-site interview",
-               "panel": "Panel interview", "take_home": "Take-home task"}
 
 
 def local_today(timezone: str | None, now: datetime | None = None) -> date:
@@ -28,7 +27,7 @@ def rounds_panel(user_id: str, today: date) -> dict:
     try:
         found = panels.items("tracker", "/rounds/upcoming", user_id,
                              {"days": DAYS, "from": today.isoformat()})
-    except services.ServiceUnavailable:
+    except service_client.ServiceUnavailable:
         return {"rounds": [], "rounds_down": True}
     return {"rounds": found, "rounds_down": False}
 
@@ -40,7 +39,7 @@ def coming_up(applications: list[dict], rounds: list[dict], today: date) -> list
              if a.get("stage") not in panels.CLOSED_STAGES and start <= (a.get("follow_up_on") or "") <= horizon]
     for r in rounds:
         app = {"id": r.get("application_id"), "company": r.get("company"), "role": r.get("role")}
-        what = ROUND_KINDS.get(r.get("kind"), "Interview")
+        what = ROUND_LABELS.get(r.get("kind"), "Interview")
         if r.get("interviewer"):
             what += f" with {r['interviewer']}"
         found.append({"on": r.get("scheduled_on") or "", "what": what, "app": app})

@@ -242,7 +242,7 @@ def test_badge_uses_the_notifier_etag(client, full, signed_in):
 def test_badge_answers_204_on_304(client, signed_in, monkeypatch):
     class NotModified:
         status_code = 304
-    monkeypatch.setattr("frontend.services.raw", lambda *a, **k: NotModified())
+    monkeypatch.setattr("frontend.service_client.raw", lambda *a, **k: NotModified())
     assert client.get("/inbox/badge?seen=W/%221-1%22", headers=HTMX).status_code == 204
 
 
@@ -306,7 +306,7 @@ def test_import_preview_then_confirm(client, full, signed_in, monkeypatch):
                 {"row": 3, "status": "skip", "reason": "The company is missing."}]
         return Answer({"summary": {"rows": 2, "create": 1, "duplicate": 0, "skip": 1}, "rows": rows,
                        "ignored_columns": [], "created_ids": [5]})
-    monkeypatch.setattr("frontend.services.raw", fake_raw)
+    monkeypatch.setattr("frontend.service_client.raw", fake_raw)
     import io
     preview = client.post("/import/preview", data={"file": (io.BytesIO(b"company,role\nAcme,Dev\n,x\n"), "a.csv"),
                                                    "csrf_token": signed_in.csrf()})

@@ -1,4 +1,4 @@
-"""HTTP calls from the frontend to the tracker, coach and notifier services.
+"""The frontend's HTTP client for the services: tracker, coach, notifier and mailbox.
 
 Each call names the user with a short-lived signed token (shared.auth); the
 services trust nothing else. A service that does not answer raises
@@ -104,11 +104,3 @@ def raw(service: str, method: str, path: str, user_id: str, **kwargs) -> request
     client: ServiceClient = current_app.extensions["rebound.services"]
     return client.raw(service, method, path, user_id, **kwargs)
 
-
-def fetch_items(service: str, path: str, user_id: str, params: dict | None = None) -> list[dict]:
-    """The items of a list endpoint, for pages: any failure counts as unavailable."""
-    reply = call(service, "GET", path, user_id, params=params)
-    if not reply.ok:
-        log.warning("service list failed", extra={"service": service, "status": reply.status})
-        raise ServiceUnavailable(service)
-    return list(reply.body.get("items") or [])
