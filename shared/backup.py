@@ -226,6 +226,7 @@ def resend_since(url: str, since: datetime) -> int:
 
 def empty_event_queues(settings: Settings) -> None:
     """Drop what the services' event queues hold: it belongs to the time after the backup."""
+    # Late: only a restore talks to the bus; `rebound backup` starts without kombu and the services.
     from shared import topology
     from shared.bus import connect, declare_topology
     from shared.processes import HANDLER_MAPS

@@ -6,7 +6,10 @@ from __future__ import annotations
 import functools
 
 from services.notifier.channels import apprise, email, webhook
-from services.notifier.channels.message import Sender
+from services.notifier.channels.message import DeliveryFailed, Message, Sender, Target
+
+# The frontend sends its own mail (frontend/mail.py) with these names from here.
+__all__ = ["DeliveryFailed", "Message", "Sender", "Target", "default_senders"]
 
 
 def default_senders(settings) -> dict[str, Sender]:
