@@ -23,7 +23,6 @@ from shared.outbox_wakeup import start_listener
 from shared.relay_thread import relay_idle_max
 from shared.runtime import Runtime, migrate_service
 from shared.schedule import watch_writes
-from shared.serve import serve_http
 from shared.supervisor import SupervisedThread
 from shared.worker import Worker
 
@@ -85,6 +84,7 @@ def run(process: str) -> None:
     else:
         log.info("not migrating at start (REBOUND_MIGRATE_ON_START=false)", extra={"service": service})
     if kind == "web":
+        from shared.serve import serve_http  # late: gunicorn is for web processes only (and not for the CLI)
         serve_http(service, load(APP_FACTORIES[service]), settings, process)
     else:
         run_background(service, settings)
