@@ -13,7 +13,7 @@ bp = Blueprint("tracker_exports", __name__)
 
 
 def _range() -> tuple[date | None, date | None]:
-    return listing._date_arg(request.args, "from"), listing._date_arg(request.args, "to")
+    return listing.date_arg(request.args, "from"), listing.date_arg(request.args, "to")
 
 
 @bp.get("/applications/export.csv")
