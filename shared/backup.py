@@ -38,11 +38,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.engine import make_url
 
+from shared import topology
+from shared.bus import connect, declare_topology
 from shared.config import SERVICES, Settings
 from shared.db import alembic_config
-from shared.tables import outbox
 from shared.outbox_wakeup import libpq_url
+from shared.processes import HANDLER_MAPS
 from shared.runtime import migrate_service, migrations_dir
+from shared.tables import outbox
 
 FORMAT = 1
 PREFIX = "rebound-backup-"
@@ -226,10 +229,6 @@ def resend_since(url: str, since: datetime) -> int:
 
 def empty_event_queues(settings: Settings) -> None:
     """Drop what the services' event queues hold: it belongs to the time after the backup."""
-    from shared import topology
-    from shared.bus import connect, declare_topology
-    from shared.processes import HANDLER_MAPS
-
     with connect(settings) as conn:
         declare_topology(conn, settings)
         for service in HANDLER_MAPS:

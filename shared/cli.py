@@ -10,8 +10,13 @@ from shared.config import SERVICES, ConfigError, load_settings
 
 
 def cmd_run(args) -> int:
-    from shared.processes import run
-    run(args.process)
+    # Late imports here and below: `rebound --help` and the small commands start quickly.
+    from shared.processes import ALL, run
+    if args.process == ALL:
+        from shared.all_in_one import run_all
+        run_all()
+    else:
+        run(args.process)
     return 0
 
 

@@ -14,8 +14,8 @@ DEFAULT_SUPPORT_RESOURCES = ("If you'd like to talk to someone, your doctor or a
                              "can point you to support near you.")
 
 
-# Settings that hold a secret, each of which may also be given as REBOUND_<NAME>_FILE.
-FILE_SECRETS = {"SECRET_KEY", "INTERNAL_SECRET", "SMTP_URL", "BUS_URL",
+# Settings that hold a secret, each read by `secret` and so also given as REBOUND_<NAME>_FILE.
+FILE_SECRETS = {"SECRET_KEY", "INTERNAL_SECRET", "SMTP_URL", "BUS_URL", "OIDC_CLIENT_SECRET",
                 *(f"{service.upper()}_DATABASE_URL" for service in SERVICES)}
 
 
@@ -24,29 +24,22 @@ class ConfigError(RuntimeError):
 
 
 def env(name: str, default: str | None = None) -> str | None:
-    """Read one REBOUND_ variable; an empty value counts as unset.
-
-    For a secret (FILE_SECRETS) left unset, REBOUND_<NAME>_FILE may name a
-    file holding the value (Docker and Kubernetes secrets); a trailing line
-    break is dropped.
-    """
+    """Read one REBOUND_ variable; an empty value counts as unset. (Secrets: `secret`.)"""
     value = os.environ.get(f"REBOUND_{name}", "")
-    if value == "" and name in FILE_SECRETS and os.environ.get(f"REBOUND_{name}_FILE", ""):
-        value = _read_secret_file(name, os.environ[f"REBOUND_{name}_FILE"])
     return value if value != "" else default
 
 
-def secret(name: str) -> str | None:
-    """A secret from REBOUND_<NAME>, or from the file REBOUND_<NAME>_FILE names (Docker and
-    Kubernetes secrets); never both."""
-    value = os.environ.get(f"REBOUND_{name}") or None  # not env(): it reads FILE_SECRETS' files itself
-    path = os.environ.get(f"REBOUND_{name}_FILE") or None
+def secret(name: str, default: str | None = None) -> str | None:
+    """A secret (FILE_SECRETS) from REBOUND_<NAME>, or from the file REBOUND_<NAME>_FILE names
+    (Docker and Kubernetes secrets); never both. Unset or empty: `default`."""
+    value = env(name)
+    path = env(f"{name}_FILE")
     if value is not None and path is not None:
         raise ConfigError(f"Set REBOUND_{name} or REBOUND_{name}_FILE, not both")
     if path is None:
-        return value
+        return value if value is not None else default
     try:
-        return Path(path).read_text(encoding="utf-8").strip() or None
+        return Path(path).read_text(encoding="utf-8").strip() or default
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"REBOUND_{name}_FILE names {path!r}, which could not be read "
                           f"({type(exc).__name__})") from None
@@ -81,13 +74,6 @@ def _secret_or_kept(name: str, data_dir: Path, production: bool) -> str:
     if value is None and not production:
         return kept_secret(data_dir, name.lower())
     return value or ""
-
-
-def _read_secret_file(name: str, path: str) -> str:
-    try:
-        return Path(path).read_text().rstrip("\r\n")
-    except OSError as exc:
-        raise ConfigError(f"REBOUND_{name}_FILE names {path!r}, which cannot be read: {exc.strerror}") from None
 
 
 def _int(name: str, default: int) -> int:
@@ -209,7 +195,7 @@ def load_settings() -> Settings:
     settings = Settings(
         environment=environment,
         data_dir=data_dir,
-        bus_url=";".join(split_bus_url(env("BUS_URL", "filesystem://"))),
+        bus_url=";".join(split_bus_url(secret("BUS_URL", "filesystem://"))),
         secret_key=_secret_or_kept("SECRET_KEY", data_dir, production),
         internal_secret=_secret_or_kept("INTERNAL_SECRET", data_dir, production),
         base_url=env("BASE_URL", f"http://127.0.0.1:{ports['frontend']}").rstrip("/"),
@@ -233,7 +219,7 @@ def load_settings() -> Settings:
         backup_dir=Path(env("BACKUP_DIR", str(data_dir / "backups"))).resolve(),
         ports=ports,
         database_urls={
-            name: env(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")
+            name: secret(f"{name.upper()}_DATABASE_URL", f"sqlite:///{data_dir / (name + '.db')}")
             for name in SERVICES
         },
         service_urls={

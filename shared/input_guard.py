@@ -13,7 +13,7 @@ import re
 
 from flask import Flask, g, request
 
-from shared.web import ApiError
+from shared.api_error import ApiError
 
 MAX_JSON_DEPTH = 32
 _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")

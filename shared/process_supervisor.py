@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from shared.supervisor import restart_delay
@@ -42,7 +42,6 @@ class Child:
     started: float = 0.0
     deaths: int = 0  # in a row
     restart_at: float | None = None
-    pumps: list = field(default_factory=list)
 
 
 def say(name: str, text: str, width: int = 16) -> None:

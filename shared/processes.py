@@ -19,7 +19,8 @@ from shared.bus import Publisher, connect
 from shared.config import load_settings
 from shared.logs import setup_logging
 from shared.outbox import Relay
-from shared.outbox_wakeup import libpq_url, start_listener
+from shared.outbox_wakeup import start_listener
+from shared.relay_thread import relay_idle_max
 from shared.runtime import Runtime, migrate_service
 from shared.schedule import watch_writes
 from shared.supervisor import SupervisedThread
@@ -69,10 +70,7 @@ def load(path: str):
 
 
 def run(process: str) -> None:
-    if process == ALL:
-        from shared.all_in_one import run_all
-        run_all()
-        return
+    """One process of the Procfile (`rebound run all` goes to shared/all_in_one.py instead)."""
     service, kind = PROCESSES[process]
     setup_logging(process)
     settings = load_settings()
@@ -81,7 +79,7 @@ def run(process: str) -> None:
     else:
         log.info("not migrating at start (REBOUND_MIGRATE_ON_START=false)", extra={"service": service})
     if kind == "web":
-        from shared.serve import serve_http
+        from shared.serve import serve_http  # late: gunicorn is for web processes only (and not for the CLI)
         serve_http(service, load(APP_FACTORIES[service]), settings, process)
     else:
         run_background(service, settings)
@@ -93,30 +91,6 @@ def stop_on_signals(on_stop) -> None:
         on_stop()
     signal.signal(signal.SIGTERM, _handler)
     signal.signal(signal.SIGINT, _handler)
-
-
-# How long an idle relay waits before it looks again unwoken. On PostgreSQL every commit
-# that writes outbox rows wakes it (NOTIFY), so it need not look often; on SQLite a
-# writer in another process cannot, so it looks every 200 ms.
-NOTIFIED_IDLE_MAX_S = 5.0
-POLLING_IDLE_MAX_S = 0.2
-
-
-def relay_idle_max(runtime: Runtime) -> float:
-    notified = libpq_url(runtime.settings.database_url(runtime.service)) is not None
-    return NOTIFIED_IDLE_MAX_S if notified else POLLING_IDLE_MAX_S
-
-
-def start_relay_thread(runtime: Runtime) -> tuple[threading.Event, threading.Event, threading.Thread]:
-    """A relay in a daemon thread, woken by commits in other processes on PostgreSQL; (stop, wake, thread)."""
-    stop, wake = threading.Event(), threading.Event()
-    relay = Relay(runtime.sessions, Publisher(runtime.settings))
-    poll_s = runtime.settings.relay_poll_ms / 1000
-    thread = threading.Thread(target=relay.run, args=(stop, wake, poll_s, relay_idle_max(runtime)), name="relay",
-                              daemon=True)
-    thread.start()
-    start_listener(runtime.settings.database_url(runtime.service), wake, stop)
-    return stop, wake, thread
 
 
 class ServiceLoops:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 from shared.config import Settings, env
+from shared.relay_thread import start_relay_thread
+from shared.runtime import Runtime
 
 
 class _Server(BaseApplication):
@@ -59,8 +61,5 @@ def serve_http(service: str, factory, settings: Settings, process: str) -> None:
 
 def _start_frontend_threads(worker) -> None:
     """The frontend has no worker process: each web worker relays its outbox."""
-    from shared.processes import start_relay_thread
-    from shared.runtime import Runtime
-
     runtime = Runtime.build("frontend")
     start_relay_thread(runtime)

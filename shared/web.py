@@ -13,23 +13,15 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter
 
+from shared.api_error import ApiError
 from shared.auth import HEADER, InvalidToken, verify_user_token
 from shared.bus import connect, ensure_connected
 from shared.config import Settings
+from shared.input_guard import install_input_guard
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = {"/healthz", "/readyz", "/openapi.json"}
 MAX_ROW_ID = 2**63 - 1  # the largest BIGINT; SQLite's INTEGER is the same
-
-
-class ApiError(Exception):
-    """An error answered as {"error": {code, message, fields}}."""
-
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None,
-                 headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
-        self.headers = headers or {}
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -166,8 +158,6 @@ def create_service_app(import_name: str, runtime, *blueprints) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     install_json_errors(app)
     require_internal_token(app, runtime.settings)
-    from shared.input_guard import install_input_guard  # it imports ApiError from here
-
     install_input_guard(app)
     install_health(app, [lambda: database_ready(runtime.engine), BusProbe(runtime.settings)])
 

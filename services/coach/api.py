@@ -6,12 +6,12 @@ from zoneinfo import available_timezones
 from flask import Blueprint, Flask, g, request
 from sqlalchemy import select
 
-from services.coach import scheduler
-from services.coach.handlers import playbook
+from services.coach import api_export, api_goals, api_insights, api_wins, scheduler
 from services.coach.models import Checkin, Profile, Reflection
 from services.coach.schemas import (
     answer_in, checkin_in, checkin_out, reflection_out, settings_out, settings_patch,
 )
+from services.coach.speaking import playbook
 from shared.config import Settings
 from shared.outbox import emit
 from shared.pagination import paginate
@@ -129,10 +129,6 @@ def update_settings():
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
-    from services.coach.api_export import bp as export_bp
-    from services.coach.api_goals import bp as goals_bp
-    from services.coach.api_insights import bp as insights_bp
-    from services.coach.api_wins import bp as wins_bp
     playbook()  # a bad playbook stops start-up here, naming file, rule and field
     return create_service_app(__name__, runtime or Runtime.build("coach", settings),
-                              bp, goals_bp, wins_bp, insights_bp, export_bp)
+                              bp, api_goals.bp, api_wins.bp, api_insights.bp, api_export.bp)

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, g, request
 from sqlalchemy import select
 
-from services.coach.effects import emit_goal
+from services.coach.goal_events import emit_goal
 from services.coach.goals import EFFORT_GOALS, TITLES, add_progress, week_start
 from services.coach.models import Effort, Goal, Profile
 from services.coach.schemas import effort_in, effort_out, goal_in, goal_out, goal_patch

@@ -47,7 +47,6 @@ class Plan:
     actions: list[Action]  # what to write, with the phrasing chosen
     composed: Composed
     did: list[dict] = field(default_factory=list)  # small wins of this moment, for the daily line
-    folded: list[Card] = field(default_factory=list)
     private: bool = False
 
 

@@ -7,11 +7,13 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from services.coach.fact_store import known_fact
+from services.coach.goal_events import emit_goal
 from services.coach.models import (
     DueItem, FeedbackRequest, Goal, Insight, Reflection, RuleFiring, Suggestion, Win, insert_once,
 )
 from services.coach.playbook.engine import Action
 from services.coach.profiles import settings_of
+from services.coach.retraction import withdraw_rejection
 from services.coach.texts import FEEDBACK_BODY, FEEDBACK_SUBJECT, fill
 from shared.db import for_session
 from shared.outbox import emit
@@ -113,12 +115,6 @@ def goal_title(kind: str, facts: dict) -> str:
     return fill("Send {target} applications this week", facts)
 
 
-def emit_goal(session: Session, goal: Goal, cause: dict | None = None, card_id: str | None = None) -> None:
-    emit(session, "goal.updated", user_id=goal.user_id, producer=PRODUCER, cause=cause, data={
-        "goal_id": goal.id, "kind": goal.kind, "title": goal.title, "progress": goal.progress,
-        "target": goal.target, "period": goal.period, "status": goal.status, "card_id": card_id})
-
-
 def nudge(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
     emit(session, "support.nudge_requested", user_id=event["user_id"], producer=PRODUCER, cause=event, data={
         "reason": action.params["reason"], "intensity": action.params["intensity"],
@@ -159,7 +155,6 @@ def insight(session: Session, event: dict, action: Action, now: datetime, card_i
 
 def withdraw(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
     """Take back what the rejection named in the event set off (services/coach/retraction.py)."""
-    from services.coach.retraction import withdraw_rejection  # retraction uses this module's emit_goal
     withdraw_rejection(session, event)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-TAGS = ("skills", "experience", "communication", "culture", "other")
 KEYWORDS = {
     "skills": r"skill|technical|coding|knowledge|tool|framework|language|certif|portfolio",
     "experience": r"experience|senior|junior|years|background|track record|industry",

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
-from services.coach.effects import emit_goal
+from services.coach import did
+from services.coach.goal_events import emit_goal
 from services.coach.models import Goal
 from services.coach.profiles import settings_of
 from services.coach.timezones import local
@@ -81,7 +82,6 @@ def _reached(session: Session, goal, amount: int, cause: dict | None, now: datet
         return None
     if goal.progress - amount >= goal.target:
         return f"goal:{goal.id}"  # told when it was reached; more progress is not news
-    from services.coach import did  # did -> engine -> ... -> effects; goals is imported by effects' users
     profile = settings_of(session, goal.user_id)
     return did.keep(session, goal.user_id, [{"did": "goal", "name": ""}], cause, now,
                     profile.timezone if profile else "UTC")

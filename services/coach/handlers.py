@@ -2,29 +2,24 @@
 
 Each event type has a fact-keeping handler (what happened) followed by
 `run_playbook` (what the coach does about it). Both write in the worker's
-transaction; `run_playbook` is thin: load a snapshot, evaluate, apply.
+transaction; `run_playbook` (speaking.py) loads a snapshot, evaluates, applies.
 """
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from services.coach import budgets, cards, listening, scheduler
+from services.coach import listening, scheduler
 from services.coach.counts import move_count
-from services.coach.effects import apply_actions
 from services.coach.fact_store import known_fact, remember_fact
 from services.coach.feedback_tags import tag_feedback
 from services.coach.goals import add_progress, week_start
-from services.coach.history import load_snapshot, occurred_at
+from services.coach.history import occurred_at
 from services.coach.models import ApplicationFact, Feedback, Profile, insert_once, metadata
-from services.coach.playbook.engine import Action, evaluate
-from services.coach.playbook.loader import Playbook, load_playbook
-from services.coach.playbook.snapshot import local, made_at, rank
+from services.coach.playbook.snapshot import made_at, rank
 from services.coach.profiles import settings_of
-from services.coach.texts import heading
-from shared.config import load_settings
+from services.coach.speaking import run_playbook
 from shared.db import for_session
 from shared.erasure import erase_user_rows
 from shared.events import imported_events
@@ -33,52 +28,6 @@ ENDINGS = ("rejected", "withdrawn", "ghosted")
 NEW_FACT = insert_once(ApplicationFact, "user_id", "application_id")
 NEW_FEEDBACK = insert_once(Feedback, "source_event_id")
 UPDATABLE = {"company", "role", "source", "role_category", "contact_name", "contact_email"}
-
-
-@lru_cache(maxsize=1)
-def playbook() -> Playbook:
-    return load_playbook()
-
-
-@lru_cache(maxsize=1)
-def resources_text() -> str:
-    return load_settings().support_resources_text
-
-
-def run_playbook(session: Session, event: dict) -> None:
-    """Evaluate the playbook for this event against the user's history; write what it decides, say it once."""
-    session.flush()
-    now = occurred_at(event)
-    rules = playbook().rules_for(event["type"])
-    snap = load_snapshot(session, event, rules)
-    speak(session, event, evaluate(event, snap, now, playbook(), resources_text()), now, snap.timezone)
-
-
-def speak(session: Session, event: dict, actions: list[Action], now, tz: str, *, kind: str | None = None,
-          facts: dict | None = None, cause_type: str | None = None, hold: bool = False):
-    """Write the actions' effects and compose their one card (None when there is nothing to say)."""
-    budget = budgets.budget_of(settings_of(session, event["user_id"]))
-    plan = cards.plan(session, event, actions, now, budget)
-    apply_actions(session, event, plan.actions, now, card_id=plan.card_id)
-    title, opening = heading(kind or _heading_kind(event), {**_card_facts(session, event, now, tz), **(facts or {})})
-    return cards.publish(session, event, plan, now, tz, budget, cause_type=cause_type, title=title,
-                         opening=opening, hold=hold)
-
-
-def _heading_kind(event: dict) -> str:
-    if event["type"] == "application.stage_changed":
-        return f"stage.{event['data']['to_stage']}"
-    return event["type"]
-
-
-def _card_facts(session: Session, event: dict, now, tz: str) -> dict:
-    data = event.get("data", {})
-    facts = {"company": data.get("company"), "role": data.get("role")}
-    if data.get("application_id") is not None and not (facts["company"] and facts["role"]):
-        fact = _fact(session, event["user_id"], data["application_id"])
-        facts = {"company": fact.company, "role": fact.role} if fact else facts
-    day = local(now, tz)
-    return {**facts, "day": f"{day:%A} {day.day} {day:%B}"}
 
 
 def listen_to_checkin(session: Session, event: dict) -> None:

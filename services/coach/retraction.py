@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from services.coach.effects import PRODUCER, emit_goal
+from services.coach.goal_events import PRODUCER, emit_goal
 from services.coach.models import (
     ApplicationFact, Card, DueItem, FeedbackRequest, Goal, Reflection, RuleFiring, Suggestion, Win,
 )

@@ -15,7 +15,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.coach import cards, goals, speaking
+from services.coach.history import load_snapshot
 from services.coach.models import DueItem, FeedbackRequest, Profile
+from services.coach.playbook.engine import evaluate
 from services.coach.timezones import local, to_utc
 from shared.outbox import emit
 from shared.schedule import sleep_until
@@ -118,8 +121,6 @@ def weekly_review(session: Session, item: DueItem, now: datetime) -> None:
 
 
 def close_week(session: Session, item: DueItem, now: datetime) -> None:
-    from services.coach import cards, goals
-
     profile = session.get(Profile, item.user_id)
     start = goals.week_start(item.due_at - timedelta(hours=1), profile.timezone if profile else "UTC")
     event = goals.week_closed_event(item.user_id, start, None, now)
@@ -136,16 +137,11 @@ def close_week(session: Session, item: DueItem, now: datetime) -> None:
 
 def _speak_for_schedule(session: Session, event: dict, now: datetime, kind: str, week=None,
                         hold: bool = False) -> None:
-    from services.coach import handlers
-    from services.coach.goals import week_start
-    from services.coach.history import load_snapshot
-    from services.coach.playbook.engine import evaluate
-
-    rules = handlers.playbook().rules_for(event["type"])
+    rules = speaking.playbook().rules_for(event["type"])
     snap = load_snapshot(session, event, rules)
-    actions = evaluate(event, snap, now, handlers.playbook(), handlers.resources_text())
-    day = week or week_start(now, snap.timezone)
-    handlers.speak(session, event, actions, now, snap.timezone, kind=kind, cause_type="schedule",
+    actions = evaluate(event, snap, now, speaking.playbook(), speaking.resources_text())
+    day = week or goals.week_start(now, snap.timezone)
+    speaking.speak(session, event, actions, now, snap.timezone, kind=kind, cause_type="schedule",
                    facts={"week": f"{day.day} {day:%B}"}, hold=hold)
 
 
@@ -178,8 +174,7 @@ def next_due_at(sessions: sessionmaker) -> datetime | None:
 def run(runtime, stop: threading.Event, clock: Callable[[], datetime] = utcnow) -> None:
     """The worker's scheduler thread: tick, then sleep until the next item is due (or a write wakes
     it, shared/schedule.py), until `stop` is set; never dies on one bad pass."""
-    from services.coach.handlers import playbook
-    playbook()  # a bad playbook stops here, loudly, naming the file and rule
+    speaking.playbook()  # a bad playbook stops here, loudly, naming the file and rule
     while not stop.is_set():
         due_at = None
         try:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from services.coach.budgets import budget_of
+
 MOOD = validate.Range(1, 5)
 
 
@@ -164,7 +166,6 @@ class SettingsOut(Schema):
     coach_budget = fields.Method("_budget")
 
     def _budget(self, profile) -> dict:
-        from services.coach.budgets import budget_of
         return dict(vars(budget_of(profile)))
 
 

@@ -3,7 +3,7 @@
 A text is a key with phrasings, each a (title, body) pair that may use the facts
 a rule found ({company}, {role}, {count}...). A phrasing's identity is
 "key#index": the composer never puts the same phrasing in front of a person
-twice within 30 days, so the keys a person meets often have several. `pick`
+twice within 30 days, so the keys a person meets often have several. `rotate`
 starts from a phrasing chosen by (user, event, key), so a retried event gets
 the same words.
 """
@@ -220,12 +220,8 @@ DID_PARTS = {
 }
 
 
-def pick(options: tuple, seed: str):
-    return options[zlib.crc32(seed.encode()) % len(options)]
-
-
 def rotate(options: tuple, seed: str) -> list[tuple[int, object]]:
-    """(index, option) pairs starting from the one `pick` chooses, then the others in order."""
+    """(index, option) pairs starting from the one the seed chooses, then the others in order."""
     start = zlib.crc32(seed.encode()) % len(options)
     return [((start + i) % len(options), options[(start + i) % len(options)]) for i in range(len(options))]
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from services.mailbox.imap import MailboxError, ReadOnlyMailbox, ServerAddress
 from services.mailbox.models import MailAccount
+from services.mailbox.password_at_rest import PasswordUnreadable, decrypt
 from shared.runtime import Runtime
 from shared.tables import utcnow
 
@@ -86,7 +87,6 @@ class Idlers:
                 self._running[account_id] = (signature, idler)
 
     def _wanted(self) -> dict[int, tuple[tuple, ServerAddress, str]]:
-        from services.mailbox.password_at_rest import PasswordUnreadable, decrypt
         wanted = {}
         with self.runtime.sessions() as session:
             accounts = session.scalars(select(MailAccount).where(

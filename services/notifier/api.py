@@ -7,12 +7,12 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from services.notifier import clock
 from services.notifier.api_export import bp as export_bp
-from services.notifier.channels_api import bp as channels_bp
+from services.notifier.api_channels import bp as channels_bp
 from services.notifier.models import Delivery, Notification
-from services.notifier.preferences_api import bp as preferences_bp
-from services.notifier.public_api import PREFIX as PUBLIC_PREFIX, create_public_app
+from services.notifier.api_preferences import bp as preferences_bp
+from services.notifier.api_public import PREFIX as PUBLIC_PREFIX, create_public_app
 from services.notifier.schemas import delivery_out, notification_out
-from services.notifier.supporters_api import bp as supporters_bp
+from services.notifier.api_supporters import bp as supporters_bp
 from shared.config import Settings
 from shared.pagination import paginate
 from shared.runtime import Runtime

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.notifier import clock as default_clock, inbox
 from services.notifier import mail_limits
-from services.notifier.channels import DeliveryFailed, Sender, default_senders
+from services.notifier.channels import default_senders
+from services.notifier.channels.message import DeliveryFailed, Sender
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.outgoing import NotSendable, resolve
 from services.notifier.secrets_at_rest import SecretUnreadable

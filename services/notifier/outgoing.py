@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from services.notifier import links, preferences, topics
-from services.notifier.channels import Message, Target
+from services.notifier.channels.message import Message, Target
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient, Supporter
 from services.notifier.secrets_at_rest import decrypt
 

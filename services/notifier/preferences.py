@@ -13,7 +13,6 @@ from services.notifier.models import Preferences
 
 KINDS = ("coach_card", "reflection", "goal", "win", "reminder", "insight", "nudge_sent",
          "weekly_review", "digest", "system")
-SEVERITIES = ("info", "celebration", "gentle", "important")
 MODES = topics.MODES
 
 

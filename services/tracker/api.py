@@ -3,25 +3,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g, request
 
-from services.tracker import commands, listing, loading, memory, rejections
-from services.tracker.models import Application
+from services.tracker import (
+    api_calendar, api_details, api_exports, api_ghosting, api_imports, api_openapi, api_settings, api_stats,
+    application_loading, commands, company_memory, listing, rejections,
+)
+from services.tracker.lookups import get_application_or_404
 from services.tracker.schemas import (
     application_in, application_out, application_patch, rejection_in, rejection_patch, stage_in,
 )
 from shared.config import Settings
 from shared.runtime import Runtime
-from shared.web import ApiError, create_service_app, json_body
+from shared.web import create_service_app, json_body
 
 bp = Blueprint("applications", __name__)
-
-
-def get_application_or_404(session, app_id: int, only: tuple | None = None) -> Application:
-    """The caller's application: in full, or with `only` the relationships a route needs (loading.py)."""
-    mine = (Application.id == app_id, Application.user_id == g.user_id)
-    app = loading.one_in_full(session, mine) if only is None else loading.one_with(session, mine, only)
-    if app is None:
-        raise ApiError(404, "not_found", "We couldn't find that application.")
-    return app
 
 
 @bp.post("/applications")
@@ -29,10 +23,10 @@ def create():
     """Add an application; warn gently if this company recently said no or went quiet."""
     fields = json_body(application_in)
     with g.runtime.sessions.begin() as session:
-        endings = memory.recent_endings(session, g.user_id, fields["company"])
+        endings = company_memory.recent_endings(session, g.user_id, fields["company"])
         app = commands.create_application(session, g.user_id, fields)
         body = application_out.dump(app)
-        body["warnings"] = memory.warnings_for(endings, app.company)
+        body["warnings"] = company_memory.warnings_for(endings, app.company)
         return body, 201
 
 
@@ -64,7 +58,7 @@ def patch(app_id: int):
 def delete(app_id: int):
     """Delete an application for good."""
     with g.runtime.sessions.begin() as session:
-        commands.delete_application(session, get_application_or_404(session, app_id, only=loading.NOTHING))
+        commands.delete_application(session, get_application_or_404(session, app_id, only=application_loading.NOTHING))
     return "", 204
 
 
@@ -124,8 +118,6 @@ def retract_rejection(app_id: int):
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
-    from services.tracker.api_details import bp as details_bp
-    from services.tracker.api_data import bp as data_bp
-    from services.tracker.api_calendar import bp as calendar_bp
-    return create_service_app(__name__, runtime or Runtime.build("tracker", settings), bp, details_bp, data_bp,
-                              calendar_bp)
+    blueprints = (bp, api_details.bp, api_imports.bp, api_exports.bp, api_stats.bp, api_ghosting.bp,
+                  api_settings.bp, api_openapi.bp, api_calendar.bp)
+    return create_service_app(__name__, runtime or Runtime.build("tracker", settings), *blueprints)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from flask import Blueprint, g, request
 from sqlalchemy import or_, select
 
-from services.tracker.api_details import CLOSED_STAGES
+from services.tracker.stage_history import ENDINGS
 from services.tracker.models import Application, InterviewRound, TrackerSettings
 from services.tracker.schemas import round_out
 from shared.tables import utcnow
@@ -78,7 +78,7 @@ def _rounds(session, since: date) -> list[dict]:
              .where(InterviewRound.user_id == g.user_id, Application.user_id == g.user_id,
                     Application.archived.is_(False), InterviewRound.scheduled_on >= since,
                     # a round still ahead of an application that has ended is off the calendar
-                    or_(InterviewRound.scheduled_on < date.today(), Application.stage.not_in(CLOSED_STAGES)))
+                    or_(InterviewRound.scheduled_on < date.today(), Application.stage.not_in(ENDINGS)))
              .order_by(InterviewRound.scheduled_on, InterviewRound.id))
     return [{**round_out.dump(r), "application_id": r.application_id, "company": company, "role": role}
             for r, company, role in session.execute(query)]
@@ -87,7 +87,7 @@ def _rounds(session, since: date) -> list[dict]:
 def _follow_ups(session, since: date) -> list[dict]:
     query = (select(Application.id, Application.company, Application.role, Application.follow_up_on)
              .where(Application.user_id == g.user_id, Application.archived.is_(False),
-                    Application.stage.not_in(CLOSED_STAGES), Application.follow_up_on >= since)
+                    Application.stage.not_in(ENDINGS), Application.follow_up_on >= since)
              .order_by(Application.follow_up_on, Application.id))
     return [{"application_id": i, "company": c, "role": r, "follow_up_on": on.isoformat()}
             for i, c, r, on in session.execute(query)]

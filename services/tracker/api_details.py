@@ -7,12 +7,13 @@ from flask import Blueprint, g, request
 from marshmallow import ValidationError, validate
 from sqlalchemy import select
 
-from services.tracker import details, loading
-from services.tracker.api import get_application_or_404
+from services.tracker import application_loading, details
+from services.tracker.lookups import get_application_or_404
 from services.tracker.models import Application, InterviewRound
 from services.tracker.schemas import (
     contact_in, contact_out, note_in, note_out, round_in, round_out,
 )
+from services.tracker.stage_history import ENDINGS
 from shared.web import ApiError, json_body
 
 bp = Blueprint("details", __name__)
@@ -22,7 +23,7 @@ KIND = "<any(notes, contacts, rounds):kind>"
 
 def _application(session, app_id: int, kind: str):
     """The caller's application with only the list these routes read and change."""
-    return get_application_or_404(session, app_id, only=loading.one_list(details.KINDS[kind][1]))
+    return get_application_or_404(session, app_id, only=application_loading.one_list(details.KINDS[kind][1]))
 
 
 @bp.get(f"/applications/<int:app_id>/{KIND}")
@@ -72,7 +73,6 @@ def delete_item(app_id: int, kind: str, item_id: int):
 
 # The next fortnight is what Today shows; a quarter is plenty for any other caller.
 UPCOMING_DAYS = validate.Range(1, 90)
-CLOSED_STAGES = ("rejected", "withdrawn", "ghosted")
 
 
 @bp.get("/rounds/upcoming")
@@ -82,7 +82,7 @@ def upcoming_rounds():
     query = (select(InterviewRound, Application.company, Application.role)
              .join(Application, InterviewRound.application_id == Application.id)
              .where(InterviewRound.user_id == g.user_id, Application.user_id == g.user_id,
-                    Application.archived.is_(False), Application.stage.not_in(CLOSED_STAGES),
+                    Application.archived.is_(False), Application.stage.not_in(ENDINGS),
                     InterviewRound.scheduled_on >= start,
                     InterviewRound.scheduled_on <= start + timedelta(days=days))
              .order_by(InterviewRound.scheduled_on, InterviewRound.id))

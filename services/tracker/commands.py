@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from services.tracker import history
-from services.tracker.history import ENDINGS, ORDER, furthest_stage  # noqa: F401  (part of this module's API)
+from services.tracker import stage_history
+from services.tracker.stage_history import ENDINGS, ORDER, furthest_stage  # noqa: F401  (part of this module's API)
 from services.tracker.matching import channel_of, company_key, tags_text
 from services.tracker.models import Application, StageChange
 from shared.outbox import emit
@@ -78,7 +78,7 @@ def change_stage(session: Session, app: Application, stage: str, changed_on: dat
     changed_on = changed_on or date.today()
     if app.rejection is not None and stage not in ENDINGS:
         raise ApiError(409, "rejected", "This application has a rejection recorded; undo it first.")
-    change = history.place(app, stage, changed_on)
+    change = stage_history.place(app, stage, changed_on)
     session.flush()
     emit_stage_events(session, app, change)
     return app

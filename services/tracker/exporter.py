@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.tracker.loading import EVERYTHING
+from services.tracker.application_loading import EVERYTHING
 from services.tracker.models import Application
 
 COLUMNS = ("id", "company", "role", "url", "location", "work_mode", "salary_min", "salary_max",

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from services.tracker import csv_formats as fmt
-from services.tracker.history import furthest_of
+from services.tracker.stage_history import furthest_of
 from services.tracker.matching import CHANNELS, fingerprint
 from services.tracker.schemas import SALARY_PERIODS, WORK_MODES
 from shared.events import REJECTION_REASONS

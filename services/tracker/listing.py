@@ -40,7 +40,8 @@ def _bad(field: str, message: str) -> ApiError:
     return ApiError(422, "validation_failed", "Some filters need another look.", {field: [message]})
 
 
-def _date_arg(args, name: str) -> date | None:
+def date_arg(args, name: str) -> date | None:
+    """A YYYY-MM-DD query argument (None when absent); a bad one is refused, naming the field."""
     raw = args.get(name)
     if not raw:
         return None
@@ -64,9 +65,9 @@ def filtered(user_id: str, args) -> Select:
         query = query.where(Application.company_key.contains(company_key(company), autoescape=True))
     if tag := args.get("tag"):
         query = query.where(Application.tags_text.contains(f",{tag.strip()},", autoescape=True))
-    if start := _date_arg(args, "applied_from"):
+    if start := date_arg(args, "applied_from"):
         query = query.where(Application.applied_on >= start)
-    if end := _date_arg(args, "applied_to"):
+    if end := date_arg(args, "applied_to"):
         query = query.where(Application.applied_on <= end)
     archived = args.get("archived", "0")
     if archived not in ("0", "1", "all"):

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from services.tracker import history
+from services.tracker import stage_history
 from services.tracker.commands import application_emit
 from services.tracker.models import Application, Rejection
 from shared.tables import utcnow
@@ -18,8 +18,8 @@ def record_rejection(session: Session, app: Application, fields: dict) -> Applic
     if app.stage in ("withdrawn", "ghosted", "accepted"):
         raise ApiError(409, "ended", "This application has already reached an ending.")
     received_on = fields.get("received_on") or date.today()
-    stage_reached = fields.get("stage_reached") or history.furthest_stage(app)
-    history.place(app, "rejected", received_on)
+    stage_reached = fields.get("stage_reached") or stage_history.furthest_stage(app)
+    stage_history.place(app, "rejected", received_on)
     event = application_emit(session, "application.rejected", app, {
         "company": app.company, "role": app.role, "source": app.source,
         "stage_reached": stage_reached, "reason": fields.get("reason"),
@@ -53,7 +53,7 @@ def retract_rejection(session: Session, app: Application) -> Application:
     rejection = _rejection_or_404(app)
     recorded = [c for c in app.history if c.to_stage == "rejected"]
     if recorded:
-        history.remove(app, recorded[-1])
+        stage_history.remove(app, recorded[-1])
         session.delete(recorded[-1])
     event_id = rejection.event_id
     app.rejection = None

@@ -8,7 +8,7 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.tracker.history import ORDER, furthest_of
+from services.tracker.stage_history import ORDER, furthest_of
 from services.tracker.models import Application, Rejection, StageChange
 from shared.events import STAGES
 

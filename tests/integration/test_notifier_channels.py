@@ -185,7 +185,7 @@ def test_a_nudge_as_received_names_no_company_or_role(world):
 def test_smtp_login_is_used_when_the_url_has_credentials(tmp_path):
     from aiosmtpd.smtp import AuthResult
 
-    from services.notifier.channels import DeliveryFailed, Message, Target
+    from services.notifier.channels.message import DeliveryFailed, Message, Target
     from services.notifier.channels.email import EmailSender
 
     logins = []

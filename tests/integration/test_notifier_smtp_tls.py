@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from services.notifier.channels import DeliveryFailed, Message, Target
+from services.notifier.channels.message import DeliveryFailed, Message, Target
 from services.notifier.channels.email import EmailSender
 
 pytestmark = [

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from services.notifier.delivery import Dispatcher
 from services.notifier.models import Delivery, Recipient
-from services.notifier.public_api import PREFIX
+from services.notifier.api_public import PREFIX
 
 HOSTILE_NAME = "Eve <eve@evil.example> https://phish.example/login"
 

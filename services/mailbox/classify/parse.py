@@ -8,7 +8,7 @@ from __future__ import annotations
 import email
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 from email import policy
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -161,7 +161,3 @@ def _decode_header_value(value: str) -> str:
         else:
             out.append(chunk)
     return " ".join("".join(out).split())
-
-
-def today_utc() -> date:
-    return datetime.now(timezone.utc).date()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import apprise as apprise_lib
 
-from services.notifier.channels import DeliveryFailed, Message, Target
+from services.notifier.channels.message import DeliveryFailed, Message, Target
 from services.notifier.channels.destinations import REFUSED, guarded
 
 

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.notifier import mail_files
-from services.notifier.channels import DeliveryFailed, Message, Target
+from services.notifier.channels.message import DeliveryFailed, Message, Target
 
 TIMEOUT_S = 15
 KNOWN_OPTIONS = {"starttls", "ssl", "cafile"}

@@ -15,7 +15,7 @@ import time
 
 import requests
 
-from services.notifier.channels import DeliveryFailed, Message, Target
+from services.notifier.channels.message import DeliveryFailed, Message, Target
 from services.notifier.channels.destinations import REFUSED, guarded
 
 TIMEOUT_S = 10

@@ -61,7 +61,7 @@ def test_stored_answers_match_the_facts_walked_in_python(make_service, tz):
 
 
 def test_only_the_fields_the_rules_read_are_loaded(make_service):
-    from services.coach.handlers import playbook
+    from services.coach.speaking import playbook
 
     svc = make_service()
     event = {"id": "e1", "type": "application.created", "user_id": "alice",

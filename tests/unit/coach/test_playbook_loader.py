@@ -37,12 +37,12 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
 
 
 def test_the_api_refuses_to_start_on_a_bad_playbook(tmp_path, monkeypatch):
-    from services.coach import api, handlers
+    from services.coach import api, speaking
     (tmp_path / "bad.yaml").write_text("rules: [{id: x, trigger: nope, do: [{type: win, kind: offer}]}]\n")
-    handlers.playbook.cache_clear()
-    monkeypatch.setattr(handlers, "load_playbook", lambda: load_playbook(tmp_path))
+    speaking.playbook.cache_clear()
+    monkeypatch.setattr(speaking, "load_playbook", lambda: load_playbook(tmp_path))
     try:
         with pytest.raises(PlaybookError, match="bad.yaml: rule 'x': field 'trigger'"):
             api.create_app()
     finally:
-        handlers.playbook.cache_clear()
+        speaking.playbook.cache_clear()

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from services.notifier import handlers
 from services.notifier.api import create_app
-from services.notifier.channels import DeliveryFailed
-from services.notifier.channels_api import SENDERS_KEY
+from services.notifier.channels.message import DeliveryFailed
+from services.notifier.api_channels import SENDERS_KEY
 from services.notifier.delivery import Dispatcher
 from services.notifier.digests import make_due_digests
 from services.notifier.models import Delivery

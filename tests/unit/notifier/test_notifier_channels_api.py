@@ -5,7 +5,7 @@ import email.policy
 from sqlalchemy import text
 
 from services.notifier.channels.email import EmailSender
-from services.notifier.channels import Message, Target
+from services.notifier.channels.message import Message, Target
 
 SECRET_URL = "json://hooks.example/very-secret-token-123"
 

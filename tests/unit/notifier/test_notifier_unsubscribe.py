@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from services.notifier import links
-from services.notifier.channels import Message
+from services.notifier.channels.message import Message
 from services.notifier.channels.email import render
 
 

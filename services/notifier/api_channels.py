@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, g
 from sqlalchemy import select, update
 
 from services.notifier import clock, links, mail_limits
-from services.notifier.channels import DeliveryFailed, Message, default_senders
+from services.notifier.channels import default_senders
+from services.notifier.channels.message import DeliveryFailed, Message
 from services.notifier.models import Channel, Delivery
 from services.notifier.channels.destinations import refuse_private_target
 from services.notifier.outgoing import NotSendable, channel_target, needs_verification
