@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
 
@@ -100,6 +100,7 @@ def check_account(runtime: Runtime, account_id: int, settings: WatchSettings) ->
 
 def _check_claimed(runtime: Runtime, account_id: int, settings: WatchSettings) -> None:
     """One pass over one mailbox's folders, then the claim is given back with the outcome."""
+    started = utcnow()
     try:
         account, states = _load(runtime, account_id)
     except PasswordUnreadable:
@@ -122,7 +123,7 @@ def _check_claimed(runtime: Runtime, account_id: int, settings: WatchSettings) -
         _record_failure(runtime, account_id, settings,
                         "Something unexpected went wrong while reading this mailbox. We'll try again shortly.")
         return
-    _record_success(runtime, account_id, settings)
+    _record_success(runtime, account_id, settings, started)
 
 
 def _read_folder(runtime: Runtime, mailbox: ReadOnlyMailbox, account: _Account, folder: str,
@@ -179,14 +180,18 @@ def _set_progress(session, account: _Account, folder: str, uidvalidity: int, uid
     renew_check(session, account.id)
 
 
-def _record_success(runtime: Runtime, account_id: int, settings: WatchSettings) -> None:
+def _record_success(runtime: Runtime, account_id: int, settings: WatchSettings, started: datetime) -> None:
     now = utcnow()
     with runtime.sessions.begin() as session:
         account = session.get(MailAccount, account_id)
         if account is None:
             return
         account.last_checked_at, account.checking_until = now, None
-        account.next_check_at = now + timedelta(seconds=settings.poll_s)
+        # An idler that heard of new mail while we were reading (maybe in a folder already
+        # read) made the mailbox due again: keep that, or the mail would wait for the next poll.
+        woken = account.next_check_at is not None and started < account.next_check_at <= now
+        if not woken:
+            account.next_check_at = now + timedelta(seconds=settings.poll_s)
         account.consecutive_failures, account.last_error = 0, None
         account.failing_since = account.failure_reported_at = None
 

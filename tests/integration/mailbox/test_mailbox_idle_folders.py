@@ -72,3 +72,18 @@ def _account(runtime) -> MailAccount:
 def _proposals(runtime) -> list[Proposal]:
     with runtime.sessions() as session:
         return list(session.scalars(select(Proposal).where(Proposal.user_id == USER_ID)))
+
+
+def test_news_heard_while_the_mailbox_is_being_read_makes_it_due_again(runtime, dovecot, connected, monkeypatch):
+    """A folder already read in this check can get new mail before the check ends: it is read again at once."""
+    from services.mailbox.idle import Idler
+    read_folder = watcher._read_folder
+
+    def read_then_hear_news(runtime_, mailbox, account, folder, state):
+        read_folder(runtime_, mailbox, account, folder, state)
+        Idler(runtime, account.id, None, folder, 5)._mark_due()  # as an idler does on the server's EXISTS
+
+    monkeypatch.setattr(watcher, "_read_folder", read_then_hear_news)
+    watcher.check_account(runtime, connected, SLOW_POLLS)
+    assert _account(runtime).last_checked_at is not None
+    assert watcher.due_accounts(runtime) == [connected]
