@@ -189,7 +189,7 @@ def _record_success(runtime: Runtime, account_id: int, settings: WatchSettings, 
         account.last_checked_at, account.checking_until = now, None
         # An idler that heard of new mail while we were reading (maybe in a folder already
         # read) made the mailbox due again: keep that, or the mail would wait for the next poll.
-        woken = account.next_check_at is not None and started < account.next_check_at <= now
+        woken = account.next_check_at is not None and started < account.next_check_at <= utcnow()
         if not woken:
             account.next_check_at = now + timedelta(seconds=settings.poll_s)
         account.consecutive_failures, account.last_error = 0, None
