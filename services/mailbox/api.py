@@ -53,7 +53,7 @@ def _address(fields: dict) -> imap.ServerAddress:
 
 def _test(address: imap.ServerAddress, folders: list[str]) -> dict:
     try:
-        imap.check_connection(address, folders)
+        imap.check_connection(address, folders, g.runtime.settings.allow_private_targets)
     except imap.MailboxError as exc:
         return {"ok": False, "code": exc.code, "message": exc.message}
     return {"ok": True, "code": "ok", "message": "Connected. We can read those folders."}

@@ -1,8 +1,10 @@
-"""IMAP IDLE where the server offers it: one listening connection per mailbox, for its first folder.
+"""IMAP IDLE where the server offers it: one listening connection per watched folder.
 
-An idler never reads mail. When the server says something arrived, it marks the mailbox
-due, and the watch loop reads it at once; polling goes on every REBOUND_MAILBOX_POLL_S
-as a safety net (and for the other folders). A server without IDLE is simply polled.
+An IDLE connection can only watch the one folder it has open, so each watched folder gets
+its own idler, up to IDLE_FOLDERS_PER_ACCOUNT; folders past that are polled. An idler
+never reads mail. When the server says something arrived, it marks the mailbox due, and
+the watch loop reads it at once; polling goes on every REBOUND_MAILBOX_POLL_S as a safety
+net. A server without IDLE is simply polled.
 """
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ from shared.tables import utcnow
 log = logging.getLogger(__name__)
 IDLE_SLICE_S = 25 * 60   # servers may drop an IDLE after 30 minutes (RFC 2177): renew before
 RETRY_S = (5, 30, 120, 300)
+# Servers cap the connections one user may hold (Dovecot's default is 10 per user and
+# address, some providers allow fewer), and the person's own mail apps need some too.
+IDLE_FOLDERS_PER_ACCOUNT = 3
 
 
 class Idler:
@@ -28,7 +33,7 @@ class Idler:
         self.timeout_s = timeout_s
         self.stop = threading.Event()
         self.unsupported = False
-        self.thread = threading.Thread(target=self._run, name=f"idle-{account_id}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"idle-{account_id}-{folder}", daemon=True)
 
     def start(self) -> "Idler":
         self.thread.start()
@@ -45,7 +50,8 @@ class Idler:
         failures = 0
         while not self.stop.is_set():
             try:
-                with ReadOnlyMailbox(self.address, self.timeout_s) as mailbox:
+                with ReadOnlyMailbox(self.address, self.timeout_s,
+                                     self.runtime.settings.allow_private_targets) as mailbox:
                     if not mailbox.offers_idle:
                         self.unsupported = True
                         return
@@ -68,25 +74,27 @@ class Idler:
 
 
 class Idlers:
-    """One idler per mailbox that is watched and answering; restarted when its settings change."""
+    """One idler per watched folder (up to the cap) of each mailbox that is watched and answering;
+    restarted when its settings change."""
 
     def __init__(self, runtime: Runtime, timeout_s: float):
         self.runtime, self.timeout_s = runtime, timeout_s
-        self._running: dict[int, tuple[tuple, Idler]] = {}
+        self._running: dict[tuple[int, str], tuple[tuple, Idler]] = {}
 
     def sync(self) -> None:
         wanted = self._wanted()
-        for account_id in list(self._running):
-            signature, idler = self._running[account_id]
-            if wanted.get(account_id, (None,))[0] != signature:
+        for key in list(self._running):
+            signature, idler = self._running[key]
+            if wanted.get(key, (None,))[0] != signature:
                 idler.close()
-                del self._running[account_id]
-        for account_id, (signature, address, folder) in wanted.items():
-            if account_id not in self._running:
+                del self._running[key]
+        for key, (signature, address) in wanted.items():
+            if key not in self._running:
+                account_id, folder = key
                 idler = Idler(self.runtime, account_id, address, folder, self.timeout_s).start()
-                self._running[account_id] = (signature, idler)
+                self._running[key] = (signature, idler)
 
-    def _wanted(self) -> dict[int, tuple[tuple, ServerAddress, str]]:
+    def _wanted(self) -> dict[tuple[int, str], tuple[tuple, ServerAddress]]:
         wanted = {}
         with self.runtime.sessions() as session:
             accounts = session.scalars(select(MailAccount).where(
@@ -94,13 +102,14 @@ class Idlers:
                 MailAccount.consecutive_failures == 0))
             for account in accounts:
                 signature = (account.host, account.port, account.tls, account.username,
-                             account.password_encrypted, account.folders[0])
+                             account.password_encrypted)
                 try:
                     password = decrypt(self.runtime.settings.secret_key, account.password_encrypted)
                 except PasswordUnreadable:
                     continue
                 address = ServerAddress(account.host, account.port, account.tls, account.username, password)
-                wanted[account.id] = (signature, address, account.folders[0])
+                for folder in account.folders[:IDLE_FOLDERS_PER_ACCOUNT]:
+                    wanted[(account.id, folder)] = (signature, address)
         return wanted
 
     def close(self) -> None:

@@ -1,7 +1,9 @@
 """Read-only IMAP with imaplib: EXAMINE folders, fetch with BODY.PEEK, never change a flag.
 
 Only the header and the first 64 KB of each message's text are fetched. Every failure
-becomes a `MailboxError` with a reason a person can act on.
+becomes a `MailboxError` with a reason a person can act on. Every connection checks the
+server's address as it is opened (services/mailbox/targets.py), not only when the mailbox
+was saved.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.mailbox.classify.parse import TEXT_LIMIT
+from services.mailbox.targets import REFUSED, PrivateTarget, open_checked
 
 TIMEOUT_S = 20.0
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
@@ -48,6 +51,7 @@ REASONS = {
     "folder_missing": "The server has no folder called {folder}. Folder names are case-sensitive.",
     "dropped": "The mail server closed the connection part-way. We'll try again shortly.",
     "protocol": "The mail server answered in a way we didn't expect. We'll try again shortly.",
+    "private_target": REFUSED,
 }
 
 
@@ -56,13 +60,16 @@ def _error(code: str, **names) -> MailboxError:
 
 
 class ReadOnlyMailbox:
-    """One logged-in IMAP connection, used as a context manager."""
+    """One logged-in IMAP connection, used as a context manager.
 
-    def __init__(self, address: ServerAddress, timeout: float = TIMEOUT_S):
-        self.address, self.timeout, self.conn = address, timeout, None
+    `allow_private` is the operator's REBOUND_ALLOW_PRIVATE_TARGETS: without it, a server
+    whose name resolves to an address inside this machine's network is not connected to."""
+
+    def __init__(self, address: ServerAddress, timeout: float = TIMEOUT_S, allow_private: bool = False):
+        self.address, self.timeout, self.allow_private, self.conn = address, timeout, allow_private, None
 
     def __enter__(self) -> "ReadOnlyMailbox":
-        self.conn = _connect(self.address, self.timeout)
+        self.conn = _connect(self.address, self.timeout, self.allow_private)
         try:
             self.conn.login(self.address.username, self.address.password)
         except imaplib.IMAP4.error:
@@ -174,16 +181,40 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _connect(address: ServerAddress, timeout: float) -> imaplib.IMAP4:
+class _CheckedIMAP4(imaplib.IMAP4):
+    """imaplib's IMAP4, connecting only to addresses checked as it connects."""
+
+    def __init__(self, host: str, port: int, timeout: float, allow_private: bool):
+        self.allow_private = allow_private  # before __init__, which connects at once
+        super().__init__(host, port, timeout=timeout)
+
+    def _create_socket(self, timeout):
+        return open_checked(self.host, self.port, timeout, self.allow_private)
+
+
+class _CheckedIMAP4_SSL(imaplib.IMAP4_SSL):
+    """imaplib's IMAP4_SSL, the same way; the certificate is still checked against the host name."""
+
+    def __init__(self, host: str, port: int, timeout: float, allow_private: bool):
+        self.allow_private = allow_private
+        super().__init__(host, port, ssl_context=ssl.create_default_context(), timeout=timeout)
+
+    def _create_socket(self, timeout):
+        sock = open_checked(self.host, self.port, timeout, self.allow_private)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _connect(address: ServerAddress, timeout: float, allow_private: bool) -> imaplib.IMAP4:
     try:
         if address.tls == "implicit":
-            conn = imaplib.IMAP4_SSL(address.host, address.port, ssl_context=ssl.create_default_context(),
-                                     timeout=timeout)
+            conn = _CheckedIMAP4_SSL(address.host, address.port, timeout, allow_private)
         else:
-            conn = imaplib.IMAP4(address.host, address.port, timeout=timeout)
+            conn = _CheckedIMAP4(address.host, address.port, timeout, allow_private)
             if address.tls == "starttls":
                 conn.starttls(ssl_context=ssl.create_default_context())
         return conn
+    except PrivateTarget:
+        raise _error("private_target") from None
     except socket.gaierror:
         raise _error("host_not_found") from None
     except ssl.SSLError:
@@ -194,8 +225,9 @@ def _connect(address: ServerAddress, timeout: float) -> imaplib.IMAP4:
         raise _error("unreachable") from None
 
 
-def check_connection(address: ServerAddress, folders: list[str], timeout: float = 10.0) -> None:
+def check_connection(address: ServerAddress, folders: list[str], allow_private: bool,
+                     timeout: float = 10.0) -> None:
     """Log in and open each folder; raises MailboxError with the reason if anything fails."""
-    with ReadOnlyMailbox(address, timeout) as mailbox:
+    with ReadOnlyMailbox(address, timeout, allow_private) as mailbox:
         for folder in folders:
             mailbox.examine(folder)

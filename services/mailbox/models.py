@@ -46,6 +46,8 @@ class MailAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     last_checked_at: Mapped[datetime | None] = mapped_column(DateTime)
     next_check_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A worker is reading this mailbox until then (services/mailbox/check_claims.py).
+    checking_until: Mapped[datetime | None] = mapped_column(DateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(String(300))
     failing_since: Mapped[datetime | None] = mapped_column(DateTime)

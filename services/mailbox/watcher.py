@@ -5,16 +5,18 @@ as whatever a message led to, so nothing is read twice or missed across restarts
 the server renumbers a folder (a new UIDVALIDITY), the folder is read again from the
 start date; a mail already proposed is recognised by its one-way reference. A failing
 mailbox is retried with a growing wait, and its owner is told once, in the inbox.
+With several workers, a mailbox is read by one at a time (services/mailbox/check_claims.py).
 """
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from services.mailbox.check_claims import claim_check, release_check, renew_check
 from services.mailbox.classify import classify, parse_message
 from services.mailbox.idle import Idlers
 from services.mailbox.imap import MailboxError, ReadOnlyMailbox, ServerAddress
@@ -45,10 +47,7 @@ def run(runtime: Runtime, stop: threading.Event, settings: WatchSettings | None 
     try:
         while not stop.is_set():
             try:
-                for account_id in due_accounts(runtime):
-                    if stop.is_set():
-                        break
-                    check_account(runtime, account_id, settings)
+                check_due(runtime, settings, stop)
                 if idlers is not None:
                     idlers.sync()
             except Exception:  # the database may be away for a while: wait and go on
@@ -59,12 +58,22 @@ def run(runtime: Runtime, stop: threading.Event, settings: WatchSettings | None 
             idlers.close()
 
 
+def check_due(runtime: Runtime, settings: WatchSettings, stop: threading.Event | None = None) -> None:
+    """One pass: read each mailbox that is due, unless another worker has just taken it."""
+    for account_id in due_accounts(runtime):
+        if stop is not None and stop.is_set():
+            break
+        if claim_check(runtime, account_id, only_if_due=True):
+            _check_claimed(runtime, account_id, settings)
+
+
 def due_accounts(runtime: Runtime) -> list[int]:
     now = utcnow()
     with runtime.sessions() as session:
         return list(session.scalars(select(MailAccount.id).where(
             MailAccount.status == "watching",
             (MailAccount.next_check_at.is_(None)) | (MailAccount.next_check_at <= now),
+            or_(MailAccount.checking_until.is_(None), MailAccount.checking_until < now),
         ).order_by(MailAccount.next_check_at)))
 
 
@@ -84,7 +93,14 @@ def _load(runtime: Runtime, account_id: int) -> tuple[_Account | None, dict[str,
 
 
 def check_account(runtime: Runtime, account_id: int, settings: WatchSettings) -> None:
-    """One pass over one mailbox's folders; failures are recorded, never raised."""
+    """Read one mailbox now, due or not, unless another worker is reading it; failures are recorded, never raised."""
+    if claim_check(runtime, account_id, only_if_due=False):
+        _check_claimed(runtime, account_id, settings)
+
+
+def _check_claimed(runtime: Runtime, account_id: int, settings: WatchSettings) -> None:
+    """One pass over one mailbox's folders, then the claim is given back with the outcome."""
+    started = utcnow()
     try:
         account, states = _load(runtime, account_id)
     except PasswordUnreadable:
@@ -92,9 +108,11 @@ def check_account(runtime: Runtime, account_id: int, settings: WatchSettings) ->
                         "(the server's secret key changed). Please connect the mailbox again.")
         return
     if account is None:
+        release_check(runtime, account_id)
         return
     try:
-        with ReadOnlyMailbox(account.address, settings.imap_timeout_s) as mailbox:
+        with ReadOnlyMailbox(account.address, settings.imap_timeout_s,
+                             runtime.settings.allow_private_targets) as mailbox:
             for folder in account.folders:
                 _read_folder(runtime, mailbox, account, folder, states.get(folder))
     except MailboxError as exc:
@@ -105,7 +123,7 @@ def check_account(runtime: Runtime, account_id: int, settings: WatchSettings) ->
         _record_failure(runtime, account_id, settings,
                         "Something unexpected went wrong while reading this mailbox. We'll try again shortly.")
         return
-    _record_success(runtime, account_id, settings)
+    _record_success(runtime, account_id, settings, started)
 
 
 def _read_folder(runtime: Runtime, mailbox: ReadOnlyMailbox, account: _Account, folder: str,
@@ -159,16 +177,21 @@ def _set_progress(session, account: _Account, folder: str, uidvalidity: int, uid
     if state.uidvalidity != uidvalidity:
         state.uidvalidity, state.last_uid = uidvalidity, 0
     state.last_uid = max(state.last_uid or 0, uid)
+    renew_check(session, account.id)
 
 
-def _record_success(runtime: Runtime, account_id: int, settings: WatchSettings) -> None:
+def _record_success(runtime: Runtime, account_id: int, settings: WatchSettings, started: datetime) -> None:
     now = utcnow()
     with runtime.sessions.begin() as session:
         account = session.get(MailAccount, account_id)
         if account is None:
             return
-        account.last_checked_at = now
-        account.next_check_at = now + timedelta(seconds=settings.poll_s)
+        account.last_checked_at, account.checking_until = now, None
+        # An idler that heard of new mail while we were reading (maybe in a folder already
+        # read) made the mailbox due again: keep that, or the mail would wait for the next poll.
+        woken = account.next_check_at is not None and started < account.next_check_at <= utcnow()
+        if not woken:
+            account.next_check_at = now + timedelta(seconds=settings.poll_s)
         account.consecutive_failures, account.last_error = 0, None
         account.failing_since = account.failure_reported_at = None
 
@@ -180,7 +203,7 @@ def _record_failure(runtime: Runtime, account_id: int, settings: WatchSettings, 
         if account is None:
             return
         account.consecutive_failures += 1
-        account.last_error = reason[:300]
+        account.last_error, account.checking_until = reason[:300], None
         account.failing_since = account.failing_since or now
         wait = min(settings.poll_s * 2 ** (account.consecutive_failures - 1), settings.max_backoff_s)
         account.next_check_at = now + timedelta(seconds=wait)

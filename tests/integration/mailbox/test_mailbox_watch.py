@@ -176,6 +176,8 @@ def test_idle_brings_new_mail_in_long_before_the_next_poll(runtime, dovecot, con
         wait_for(lambda: _idling(dovecot), timeout=10, message="no IDLE session on the server")
         dovecot.append(rejection())
         wait_for(lambda: proposals(runtime), timeout=10, message="no proposal within 10 s")
+        # The check commits each mail, then its own end: wait for that, then judge it.
+        wait_for(lambda: account(runtime).last_checked_at > first, timeout=10, message="check not finished")
         assert account(runtime).last_checked_at > first  # read again at once, not 120 s later
     finally:
         stop.set()

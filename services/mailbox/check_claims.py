@@ -1,0 +1,50 @@
+"""Which worker reads a mailbox: with several mailbox-workers, each due check is made by one.
+
+A check holds an IMAP connection for seconds or minutes, far too long for a row lock or
+the transaction-scoped advisory locks of shared/claims.py, so a check is claimed with a
+lease instead: one conditional UPDATE sets `checking_until`, and only the worker whose
+UPDATE changed the row goes on. On PostgreSQL a second UPDATE of the row waits for the
+first to commit and then finds the lease taken; on SQLite writes take turns. The watch
+loop's claim also asks that the mailbox is still due, so a worker that listed it just
+before another finished checking it does not read it again.
+
+The lease is renewed after every message and given back when the check ends; a worker
+that dies mid-check holds the mailbox only until its lease runs out.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import or_, update
+
+from services.mailbox.models import MailAccount
+from shared.runtime import Runtime
+from shared.tables import utcnow
+
+# Longer than any one step of a check (each IMAP command times out after
+# REBOUND_MAILBOX_IMAP_TIMEOUT_S, 20 s by default), since it is renewed between steps.
+CHECK_LEASE = timedelta(minutes=10)
+
+
+def claim_check(runtime: Runtime, account_id: int, *, only_if_due: bool) -> bool:
+    """Take the mailbox for one check; False if another worker is reading it (or, if asked, it is no longer due)."""
+    now = utcnow()
+    conditions = [MailAccount.id == account_id, MailAccount.status == "watching",
+                  or_(MailAccount.checking_until.is_(None), MailAccount.checking_until < now)]
+    if only_if_due:
+        conditions.append(or_(MailAccount.next_check_at.is_(None), MailAccount.next_check_at <= now))
+    with runtime.sessions.begin() as session:
+        taken = session.execute(update(MailAccount).where(*conditions).values(checking_until=now + CHECK_LEASE)
+                                .execution_options(synchronize_session=False))
+        return taken.rowcount == 1
+
+
+def renew_check(session, account_id: int) -> None:
+    """Keep the mailbox a while longer, in the transaction that records progress."""
+    session.execute(update(MailAccount).where(MailAccount.id == account_id)
+                    .values(checking_until=utcnow() + CHECK_LEASE))
+
+
+def release_check(runtime: Runtime, account_id: int) -> None:
+    with runtime.sessions.begin() as session:
+        session.execute(update(MailAccount).where(MailAccount.id == account_id).values(checking_until=None))
