@@ -22,7 +22,7 @@ import time
 import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from support import unavailable, wait_for
 from tests.faults.pipeline import BACKGROUND, SERVICES, Pipeline
@@ -32,8 +32,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.cluster]
 
 BURST = 2000
 REPLICAS = (1, 2)
-QUEUES = ("tracker.events", "coach.events", "notifier.events")
-DEAD = ("tracker.dead", "coach.dead", "notifier.dead")
+# The mailbox-worker rides along: it takes in every application and rejection (for matching mail).
+WORKERS = BACKGROUND + ("mailbox-worker",)
+QUEUES = ("tracker.events", "coach.events", "notifier.events", "mailbox.events")
+DEAD = ("tracker.dead", "coach.dead", "notifier.dead", "mailbox.dead")
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,8 @@ def rabbit_cluster(tmp_path_factory):
 def on_cluster(tmp_path, pg_database, rabbit_cluster):
     """(Pipeline on a fresh vhost of the cluster and fresh databases, the vhost); processes stopped after."""
     vhost = f"rebound-{uuid.uuid4().hex[:8]}"
-    pipe = Pipeline(tmp_path, rabbit_cluster.add_vhost(vhost), {s: pg_database() for s in SERVICES})
+    pipe = Pipeline(tmp_path, rabbit_cluster.add_vhost(vhost), {s: pg_database() for s in SERVICES + ("mailbox",)})
+    pipe.stack.cli("migrate", "mailbox")
     pipe.migrate()
     yield pipe, vhost
     for name in pipe.procs:  # shown only when the test fails
@@ -92,9 +95,22 @@ def assert_moved_off(report: dict, cluster: RabbitCluster) -> None:
 
 
 def start_replicas(pipe: Pipeline) -> None:
-    for process in BACKGROUND:
+    for process in WORKERS:
         for replica in REPLICAS:
             pipe.spawn(process, f"{process}-{replica}")
+            if process not in BACKGROUND:
+                pipe.wait_consuming(f"{process}-{replica}")
+
+
+def mailbox_taken_in(pipe: Pipeline) -> int:
+    """Rejections the mailbox's workers handled (its processed_events keeps each event id once)."""
+    engine = create_engine(pipe.urls["mailbox"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM processed_events "
+                                     "WHERE event_type = 'application.rejected'")).scalar()
+    finally:
+        engine.dispose()
 
 
 def assert_replicated(cluster: RabbitCluster, vhost: str) -> None:
@@ -118,7 +134,7 @@ def burst_with_a_lost_leader(pipe: Pipeline, cluster: RabbitCluster, vhost: str,
     stop_s = cluster.stop_node(leader)
     killed = []
     if kill_replicas:
-        for process in BACKGROUND:
+        for process in WORKERS:
             killed.append(f"{process}-1")
             assert pipe.kill(killed[-1]) == -9
     wait_for(lambda: reflections(pipe) >= at_stop + BURST // 5, timeout=300, interval=0.5,
@@ -133,18 +149,21 @@ def burst_with_a_lost_leader(pipe: Pipeline, cluster: RabbitCluster, vhost: str,
     recorder.join(timeout=300)
     assert not recorder.is_alive(), "recording the burst never finished"
     counts = pipe.wait_exactly_once(BURST, timeout=600)
+    mailbox = wait_for(lambda: (n := mailbox_taken_in(pipe)) >= BURST and n, timeout=300, interval=0.5,
+                       message=lambda: f"the mailbox took in {mailbox_taken_in(pipe)} of {BURST} rejections")
     dead = {name: cluster.queues(vhost)[name]["messages"] for name in DEAD}
     report = {
         "seconds": round(time.monotonic() - started, 1), "stopped": leader.name, "stop_s": round(stop_s, 1),
         "restart_s": round(restart_s, 1), "reflections_while_down": done_without, "killed": killed,
         "new_leader": cluster.leader_of("coach.events", vhost).name, "dead_letters": dead,
-        "counts": counts, "coach_reflections_by_kind": by_kind(pipe, "coach", "reflections"),
+        "counts": counts, "mailbox_rejections_taken_in": mailbox, "coach_reflections_by_kind": by_kind(pipe, "coach", "reflections"),
         "notifier_inbox_by_kind": by_kind(pipe, "notifier", "notifications"),
         "notifier_unsent": pipe.scalar("notifier", "SELECT count(*) FROM outbox WHERE sent_at IS NULL"),
         "brokers": {name: brokers_used(pipe, name) for name in pipe.procs},
     }
     print("cluster burst:", report)
     assert dead == {name: 0 for name in DEAD}, dead
+    assert mailbox == BURST
     assert report["notifier_unsent"] == 0
     return report
 
