@@ -15,7 +15,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from services.coach.counts import application_count
 from services.coach.models import ApplicationFact, Goal
 from services.coach.playbook.snapshot import SOURCE_WINDOW, STAGE_RANK, App, is_late, rank
 from services.coach.timezones import local, to_utc
@@ -112,9 +111,7 @@ class FactStore:
         return self._answers[key]
 
     def app_count(self) -> int:
-        if "apps" not in self._answers:
-            self._answers["apps"] = application_count(self.session, self.user_id)
-        return self._answers["apps"]
+        return self._count("apps")
 
     def reached_count(self, stage: str, excluding: int | None) -> int:
         where = [] if excluding is None else [ApplicationFact.application_id != excluding]

@@ -11,7 +11,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from services.coach import listening, scheduler
-from services.coach.counts import move_count
 from services.coach.fact_store import known_fact, remember_fact
 from services.coach.feedback_tags import tag_feedback
 from services.coach.goals import add_progress, week_start
@@ -57,7 +56,6 @@ def note_application(session: Session, event: dict) -> None:
     }).first()
     if added is None:
         return
-    move_count(session, user_id, +1)
     if applied_on is None or applied_on >= week_start(recorded_at, tz):
         add_progress(session, user_id, "applications", 1, recorded_at, cause=event)
 
@@ -108,7 +106,6 @@ def note_rejection(session: Session, event: dict) -> None:
             user_id=user_id, application_id=data["application_id"], company=data["company"], role=data["role"],
             source=data["source"], stage="applied", furthest_stage="applied", created_at=occurred_at(event)))
         session.add(fact)
-        move_count(session, user_id, +1)
     _advance(fact, data["stage_reached"])
     fact.stage, fact.reason, fact.rejection_event_id = "rejected", data["reason"], event["id"]
     fact.rejected_on = date.fromisoformat(data["received_on"])
@@ -137,9 +134,7 @@ def hide_application(session: Session, event: dict) -> None:
     """Deleted or archived applications leave the coach's counts (unarchiving brings them back)."""
     fact = _fact(session, event["user_id"], event["data"]["application_id"])
     if fact is not None:
-        hidden = event["type"] == "application.deleted" or bool(event["data"].get("archived"))
-        move_count(session, event["user_id"], int(fact.hidden) - int(hidden))
-        fact.hidden = hidden
+        fact.hidden = event["type"] == "application.deleted" or bool(event["data"].get("archived"))
 
 
 def _store_feedback(session: Session, event: dict, text: str) -> None:

@@ -32,8 +32,6 @@ class Profile(Base):
     disabled_rules: Mapped[list] = mapped_column(JSON, nullable=False, default=list, server_default="[]")
     nudge_threshold: Mapped[int] = mapped_column(Integer, nullable=False, default=3, server_default="3")
     weekly_target: Mapped[int | None] = mapped_column(Integer)
-    # Applications still shown, kept by services/coach/counts.py; None until first counted.
-    application_count: Mapped[int | None] = mapped_column(Integer)
     # The person's own coaching budgets (composer.Budget fields); absent ones keep the calm defaults.
     coach_budget: Mapped[dict | None] = mapped_column(JSON)
 

@@ -6,8 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 
 from services.coach import handlers as coach
-from services.coach.counts import application_count
-from services.coach.models import Card, Checkin, metadata
+from services.coach.models import ApplicationFact, Card, Checkin, metadata
 from shared.events import make_event
 from shared.worker import run_handlers
 
@@ -207,14 +206,15 @@ def _progress_in_the_week_of_now(svc) -> int:
 
 
 def test_an_import_of_old_applications_is_counted_quietly(make_service):
-    """60 applications from last year, brought in at 23:30: no stream of wins, no "big day",
-    no "late nights", no progress on this week's goal; the count still moves."""
+    """60 applications from last year, brought in at 23:30: no wins (not even "first application":
+    the search began long ago), no "big day", no "late nights", no progress on this week's goal;
+    the count still moves."""
     svc = make_service()
     svc.post("/goals", {"kind": "applications", "target": 5})
     at = NOW.replace(hour=23, minute=30)
     for i in range(60):
         _deliver(svc, _old(i, date(2025, 6, 1) + timedelta(days=i), at + timedelta(seconds=i)))
-    assert [w["kind"] for w in svc.get("/wins").json["items"]] == ["first_application"]
+    assert svc.get("/wins").json["items"] == []  # an import is history: no "first application" either
     assert svc.outbox("suggestion.offered") == []
     assert _progress_in_the_week_of_now(svc) == 0
     # Then one sent tonight: it is this week's, and one application is no big day.
@@ -224,7 +224,8 @@ def test_an_import_of_old_applications_is_counted_quietly(make_service):
     # Its small win waits for the day's "what you did" line: no item of its own.
     assert svc.outbox("suggestion.offered") == [] and len(svc.outbox("coach.card_composed")) == cards_before
     with svc.runtime.sessions() as session:
-        assert application_count(session, "alice") == 61
+        assert session.scalar(select(func.count()).select_from(ApplicationFact)
+                              .where(ApplicationFact.user_id == "alice", ApplicationFact.hidden.is_(False))) == 61
 
 
 def test_an_application_caught_up_a_day_late_still_counts(make_service):

@@ -62,11 +62,7 @@ def test_an_application_reads_the_settings_once_and_moves_the_goal_in_one_statem
     with statements(svc.runtime.engine) as seen:
         _deliver(svc, _created(6))
     settings_reads = [s for s in seen if s.startswith("SELECT profiles.timezone")]
-    count_reads = [s for s in seen if s.startswith("SELECT profiles.application_count")]
-    assert (len(settings_reads), len(count_reads)) == (1, 1), "the settings, and the running count"
-    assert _reads(seen, "profiles") == 2
-    assert not any("count(*)" in s.lower() and "FROM application_facts" in s and "created_at" not in s
-                   for s in seen), "the whole history is not counted"
+    assert len(settings_reads) == 1 and _reads(seen, "profiles") == 1, "the settings, once"
     assert _reads(seen, "goals") == 0 and sum(s.startswith("UPDATE goals") for s in seen) == 1
     assert _reads(seen, "rule_firings") == 1
     assert len(seen) <= 13, seen  # 11, the small win kept for the day's line, and the erased-person check
@@ -142,33 +138,3 @@ def test_the_source_mix_reads_only_the_newest_applications(make_service):
     with svc.runtime.sessions() as session:
         mix = FactStore(session, "alice").responses_by_source()
     assert mix == {"referral": (SOURCE_WINDOW, 0)}, "the five older job-board applications are outside the window"
-
-
-def test_the_application_count_follows_facts_added_hidden_and_shown(make_service):
-    from sqlalchemy import func as sa_func
-
-    from services.coach.counts import application_count
-    from services.coach.models import ApplicationFact, Profile
-    svc = make_service()
-    _with_history(svc, 3)
-
-    def stored_and_real() -> tuple[int | None, int]:
-        with svc.runtime.sessions() as session:
-            stored = session.get(Profile, "alice").application_count
-            real = session.scalar(select(sa_func.count()).select_from(ApplicationFact).where(
-                ApplicationFact.user_id == "alice", ApplicationFact.hidden.is_(False)))
-        return stored, real
-
-    with svc.runtime.sessions.begin() as session:
-        assert application_count(session, "alice") == 3  # the first question counts and stores
-    assert stored_and_real() == (3, 3)
-    _deliver(svc, _created(4))
-    _deliver(svc, _rejected(5))  # a rejection of an application the coach never heard of adds one
-    assert stored_and_real() == (5, 5)
-    _deliver(svc, _event("application.archived", {"application_id": 4, "archived": True}))
-    _deliver(svc, _event("application.archived", {"application_id": 4, "archived": True}))  # no change
-    _deliver(svc, _event("application.deleted", {"application_id": 1}))
-    assert stored_and_real() == (3, 3)
-    _deliver(svc, _event("application.archived", {"application_id": 4, "archived": False}))
-    _deliver(svc, _created(4))  # a duplicate of a known application adds nothing
-    assert stored_and_real() == (4, 4)
