@@ -95,18 +95,9 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def on_each_dialect(build: Callable) -> dict[str, object]:
-    """`build(insert)` once per database we run on, each with its own INSERT construct.
-
-    ON CONFLICT is spelled per dialect in SQLAlchemy; statements built once at
-    import and picked per session (`for_session`) save building them per call.
-    """
-    return {"postgresql": build(postgresql.insert), "sqlite": build(sqlite.insert)}
-
-
-def for_session(statements: dict[str, object], session: Session):
-    """The statement of `on_each_dialect` for the session's database."""
-    return statements[session.get_bind().dialect.name]
+def insert_for(session: Session) -> Callable:
+    """The INSERT construct of the session's database: ON CONFLICT is spelled per dialect in SQLAlchemy."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 @contextlib.contextmanager

@@ -13,13 +13,11 @@ import uuid
 from sqlalchemy import MetaData, delete, select
 from sqlalchemy.orm import Session
 
-from shared.db import for_session, on_each_dialect
+from shared.db import insert_for
 from shared.tables import outbox, processed_events, utcnow
 
 ERASED = "user.erased"  # the event_type of tombstones in processed_events
 _TOMBSTONES = uuid.UUID("6f0d2b9e-5a1c-4f4e-9a57-0c7f3a2e8b11")
-_REMEMBER = on_each_dialect(
-    lambda insert: insert(processed_events).on_conflict_do_nothing(index_elements=[processed_events.c.event_id]))
 
 
 def tombstone_id(user_id: str) -> str:
@@ -43,7 +41,8 @@ def erase_user_rows(session: Session, metadata: MetaData, user_id: str) -> None:
             session.execute(delete(table).where(table.c.user_id == user_id))
     # Events already on the bus need not stay; unsent ones still have to go out.
     session.execute(delete(outbox).where(outbox.c.user_id == user_id, outbox.c.sent_at.is_not(None)))
-    session.execute(for_session(_REMEMBER, session),
+    session.execute(insert_for(session)(processed_events).on_conflict_do_nothing(
+        index_elements=[processed_events.c.event_id]),
                     {"event_id": tombstone_id(user_id), "event_type": ERASED, "processed_at": utcnow()})
 
 

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared import topology
 from shared.bus import close_within, drop
-from shared.db import for_session, on_each_dialect
+from shared.db import insert_for
 from shared.events import InvalidEvent, validate_event
 from shared.outbox import PENDING_KEY, backoff_seconds
 from shared.erasure import erased_among
@@ -86,18 +86,16 @@ def parse_body(message) -> dict:
     return validate_event(payload)
 
 
-# ON CONFLICT DO NOTHING answers in one statement what a savepoint and a caught
-# IntegrityError took three round trips for, on every message.
-_MARK_PROCESSED = on_each_dialect(
-    lambda insert: insert(processed_events)
-    .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
-    .returning(processed_events.c.event_id))
-
-
 def mark_processed(session: Session, event: dict) -> bool:
-    """Note the event id in this transaction; False if it was noted before (a duplicate)."""
+    """Note the event id in this transaction; False if it was noted before (a duplicate).
+
+    ON CONFLICT DO NOTHING answers in one statement what a savepoint and a caught
+    IntegrityError took three round trips for, on every message.
+    """
     values = {"event_id": event["id"], "event_type": event["type"], "processed_at": utcnow()}
-    return session.scalar(for_session(_MARK_PROCESSED, session), values) is not None
+    noted = insert_for(session)(processed_events).on_conflict_do_nothing(
+        index_elements=[processed_events.c.event_id]).returning(processed_events.c.event_id)
+    return session.scalar(noted, values) is not None
 
 
 def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: dict) -> bool:

@@ -15,7 +15,6 @@ from services.coach.playbook.engine import Action
 from services.coach.profiles import settings_of
 from services.coach.retraction import withdraw_rejection
 from services.coach.texts import FEEDBACK_BODY, FEEDBACK_SUBJECT, fill
-from shared.db import for_session
 from shared.outbox import emit
 
 PRODUCER = "coach"
@@ -30,8 +29,6 @@ GOAL = insert(Goal.__table__).returning(_G.id, _G.user_id, _G.kind, _G.title, _G
 FEEDBACK_REQUEST = insert(FeedbackRequest.__table__).returning(FeedbackRequest.__table__.c.id)
 DUE_ITEM = insert(DueItem.__table__)
 INSIGHT = insert(Insight.__table__).returning(Insight.__table__.c.id)
-NEW_REFLECTION = insert_once(Reflection, "source_event_id")  # one per event
-NEW_WIN = insert_once(Win, "user_id", "kind", "key")  # one per (user, kind, key)
 
 
 def apply_actions(session: Session, event: dict, actions: list[Action], now: datetime,
@@ -57,7 +54,7 @@ def _app_id(event: dict) -> int | None:
 
 def reflect(session: Session, event: dict, action: Action, now: datetime, card_id: str | None = None) -> None:
     kind, prompt = action.params.get("kind", "rejection_resume"), action.body
-    reflection_id = session.execute(for_session(NEW_REFLECTION, session), {
+    reflection_id = session.execute(insert_once(session, Reflection, "source_event_id"), {  # one per event
         "user_id": event["user_id"], "application_id": _app_id(event), "kind": kind, "prompt": prompt,
         "source_event_id": event["id"], "rule_id": action.rule_id, "created_at": now}).scalar()
     if reflection_id is None:  # this event has prompted its reflection already
@@ -91,7 +88,7 @@ def celebrate(session: Session, cause: dict, kind: str, key: str, title: str, *,
     """Record a win once per (user, kind, key) and announce it; its id, or None if it was there already."""
     row = {"user_id": cause["user_id"], "kind": kind, "key": key, "title": title, "rule_id": rule_id,
            "source_event_id": cause.get("id"), **({"created_at": now} if now else {})}
-    win_id = session.execute(for_session(NEW_WIN, session), row).scalar()
+    win_id = session.execute(insert_once(session, Win, "user_id", "kind", "key"), row).scalar()
     if win_id is None:
         return None
     emit(session, "win.celebrated", user_id=cause["user_id"], producer=PRODUCER, cause=cause,

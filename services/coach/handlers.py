@@ -19,13 +19,10 @@ from services.coach.models import ApplicationFact, Feedback, Profile, insert_onc
 from services.coach.playbook.snapshot import made_at, rank
 from services.coach.profiles import settings_of
 from services.coach.speaking import run_playbook
-from shared.db import for_session
 from shared.erasure import erase_user_rows
 from shared.events import imported_events
 
 ENDINGS = ("rejected", "withdrawn", "ghosted")
-NEW_FACT = insert_once(ApplicationFact, "user_id", "application_id")
-NEW_FEEDBACK = insert_once(Feedback, "source_event_id")
 UPDATABLE = {"company", "role", "source", "role_category", "contact_name", "contact_email"}
 
 
@@ -48,7 +45,7 @@ def note_application(session: Session, event: dict) -> None:
     recorded_at, applied_on = occurred_at(event), data["applied_on"] and date.fromisoformat(data["applied_on"])
     tz = _timezone(session, user_id)
     # One round trip: insert unless a fact exists already (a rejection may have arrived first).
-    added = session.execute(for_session(NEW_FACT, session), {
+    added = session.execute(insert_once(session, ApplicationFact, "user_id", "application_id"), {
         "user_id": user_id, "application_id": data["application_id"], "company": data["company"],
         "role": data["role"], "source": data["source"], "role_category": data["role_category"],
         "stage": "applied", "furthest_stage": "applied", "created_at": made_at(applied_on, recorded_at, tz),
@@ -139,7 +136,7 @@ def hide_application(session: Session, event: dict) -> None:
 
 def _store_feedback(session: Session, event: dict, text: str) -> None:
     """Once per event: a redelivered event finds its feedback there already."""
-    session.execute(for_session(NEW_FEEDBACK, session), {
+    session.execute(insert_once(session, Feedback, "source_event_id"), {
         "user_id": event["user_id"], "application_id": event["data"]["application_id"], "text": text,
         "tags": tag_feedback(text), "source_event_id": event["id"]})
 

@@ -12,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import on_each_dialect
+from shared.db import insert_for
 from shared.tables import Id, utcnow
 
 
@@ -281,12 +281,11 @@ class SaidText(Base):
 metadata = Base.metadata
 
 
-def insert_once(model, *unique: str) -> dict[str, object]:
-    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING id, per dialect (pick one with for_session).
+def insert_once(session, model, *unique: str):
+    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING id, for the session's database.
 
     One round trip where a look-up and then an insert took two; the id comes
     back only when the row is new.
     """
     table = model.__table__
-    return on_each_dialect(lambda insert: insert(table).on_conflict_do_nothing(index_elements=list(unique))
-                           .returning(table.c.id))
+    return insert_for(session)(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)

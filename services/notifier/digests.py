@@ -24,15 +24,13 @@ from services.notifier import clock, inbox, preferences, topics
 from services.notifier.models import Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import digest_due, release_at
 from shared.claims import claim
-from shared.db import for_session, on_each_dialect
+from shared.db import insert_for
 
 log = logging.getLogger(__name__)
 
 MAX_LINES = 20
 LINE_CHARS = 160  # of each item's gist; the whole of it waits in Rebound
 _LETTERS = uuid.UUID("5f0c2a51-3a4e-4c5b-9d0e-6f1d2b7a9c10")  # namespace of the letters' source ids
-_ADD_DEFAULTS = on_each_dialect(
-    lambda dialect_insert: dialect_insert(Preferences).on_conflict_do_nothing(index_elements=["user_id"]))
 
 
 def make_due_digests(sessions: sessionmaker[Session]) -> int:
@@ -73,7 +71,7 @@ def letter_id(user_id: str, day: str) -> str:
 
 def claim_day(session: Session, user_id: str, day: str) -> bool:
     """Mark today's digest as made; False if someone (another scheduler) already did."""
-    session.execute(for_session(_ADD_DEFAULTS, session),
+    session.execute(insert_for(session)(Preferences).on_conflict_do_nothing(index_elements=["user_id"]),
                     {"user_id": user_id, "kinds": {}, "topic_modes": {}, "digest_time": "18:00",
                      "nudges_enabled": True, "share_good_news": False})
     taken = session.execute(

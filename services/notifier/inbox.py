@@ -17,13 +17,9 @@ from sqlalchemy.orm import Session
 from services.notifier import clock, preferences, topics
 from services.notifier.models import Channel, Delivery, Notification, Preferences, Recipient
 from services.notifier.quiet_hours import release_at
-from shared.db import for_session, on_each_dialect
+from shared.db import insert_for
 
-# The two statements every notification runs, built once: making and cache-keying
-# a statement cost about as much CPU as running it. Values come as parameters.
-_INSERT_UNLESS_SEEN = on_each_dialect(
-    lambda dialect_insert: dialect_insert(Notification)
-    .on_conflict_do_nothing(index_elements=["source_event_id"]).returning(Notification))
+# Who a new item reaches: the person's preferences, time zone and active channels in one query.
 _USER = select(bindparam("user_id", type_=String).label("user_id")).subquery("u")
 # Each part outer-joined to the user id, so a missing one is None, not a missing row.
 # Only the columns fan-out needs: every column costs CPU in the driver on every row.
@@ -64,7 +60,8 @@ def _insert_unless_seen(session: Session, values: dict) -> Notification | None:
     One statement instead of a SELECT then an INSERT: a handler makes one item per
     event, so this round trip is paid for every event the notifier handles.
     """
-    return session.scalar(for_session(_INSERT_UNLESS_SEEN, session), values)
+    return session.scalar(insert_for(session)(Notification).on_conflict_do_nothing(
+        index_elements=["source_event_id"]).returning(Notification), values)
 
 
 def fan_out_deliveries(session: Session, notification: Notification, mail_body: str | None = None) -> int:
