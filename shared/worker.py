@@ -4,11 +4,9 @@
 messages. A handler is `handler(session, event)`: it writes rows (and emits
 events through the outbox) in the session it is given; the worker commits.
 
-Messages that arrive together are handled together: every message already
-delivered (up to the prefetch) goes through one transaction, and each is
-acked after that commit. When one message's handlers raise, that try counts
-as its attempt (retried or dead-lettered as if it had been alone) and the
-others go again without it.
+Each message is handled in its own transaction and acked after its commit.
+What has arrived together is taken live events first, then one chunk of
+imported history, so a big import never holds up someone's rejection.
 """
 from __future__ import annotations
 
@@ -33,9 +31,8 @@ from shared import topology
 from shared.bus import close_within, drop
 from shared.db import insert_for
 from shared.events import InvalidEvent, validate_event
-from shared.outbox import PENDING_KEY, backoff_seconds
+from shared.outbox import backoff_seconds
 from shared.erasure import erased_among
-from shared.outbox_wakeup import LOCAL_KEY, SENT_KEY
 from shared.tables import processed_events, utcnow
 
 log = logging.getLogger(__name__)
@@ -111,52 +108,8 @@ def run_handlers(session_factory: sessionmaker, handlers: list[Handler], event: 
     return True
 
 
-class BatchFailed(Exception):
-    """Handling the event at `index` of a batch raised (the cause); nothing of the batch was kept."""
-
-    def __init__(self, index: int):
-        super().__init__(f"event {index} of the batch failed")
-        self.index = index
-
-
-# What session.info holds for the whole transaction (the outbox's own notes); everything else there
-# is a handler's cache for the event at hand (settings, facts), dropped between a batch's events.
-_TRANSACTION_KEYS = frozenset({PENDING_KEY, SENT_KEY, LOCAL_KEY})
-
-
-def _forget_event(session: Session) -> None:
-    """Make the next event of a batch see the session as if it were its own.
-
-    Handlers keep per-event caches in session.info and may change rows with Core
-    statements under ORM objects loaded earlier: expire the (flushed) objects so
-    they are read again, and drop the caches.
-    """
-    session.expire_all()
-    for key in [k for k in session.info if k not in _TRANSACTION_KEYS]:
-        del session.info[key]
-
-
-def run_batch(session_factory: sessionmaker, batch: list[tuple[dict, list[Handler]]]) -> list[bool]:
-    """Apply several events' handlers in one transaction, in order; per event, False if seen before."""
-    fresh = []
-    with session_factory() as session:
-        with session.begin():
-            erased = erased_among(session, {event["user_id"] for event, _ in batch})
-            for index, (event, handlers) in enumerate(batch):
-                try:
-                    fresh.append(mark_processed(session, event))
-                    if event["type"] == "user.deleted":
-                        erased.add(event["user_id"])  # their events later in this batch are late too
-                    elif event["user_id"] in erased:
-                        continue
-                    if fresh[-1]:
-                        for handler in handlers:
-                            handler(session, event)
-                    session.flush()  # a write of this event that fails, fails in its name
-                except Exception as exc:
-                    raise BatchFailed(index) from exc
-                _forget_event(session)
-    return fresh
+def _is_bulk(message) -> bool:
+    return message.delivery_info.get("routing_key") in topology.BULK_TYPES
 
 
 def _classify(exc: BaseException) -> tuple[str, str]:
@@ -250,7 +203,7 @@ class Worker(ConsumerMixin):
 
         Once one message is in, the worker reads on without waiting
         (timeout 0) until nothing more is buffered or a prefetch's worth is
-        in, then handles them all in one transaction.
+        in, then handles them, live events before imported history.
         """
         with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
             while not self.should_stop:
@@ -298,48 +251,15 @@ class Worker(ConsumerMixin):
             self.on_message(None, message)
 
     def _flush(self) -> None:
-        """Handle the pending messages: together where they can be, alone where they must."""
+        """Handle what has arrived: the live events first, then one chunk of imported history.
+
+        The other chunks wait for the next round, so whatever arrives meanwhile goes ahead of them.
+        """
         messages, self._pending = self._pending, []
-        started = time.perf_counter()
-        batch, alone, bulk = [], [], []
-        for message in messages:
-            try:
-                event = parse_body(message)
-            except InvalidEvent:
-                alone.append(message)  # dead-lettered by the one-by-one path, with its reason
-                continue
-            handlers = self.handlers.get(event["type"])
-            if not handlers:
-                self._conclude(message, event, "unhandled", "", started)
-            elif event["type"] in topology.BULK_TYPES:
-                bulk.append(message)
-            else:
-                batch.append((message, event, handlers))
-        # Live events first; then one chunk of imported history, alone. The other chunks wait
-        # for the next round, so whatever arrives meanwhile goes ahead of them.
+        live = [m for m in messages if not _is_bulk(m)]
+        bulk = [m for m in messages if _is_bulk(m)]
         self._pending = bulk[1:] + self._pending
-        while len(batch) > 1:
-            try:
-                fresh = run_batch(self.session_factory, [(event, handlers) for _, event, handlers in batch])
-            except BatchFailed as failed:
-                # That message's try counts as one of its attempts; the others go again without it.
-                message, event, _ = batch.pop(failed.index)
-                outcome, error = _classify(failed.__cause__)
-                self._conclude(message, event, outcome, error, started)
-                continue
-            except Exception:  # the commit itself failed: each message is tried on its own
-                log.info("batch failed; handling its messages one by one",
-                         extra={"service": self.service, "messages": len(batch)}, exc_info=True)
-                alone.extend(message for message, _, _ in batch)
-            else:
-                for (message, event, _), new in zip(batch, fresh):
-                    self._conclude(message, event, "done" if new else "duplicate", "", started, wake=False)
-                if any(fresh):
-                    self.on_committed()
-            batch = []
-        alone.extend(message for message, _, _ in batch)
-        alone.extend(bulk[:1])
-        for message in alone:
+        for message in live + bulk[:1]:
             self.on_message(None, message)
 
     def on_message(self, _body, message) -> None:
@@ -359,8 +279,7 @@ class Worker(ConsumerMixin):
             outcome, error = _classify(exc)
         self._conclude(message, event, outcome, error, started)
 
-    def _conclude(self, message, event: dict | None, outcome: str, error: str, started: float,
-                  wake: bool = True) -> None:
+    def _conclude(self, message, event: dict | None, outcome: str, error: str, started: float) -> None:
         """Count the try, then ack, hold for a retry, or dead-letter the message."""
         key = event["id"] if event else str(id(message))
         attempts = self.attempts.get(key, 0) + (0 if outcome == "transient" else 1)
@@ -372,7 +291,7 @@ class Worker(ConsumerMixin):
             self.transient_streaks[key] = streak
         self._apply(decision, message, key, attempts)
         self._log(event, outcome, decision, error, started)
-        if outcome == "done" and wake:
+        if outcome == "done":
             self.on_committed()
 
     def _apply(self, decision: Decision, message, key: str, attempts: int) -> None:

@@ -30,10 +30,10 @@ def plant(point: str, nth: int) -> None:
 
     seen = {"count": 0}
 
-    def due(events: int = 1) -> bool:
-        """True once: when the Nth event gets here (a batch brings several at once)."""
-        seen["count"] += events
-        return seen["count"] - events < nth <= seen["count"]
+    def due() -> bool:
+        """True once: when the Nth event gets here."""
+        seen["count"] += 1
+        return seen["count"] == nth
 
     if point in ("worker-before-commit", "worker-after-commit", "handler-raises"):
         real = worker.run_handlers
@@ -49,22 +49,6 @@ def plant(point: str, nth: int) -> None:
             return result
 
         worker.run_handlers = run_handlers
-        real_batch = worker.run_batch
-
-        def run_batch(session_factory, batch):
-            # Messages that arrive together take this path; the same points, for every event in it.
-            if point == "handler-raises":
-                return real_batch(session_factory, [(ev, [_explodes, *handlers]) for ev, handlers in batch])
-            if point == "worker-before-commit" and due(len(batch)):
-                ids = [ev["id"] for ev, _ in batch]
-                last, handlers = batch[-1]
-                batch = [*batch[:-1], (last, [*handlers, lambda session, ev: (session.flush(), _die(point, ids))])]
-            fresh = real_batch(session_factory, batch)
-            if point == "worker-after-commit" and any(fresh) and due(len(batch)):
-                _die(point, [ev["id"] for (ev, _), new in zip(batch, fresh) if new])
-            return fresh
-
-        worker.run_batch = run_batch
     elif point == "relay-after-confirm":
         real_settle = outbox.Relay._settle
 

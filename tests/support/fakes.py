@@ -11,12 +11,14 @@ class FakeMessage:
     """What Worker.on_message uses of a kombu message; records acks and rejects."""
 
     def __init__(self, body, message_id: str | None = None, headers: dict | None = None):
+        routing_key = body.get("type") if isinstance(body, dict) else None
         if isinstance(body, dict):
             message_id = message_id or body.get("id")
             body = json.dumps(body)
         self.body = body.encode("utf-8") if isinstance(body, str) else body
         self.properties = {"message_id": message_id} if message_id else {}
         self.headers = headers or {}
+        self.delivery_info = {"routing_key": routing_key}  # events are routed by their type
         self.acks = 0
         self.rejects = 0
         self.requeues = 0

@@ -281,7 +281,7 @@ def test_a_transient_database_error_is_retried_without_limit(make_worker, sqlite
     assert worker._producer.published == []
 
 
-# --- batches: messages delivered together -------------------------------------
+# --- messages delivered together -----------------------------------------------
 
 class FailsFor(Handler):
     """Records its calls; raises for one event id, however often it is tried."""
@@ -304,37 +304,34 @@ def deliver(worker, *messages) -> None:
     worker._flush()
 
 
-def test_a_batch_is_applied_in_one_transaction_and_each_message_acked(make_worker, sqlite_service_db, clock):
+def test_messages_delivered_together_are_each_committed_and_acked(make_worker, sqlite_service_db, clock):
     handler = Handler()
     worker = make_worker(handler)
     events = [sample_event() for _ in range(4)]
     messages = [FakeMessage(e) for e in events]
     deliver(worker, *messages)
     assert [m.acks for m in messages] == [1, 1, 1, 1]
-    assert handler.calls == 4
     assert all(sqlite_service_db.effect_counts()[e["id"]] == 1 for e in events)
     assert processed_count(sqlite_service_db) == 4
-    assert worker.committed == [True], "one commit for the batch"
+    assert worker.committed == [True] * 4, "one transaction per event"
     assert worker._pending == []
 
 
-def test_a_failing_event_in_a_batch_is_retried_alone_and_the_rest_are_kept(make_worker, sqlite_service_db, clock):
+def test_a_failing_event_is_retried_and_the_others_are_kept(make_worker, sqlite_service_db, clock):
     events = [sample_event() for _ in range(3)]
-    handler = FailsFor(events[1]["id"])
-    worker = make_worker(handler)
+    worker = make_worker(FailsFor(events[1]["id"]))
     messages = [FakeMessage(e) for e in events]
     deliver(worker, *messages)
     assert [m.acks for m in messages] == [1, 0, 1]
     counts = sqlite_service_db.effect_counts()
     assert (counts[events[0]["id"]], counts[events[1]["id"]], counts[events[2]["id"]]) == (1, 0, 1)
-    assert processed_count(sqlite_service_db) == 2
     clock.advance(0.1)
     worker.on_iteration()
     assert messages[1].acks == 0, "still failing: held for its next try"
     assert sqlite_service_db.effect_counts()[events[0]["id"]] == 1, "the good ones are not applied twice"
 
 
-def test_a_batch_with_a_duplicate_and_an_invalid_message(make_worker, sqlite_service_db, clock):
+def test_a_duplicate_and_an_invalid_message_among_others(make_worker, sqlite_service_db, clock):
     handler = Handler()
     worker = make_worker(handler)
     event, other = sample_event(), sample_event()
@@ -342,28 +339,25 @@ def test_a_batch_with_a_duplicate_and_an_invalid_message(make_worker, sqlite_ser
     second = FakeMessage(other)
     deliver(worker, first, broken, again, second)
     assert (first.acks, broken.acks, again.acks, second.acks) == (1, 1, 1, 1)
-    assert handler.calls == 2, "the duplicate inside the batch is dropped by its event id"
+    assert handler.calls == 2, "the duplicate is dropped by its event id"
     assert sqlite_service_db.effect_counts()[event["id"]] == 1
     [dead] = worker._producer.published
     assert dead["body"] == "{not json"
 
 
-def test_the_try_inside_a_batch_counts_as_an_attempt(make_worker, sqlite_service_db, clock):
-    events = [sample_event() for _ in range(3)]
-    bad_id = events[0]["id"]
-    tries = []
-    handler = FailsFor(bad_id)
-    worker = make_worker(lambda session, event: (tries.append(event["id"]), handler(session, event)),
-                         max_attempts=3)
-    messages = [FakeMessage(e) for e in events]
-    deliver(worker, *messages)
-    for _ in range(5):
-        clock.advance(10)
-        worker.on_iteration()
-    assert tries.count(bad_id) == 3, "one try in the batch, two alone"
-    [dead] = worker._producer.published
-    assert dead["message_id"] == bad_id
-    assert dead["headers"]["x-attempts"] == 3
-    assert [m.acks for m in messages] == [1, 1, 1]
-    counts = sqlite_service_db.effect_counts()
-    assert (counts[events[1]["id"]], counts[events[2]["id"]], counts[bad_id]) == (1, 1, 0)
+def test_live_events_go_before_imported_history_and_one_chunk_is_taken_at_a_time(make_worker, sqlite_service_db,
+                                                                                  clock):
+    order = []
+    worker = make_worker(lambda session, event: order.append(event["type"]))
+    worker.handlers["applications.imported"] = [lambda session, event: order.append(event["type"])]
+    chunks = [FakeMessage(sample_event("applications.imported")) for _ in range(2)]
+    live = FakeMessage(sample_event())
+    deliver(worker, chunks[0], chunks[1], live)
+    assert order == [live_type(live), "applications.imported"], "the live one first, then one chunk"
+    assert chunks[1].acks == 0 and worker._pending == [chunks[1]]
+    worker._flush()
+    assert chunks[1].acks == 1
+
+
+def live_type(message) -> str:
+    return message.delivery_info["routing_key"]
