@@ -1,8 +1,9 @@
-"""Calendar files (iCalendar, RFC 5545): one interview round, or the private feed of rounds and follow-ups.
+"""Calendar files (iCalendar, RFC 5545): one interview round, or the private feed of rounds,
+follow-ups and feedback reminders.
 
 A round with a time is placed in its own time zone (a VTIMEZONE is included, so Google,
-Apple and Thunderbird agree on the hour); a round without a time, and a follow-up, is a
-whole-day entry. UIDs are stable, so a calendar that refreshes the feed updates entries
+Apple and Thunderbird agree on the hour); a round without a time, a follow-up and a
+feedback reminder (on its day where the person lives) are whole-day entries. UIDs are stable, so a calendar that refreshes the feed updates entries
 instead of duplicating them.
 """
 from __future__ import annotations
@@ -19,9 +20,9 @@ DEFAULT_MINUTES = 60
 
 
 def _zone(name: str | None, fallback: str | None) -> ZoneInfo:
-    for candidate in (name, fallback, "UTC"):
+    for candidate in filter(None, (name, fallback, "UTC")):  # a round without its own zone is in the person's
         try:
-            return ZoneInfo(candidate) if candidate else ZoneInfo("UTC")
+            return ZoneInfo(candidate)
         except (ZoneInfoNotFoundError, ValueError):
             continue
     return ZoneInfo("UTC")
@@ -78,6 +79,22 @@ def follow_up_event(item: dict, host: str) -> Event:
     return event
 
 
+def feedback_reminder_event(item: dict, person_zone: str | None, host: str) -> Event:
+    """A whole day, the person's own date of the moment the coach will remind them."""
+    due = datetime.fromisoformat(item["due_at"].replace("Z", "+00:00"))
+    day = (due if due.tzinfo else due.replace(tzinfo=ZoneInfo("UTC"))).astimezone(_zone(person_zone, None)).date()
+    event = Event()
+    event.add("uid", f"feedback-reminder-{item['draft_id']}@{host}")
+    event.add("dtstamp", datetime.now(tz=ZoneInfo("UTC")))
+    names = f"{item['company']} ({item['role']})" if item.get("company") else "an application"
+    event.add("summary", f"Ask for feedback: {names}")
+    event.add("description", "Your draft is ready in Rebound, whenever you'd like to send it.")
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 def one_round(r: dict, company: str, role: str, person_zone: str | None, host: str) -> bytes:
     cal = _calendar()
     cal.add("method", "PUBLISH")
@@ -86,9 +103,10 @@ def one_round(r: dict, company: str, role: str, person_zone: str | None, host: s
     return cal.to_ical()
 
 
-def feed(events: dict, person_zone: str | None, host: str) -> bytes:
-    """The whole feed: every round (with its company) and every follow-up the tracker listed."""
-    cal = _calendar("Rebound: interviews and follow-ups")
+def feed(events: dict, person_zone: str | None, host: str, feedback_reminders: list[dict] = ()) -> bytes:
+    """The whole feed: every round (with its company) and every follow-up the tracker listed,
+    and the coach's feedback reminders."""
+    cal = _calendar("Rebound: interviews and reminders")
     cal.add("x-wr-timezone", str(_zone(person_zone, None)))
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
@@ -96,5 +114,7 @@ def feed(events: dict, person_zone: str | None, host: str) -> bytes:
         cal.add_component(round_event(r, r.get("company") or "", r.get("role") or "", person_zone, host))
     for item in events.get("follow_ups", []):
         cal.add_component(follow_up_event(item, host))
+    for item in feedback_reminders:
+        cal.add_component(feedback_reminder_event(item, person_zone, host))
     cal.add_missing_timezones()
     return cal.to_ical()

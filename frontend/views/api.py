@@ -108,6 +108,7 @@ def forward(route: Route, ids: dict):
     extra: dict = {}
     if route.kind == "upload":
         extra["files"] = {name: (f.filename, f.stream, f.mimetype) for name, f in request.files.items()}
+        extra["data"] = request.form.to_dict()  # e.g. an import's corrected column mapping
         extra["timeout"] = 60
     elif route.body is not None:
         extra["json"] = validated_body(route.body, route.partial)

@@ -1,4 +1,5 @@
-"""Interviews in the person's own calendar: an .ics per round, and a private feed to subscribe to.
+"""Interviews in the person's own calendar: an .ics per round, and a private feed to subscribe to
+(rounds and follow-ups from the tracker, feedback reminders from the coach).
 
 The feed's address carries the user and a random key, signed with the app's secret; the
 tracker keeps only the key's hash and can forget it (revoke), after which every address
@@ -104,4 +105,13 @@ def feed(token: str):
         abort(503)
     if not reply.ok:
         abort(404 if reply.status == 404 else 503)
-    return _ics(calendar_files.feed(reply.body, user.get("timezone"), _host()))
+    return _ics(calendar_files.feed(reply.body, user.get("timezone"), _host(), _feedback_reminders(user_id)))
+
+
+def _feedback_reminders(user_id: str) -> list[dict]:
+    """The coach owns feedback requests and their reminders; without it the feed still has the rest."""
+    try:
+        reply = service_client.call("coach", "GET", "/feedback-requests/reminders", user_id)
+    except service_client.ServiceUnavailable:
+        return []
+    return reply.body.get("items") or [] if reply.ok else []

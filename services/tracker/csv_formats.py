@@ -10,8 +10,12 @@ ALIASES = {
     "company": ("company", "company name", "employer", "employer name", "organization", "organisation"),
     "role": ("role", "title", "position", "job title", "job position", "job"),
     "stage": ("stage", "status", "list", "list name"),
-    "applied_on": ("applied on", "date applied", "applied", "application date", "applied date",
-                   "created", "date created", "created at", "created date"),
+    "applied_on": ("applied on", "date applied", "applied", "application date", "applied date"),
+    # when the row was saved to the other tracker: the applied date when there is no other
+    "created_on": ("created", "date created", "created at", "created date", "added", "date added"),
+    # when the row reached the stage it is in now (Huntr's list moves, a rejection's date)
+    "stage_on": ("last moved", "moved at", "moved to list", "list changed", "list changed at",
+                 "stage changed", "stage changed at", "stage date", "status date", "date moved"),
     "url": ("url", "link", "job url", "job link", "posting url", "job posting url"),
     "location": ("location",),
     "work_mode": ("work mode", "workplace type"),
@@ -33,6 +37,8 @@ ALIASES = {
     "rejection_reason": ("rejection reason",),
 }
 _BY_ALIAS = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
+# How plainly a header names its field: lower is plainer ("Notes" before "Description").
+_RANK = {alias: rank for aliases in ALIASES.values() for rank, alias in enumerate(aliases)}
 
 STAGE_NAMES = {
     "saved": ("wishlist", "wish list", "saved", "bookmarked", "interested", "to apply", "applying"),
@@ -65,25 +71,35 @@ def normalise_header(header: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", spaced.lower()).split())
 
 
-def field_for(header: str) -> str | None:
-    """Our field for a column header, also when a flattening prefix ("job.") comes before it."""
+def _match(header: str) -> tuple[str, int] | None:
+    """Our field for a column header and how plainly it names it, also when a flattening
+    prefix ("job.") comes before it."""
     name = normalise_header(header)
-    if name in _BY_ALIAS:
-        return _BY_ALIAS[name]
-    for prefix in _PREFIXES:
+    for prefix in ("",) + _PREFIXES:
         if name.startswith(prefix) and name[len(prefix):] in _BY_ALIAS:
-            return _BY_ALIAS[name[len(prefix):]]
+            alias = name[len(prefix):]
+            return _BY_ALIAS[alias], _RANK[alias]
     return None
 
 
+def field_for(header: str) -> str | None:
+    """Our field for a column header."""
+    found = _match(header)
+    return found[0] if found else None
+
+
 def map_headers(headers: list[str]) -> dict[int, str]:
-    """Column index -> our field, first column wins when two mean the same."""
-    mapping: dict[int, str] = {}
+    """Column index -> our field. When two columns mean the same field the plainer header wins
+    ("Date Applied" over "Created"), then the first; a lone creation date is the applied date."""
+    best: dict[str, tuple[int, int]] = {}
     for index, header in enumerate(headers):
-        field = field_for(header)
-        if field and field not in mapping.values():
-            mapping[index] = field
-    return mapping
+        found = _match(header)
+        if found and (found[0] not in best or found[1] < best[found[0]][0]):
+            best[found[0]] = (found[1], index)
+    mapping = {index: field for field, (_, index) in best.items()}
+    if "created_on" in best and "applied_on" not in best:
+        mapping[best["created_on"][1]] = "applied_on"
+    return dict(sorted(mapping.items()))
 
 
 def detect_format(headers: list[str]) -> str:

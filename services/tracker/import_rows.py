@@ -49,7 +49,8 @@ def read_row(number: int, raw: dict[str, str], source_format: str, today: date) 
             raise RowSkipped(f"The {name.replace('_', ' ')} is longer than {limit} characters.")
     if fields.get("url") and not fields["url"].lower().startswith(("http://", "https://")):
         warnings.append(f"We left out the link '{fields.pop('url')[:60]}': it isn't a web address.")
-    raw_applied = _date(text.get("applied_on", ""), "applied date")
+    raw_applied = _date(text.get("applied_on", ""), "applied date") or _lenient_date(
+        text, "created_on", "date it was added", warnings)
     if raw_applied and raw_applied > today + timedelta(days=1):
         raise RowSkipped("The applied date is in the future.")
     applied_on = raw_applied or today
@@ -58,7 +59,10 @@ def read_row(number: int, raw: dict[str, str], source_format: str, today: date) 
     fields["applied_on"] = applied_on
     fields["source"] = fields.get("source") or FORMAT_SOURCES.get(source_format)
     _optional_fields(fields, text, warnings)
-    history = _history(text, applied_on, warnings)
+    stage_on = _lenient_date(text, "stage_on", "stage's date", warnings)
+    # a stage can't have been reached before the application, nor after today
+    stage_on = min(max(stage_on, applied_on), today) if stage_on else applied_on
+    history = _history(text, applied_on, stage_on, warnings)
     reason = text.get("rejection_reason") or None
     return ImportRow(number, fields, history,
                      fingerprint(fields["company"], fields["role"], raw_applied, fields.get("url")),
@@ -75,6 +79,15 @@ def _date(value: str, label: str) -> date | None:
         return fmt.parse_date(value)
     except ValueError:
         raise RowSkipped(f"We couldn't read the {label} '{value[:40]}'.") from None
+
+
+def _lenient_date(text: dict, name: str, label: str, warnings: list[str]) -> date | None:
+    """A date the row can do without: unreadable, it is left out with a warning."""
+    try:
+        return fmt.parse_date(text.get(name, ""))
+    except ValueError:
+        warnings.append(f"We couldn't read the {label} '{text[name][:40]}'.")
+        return None
 
 
 def _optional_fields(fields: dict, text: dict, warnings: list[str]) -> None:
@@ -119,7 +132,7 @@ def _optional_fields(fields: dict, text: dict, warnings: list[str]) -> None:
         fields["salary_min"], fields["salary_max"] = high, low
 
 
-def _history(text: dict, applied_on: date, warnings: list[str]) -> list[tuple[date, str]]:
+def _history(text: dict, applied_on: date, stage_on: date, warnings: list[str]) -> list[tuple[date, str]]:
     if text.get("history"):
         try:
             entries = fmt.parse_history(text["history"])
@@ -133,4 +146,4 @@ def _history(text: dict, applied_on: date, warnings: list[str]) -> list[tuple[da
         stage = "applied"
     if stage == "saved":
         return [(applied_on, "saved")]
-    return [(applied_on, "applied")] + ([(applied_on, stage)] if stage != "applied" else [])
+    return [(applied_on, "applied")] + ([(stage_on, stage)] if stage != "applied" else [])

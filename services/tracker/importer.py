@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.tracker import csv_formats as fmt
+from services.tracker import csv_formats as fmt, import_mapping
 from services.tracker.bulk_events import emit_imported
 from services.tracker.commands import PRODUCER
 from services.tracker.import_rows import ImportRow, RowSkipped, read_row
@@ -27,6 +27,7 @@ class Plan:
     results: list[dict] = field(default_factory=list)
     rows: list[ImportRow] = field(default_factory=list)
     unknown_stages: set[str] = field(default_factory=set)
+    editor: dict = field(default_factory=dict)  # every column, its field and a sample value
 
     def summary(self) -> dict:
         counts = {"rows": len(self.results), "create": 0, "duplicate": 0, "skip": 0}
@@ -105,16 +106,21 @@ def _refuse_unclosed_quote(text: str, delimiter: str, last_start: int) -> None:
 
 
 def plan(session: Session, user_id: str, headers: list[str], table: list[list[str]],
-         today: date | None = None) -> Plan:
-    """What importing would do, row by row, without writing anything."""
+         today: date | None = None, corrected: dict[str, str | None] | None = None) -> Plan:
+    """What importing would do, row by row, without writing anything; `corrected` is the
+    person's say on which column is which field (see import_mapping)."""
     today = today or date.today()
-    mapping = fmt.map_headers(headers)
+    mapping = import_mapping.resolve(headers, corrected)
     if not {"company", "role"} <= set(mapping.values()):
+        if corrected:
+            raise _refuse("no_known_columns", "Please choose which column holds the company and which "
+                          "holds the role: we need both to add an application.")
         raise _refuse("no_known_columns", "We couldn't find a company and a role column. We look for "
                       "headers such as Company, Employer, Role, Title or Position.")
     source_format = fmt.detect_format(headers)
     result = Plan(source_format, {headers[i]: name for i, name in mapping.items()},
-                  [h for i, h in enumerate(headers) if i not in mapping])
+                  [h for i, h in enumerate(headers) if i not in mapping],
+                  editor=import_mapping.described(headers, mapping, table))
     seen = _existing_fingerprints(session, user_id)
     for offset, cells in enumerate(table):
         number = offset + 2  # the header is row 1, as a spreadsheet shows it

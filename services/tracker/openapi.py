@@ -52,7 +52,10 @@ def _import_op() -> dict:
     return {"summary": "Import a CSV (dry_run=1 previews)", "parameters": [
         {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]}}],
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "mapping": {"type": "string", "description": "JSON object {column header: field or null} "
+                            "correcting which column becomes which field; null leaves a column out"}}}}}},
         "responses": {"200": {"description": "preview or result"}, "4XX": _ERROR}}
 
 

@@ -104,3 +104,20 @@ def test_two_missed_weeks_propose_a_lower_target(make_service):
     assert [g["target"] for g in proposed] == [6]
     accepted = svc.post(f"/goals/{proposed[0]['id']}/accept")
     assert accepted.json["status"] == "active"
+
+
+def test_feedback_reminders_are_listed_for_the_calendar_until_the_draft_is_sent(make_service):
+    svc = make_service("coach")
+    _apply(svc.runtime, _rejected(1))
+    _apply(svc.runtime, _event("application.rejected", {
+        "application_id": 2, "company": "Globex", "role": "Designer", "source": None, "stage_reached": "interview",
+        "reason": None, "feedback": None, "received_on": NOW.date().isoformat()}))
+    items = svc.get(f"/feedback-requests/reminders?since={NOW.date().isoformat()}").json["items"]
+    assert [(i["company"], i["role"], i["status"]) for i in items] == [
+        ("Acme", "Engineer", "pending"), ("Globex", "Designer", "pending")]
+    assert items[0]["due_at"] == (NOW + timedelta(days=2)).isoformat() + "Z"
+    assert svc.get("/feedback-requests/reminders", user="bob").json["items"] == []
+    assert svc.patch(f"/feedback-requests/{items[0]['draft_id']}", {"status": "sent"}).status_code == 200
+    left = svc.get(f"/feedback-requests/reminders?since={NOW.date().isoformat()}").json["items"]
+    assert [i["company"] for i in left] == ["Globex"]
+    assert svc.get("/feedback-requests/reminders?since=soon").status_code == 400
