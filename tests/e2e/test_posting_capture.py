@@ -24,6 +24,7 @@ expect = playwright_api.expect
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "postings"
+SHOTS = Path(__file__).parent / "screenshots"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -86,6 +87,8 @@ def test_a_posting_with_json_ld_fills_the_add_form(page, stack, postings_site):
     expect(form.locator("[name=salary_period]")).to_have_value("year")
     expect(form.locator("[name=url]")).to_have_value(posting)
     expect(form.locator("[name=notes]")).to_contain_text("rose garden")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "tracker-capture-desktop-light.png"), full_page=True)
 
     form.get_by_role("button", name="Add it").click()
     expect(page.locator("#notices")).to_contain_text("Added Fernhill Botanical Trust")
@@ -96,6 +99,7 @@ def test_the_bookmarklet_address_reads_the_page_it_names(page, stack, postings_s
     register(page, stack, "drew@example.com")
     page.goto("/settings")
     bookmarklet = page.get_by_role("link", name="Add to Rebound").get_attribute("href")
+    page.locator("#bookmarklet").screenshot(path=str(SHOTS / "settings-bookmarklet-desktop-light.png"))
     assert bookmarklet.startswith("javascript:") and "posting_url=" in bookmarklet
     page.goto("/applications/new?posting_url=" + quote(f"{postings_site}/meta_only.html", safe=""))
     expect(page.get_by_label("Company")).to_have_value("Little Crumb Bakery")
