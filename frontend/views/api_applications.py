@@ -77,6 +77,7 @@ ROUTES = [
     _tracker("GET", "/applications/export.csv", "Export applications as CSV", kind="download"),
     _tracker("GET", "/applications/export.json", "Export applications as JSON", kind="download"),
     _tracker("GET", "/applications/log.html", "A printable log of applications", kind="download"),
+    _tracker("POST", "/postings/read", "Read a job posting into an application's fields (nothing is saved)"),
     _tracker("GET", "/stats", "Numbers for the dashboard"),
     _tracker("GET", "/ghost-candidates", "Applications that may have gone quiet", kind="list"),
     _tracker("POST", "/applications/{id}/ghost", "Confirm an application went quiet"),

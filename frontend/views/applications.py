@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError
 from frontend import cards, panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ApplicationIn, RejectionIn, StageIn, clean_form
-from frontend.views import calendar, ghosts
+from frontend.views import calendar, ghosts, posting_capture
 from frontend.views.actions import explain
 from frontend.views.dashboard import dashboard_context
 from frontend.views.render import after_change, fragment_or_page, is_fragment_request
@@ -20,6 +20,7 @@ bp = Blueprint("applications", __name__, url_prefix="/applications")
 # Parts of the Applications section with routes of their own (the menu marks the section on their pages too).
 bp.register_blueprint(ghosts.bp)
 bp.register_blueprint(calendar.bp)
+bp.register_blueprint(posting_capture.bp)
 
 SORTS = {"-id": "Newest first", "id": "Oldest first", "company": "Company A–Z",
          "-applied_on": "Applied most recently", "-updated_at": "Recently changed"}
@@ -102,8 +103,11 @@ def index():
 @bp.get("/new")
 @login_required
 def new():
-    """A page of its own to add an application, with every field."""
-    return render_template("application_new.html", errors={}, draft={})
+    """A page of its own to add an application, with every field (filled from ?posting_url= if given)."""
+    posting_url = request.args.get("posting_url", "").strip()
+    if posting_url:  # the Settings bookmarklet sends the page the person was looking at
+        return posting_capture.page(*posting_capture.read_posting({"url": posting_url}), {"url": posting_url})
+    return render_template("application_new.html", errors={}, draft={}, posting={})
 
 
 def _submit(schema: Schema, path: str, form_key: str, success, back: str | None = None):
@@ -127,7 +131,7 @@ def _submit(schema: Schema, path: str, form_key: str, success, back: str | None 
 def _with_errors(user_id: str, form_key: str, errors: dict):
     """The panel (or whole dashboard) again, with the form as it was sent and what to fix."""
     if request.form.get("next") == "new":
-        return render_template("application_new.html", errors=errors, draft=request.form), 422
+        return render_template("application_new.html", errors=errors, draft=request.form, posting={}), 422
     if request.form.get("next") == "board":
         return _board_with_problem(user_id, errors)
     if request.form.get("next") == "detail" and request.view_args:

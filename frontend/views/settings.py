@@ -12,7 +12,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from frontend import accounts, data_export
 from frontend.login import current_user, current_user_id, log_out, login_required, session_token
 from frontend.runtime import sessions
-from frontend.views import settings_security, settings_services
+from frontend.views import posting_capture, settings_security, settings_services
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 # The page's sections with routes of their own: where you're signed in, and what the services keep.
@@ -33,7 +33,8 @@ def render_settings(**extra):
     user_id = current_user_id()
     new_token = session.pop(NEW_TOKEN_KEY, None)
     return render_template("settings.html", user=current_user(), tokens=accounts.list_tokens(sessions(), user_id),
-                           new_token=new_token, **settings_services.service_settings(user_id),
+                           new_token=new_token, bookmarklet=posting_capture.bookmarklet(),
+                           **settings_services.service_settings(user_id),
                            **settings_security.security_settings(user_id), **extra)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, g, request
 
 from services.tracker import (
-    api_calendar, api_details, api_exports, api_ghosting, api_imports, api_openapi, api_settings, api_stats,
+    api_calendar, api_details, api_exports, api_ghosting, api_imports, api_openapi, api_postings, api_settings,
+    api_stats,
     application_loading, commands, company_memory, listing, rejections,
 )
 from services.tracker.lookups import get_application_or_404
@@ -119,5 +120,5 @@ def retract_rejection(app_id: int):
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     blueprints = (bp, api_details.bp, api_imports.bp, api_exports.bp, api_stats.bp, api_ghosting.bp,
-                  api_settings.bp, api_openapi.bp, api_calendar.bp)
+                  api_settings.bp, api_openapi.bp, api_calendar.bp, api_postings.bp)
     return create_service_app(__name__, runtime or Runtime.build("tracker", settings), *blueprints)

@@ -4,7 +4,7 @@ The public API (frontend/openapi.py) describes the tracker's routes with these s
 """
 from __future__ import annotations
 
-from services.tracker import schemas
+from services.tracker import posting_schemas, schemas
 from shared.openapi import JSON, build, error_answer, page_of, ref
 
 SCHEMAS = {
@@ -13,6 +13,7 @@ SCHEMAS = {
     "NoteIn": schemas.NoteIn, "NoteOut": schemas.NoteOut, "ContactIn": schemas.ContactIn,
     "ContactOut": schemas.ContactOut, "RoundIn": schemas.RoundIn, "RoundOut": schemas.RoundOut,
     "SettingsIn": schemas.SettingsIn, "SettingsOut": schemas.SettingsOut,
+    "PostingIn": posting_schemas.PostingIn, "PostingOut": posting_schemas.PostingOut,
 }
 _TEXT = {"type": "string"}
 _LIST_PARAMS = [
@@ -101,6 +102,8 @@ def operations() -> dict[str, dict]:
                           "delete": _op("Turn the calendar feed off", answer=None, status="204")},
         "/calendar/events": {"get": _op("Rounds and follow-ups for the feed", answer=_OBJECT, params=[
             {"name": "key", "in": "query", "required": True, "schema": {"type": "string"}}])},
+        "/postings/read": {"post": _op("Read a job posting (its URL or pasted text) into an application's "
+                                       "fields; nothing is saved", "PostingIn", "PostingOut")},
         "/settings": {"get": _op("Tracker settings", answer="SettingsOut"),
                       "patch": _op("Change tracker settings", "SettingsIn", answer="SettingsOut")},
         **_detail_ops(),

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from services.notifier.channels import destinations
+from shared import public_addresses
 
 FORBIDDEN = ("http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/hook", "http://localhost:9/hook",
              "http://0.0.0.0/hook", "http://10.1.2.3/hook", "http://224.0.0.1/hook", "http://[fe80::1]/hook",
@@ -134,7 +135,7 @@ def test_a_redirect_to_loopback_is_refused(notifier, sinks, monkeypatch):
     inside = sinks()
     # 127.0.0.2 plays a public host here: the only address this machine may use as one.
     outside = sinks(host="127.0.0.2", redirect_to=inside.url + "/metadata")
-    monkeypatch.setattr(destinations, "is_public", lambda ip: str(ip) == "127.0.0.2")
+    monkeypatch.setattr(public_addresses, "is_public", lambda ip: str(ip) == "127.0.0.2")
     svc = notifier(allow=False)
     made = _channel(svc, "apprise", _apprise(outside.url + "/hook"))
     assert made.status_code == 201, made.get_data(as_text=True)
@@ -163,7 +164,7 @@ def test_the_checked_address_is_the_one_connected_to(sinks, monkeypatch):
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
-    monkeypatch.setattr(destinations, "is_public", lambda ip: str(ip) == "127.0.0.2")
+    monkeypatch.setattr(public_addresses, "is_public", lambda ip: str(ip) == "127.0.0.2")
     with destinations.guarded(allow_private=False) as guard:
         answer = requests.get(f"http://rebind.example:{port}/hook", timeout=5)
     assert answer.status_code == 200 and not guard.refused

@@ -14,6 +14,7 @@ REBOUND_ALLOW_PRIVATE_TARGETS=true (a home server's own ntfy, say):
   between the check and the connection (rebinding) cannot slip through.
   TLS still checks the certificate against the host name.
 
+The address rule itself (what counts as public) is shared/public_addresses.py.
 Connections are guarded where they are made (urllib3's and the socket
 module's create_connection), so requests, Apprise's HTTP plugins and smtplib
 are covered whatever they do with redirects.
@@ -21,15 +22,15 @@ are covered whatever they do with redirects.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import socket
 import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
-from urllib.parse import urlsplit
 
 import urllib3.util.connection as urllib3_connection
 
+from shared import public_addresses as rule
+from shared.public_addresses import PrivateDestination
 from shared.web import ApiError
 
 REFUSED = "That address is on a private network, and Rebound only sends to public addresses."
@@ -38,53 +39,10 @@ _install_lock = threading.Lock()
 _installed = False
 
 
-class PrivateDestination(OSError):
-    """The host is, or resolves to, an address Rebound will not connect to."""
-
-
-def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Globally routable unicast: not loopback, private, link-local, multicast, unspecified or reserved."""
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if mapped is not None:
-        return is_public(mapped)
-    return ip.is_global and not ip.is_multicast
-
-
-def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    return ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone id
-
-
-def public_addresses(host: str, port: int | None) -> list[str]:
-    """Every address `host` resolves to, all public, or PrivateDestination."""
-    infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not addresses or not all(is_public(_address(a)) for a in addresses):
-        raise PrivateDestination(REFUSED)
-    return addresses
-
-
-def refusal_for(url: str) -> str | None:
-    """Why a URL may not be used (REFUSED), or None. A name that does not resolve now passes:
-    DNS may be down, and every send checks again."""
-    try:
-        host, port = urlsplit(url).hostname, urlsplit(url).port
-    except ValueError:
-        return None
-    if not host:
-        return None
-    try:
-        public_addresses(host, port)
-    except PrivateDestination:
-        return REFUSED
-    except (OSError, UnicodeError):
-        return None
-    return None
-
-
 def refuse_private_target(fields: dict, name: str, allow_private: bool) -> None:
     """422 on `name` when the URL in it points at an address Rebound won't send to."""
     url = fields.get(name)
-    if url and not allow_private and refusal_for(url):
+    if url and not allow_private and rule.refusal_for(url):
         raise ApiError(422, "validation_failed", REFUSED, {name: [REFUSED]})
 
 
@@ -95,7 +53,7 @@ def _guard(original):
             return original(address, *args, **kwargs)
         host, port = address[0], address[1]
         try:
-            addresses = public_addresses(host, port)
+            addresses = rule.public_addresses(host, port)
         except PrivateDestination:
             guard.refused = True  # libraries wrap our error in their own; the guard remembers
             raise
