@@ -15,6 +15,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+from shared.public_addresses import PrivateDestination, public_addresses
+
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
 REFUSED = ("That server is inside this machine's own network. Your administrator can allow "
            "this with REBOUND_ALLOW_PRIVATE_TARGETS.")
@@ -34,23 +36,17 @@ def is_loopback_name(host: str) -> bool:
         return False
 
 
-def _is_public(text: str) -> bool:
-    address = ipaddress.ip_address(text.split("%", 1)[0])  # without an IPv6 zone id
-    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1 is loopback too
-    if mapped is not None:
-        address = mapped
-    return address.is_global and not address.is_multicast
-
-
 def checked_addresses(host: str, port: int, allow_private: bool) -> list[str]:
     """The addresses `host` resolves to now, or PrivateTarget if any is not public (unless allowed).
 
     A name that does not resolve raises socket.gaierror, as a connection would."""
-    infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not allow_private and not all(_is_public(a) for a in addresses):
-        raise PrivateTarget(REFUSED)
-    return addresses
+    if allow_private:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+        return list(dict.fromkeys(info[4][0] for info in infos))
+    try:
+        return public_addresses(host, port)
+    except PrivateDestination:
+        raise PrivateTarget(REFUSED) from None
 
 
 def open_checked(host: str, port: int, timeout: float | None, allow_private: bool) -> socket.socket:
