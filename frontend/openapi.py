@@ -15,9 +15,11 @@ from flask import Blueprint, jsonify
 from frontend.views import api_account, api_applications, api_coach, api_mailbox, api_notifier
 from frontend.views.api import PREFIX, Route
 from services.coach import schemas as coach
+from services.coach.playbook.loader import load_playbook
+from services.mailbox import schemas as mailbox
 from services.notifier import schemas as notifier
 from services.tracker import openapi as tracker
-from shared.openapi import JSON, build, error_answer, page_of, ref
+from shared.openapi import CURSOR, JSON, build, error_answer, page_of, ref
 
 SCHEMAS = {
     "AnswerIn": coach.AnswerIn, "ReflectionOut": coach.ReflectionOut, "CheckinIn": coach.CheckinIn,
@@ -33,14 +35,16 @@ SCHEMAS = {
     "SupporterOut": notifier.SupporterOut,
     "TokenIn": api_account.TokenIn, "ProfilePatch": api_account.ProfilePatch,
     "DeleteAccountIn": api_account.DeleteAccountIn,
+    "MailboxAccountIn": mailbox.AccountIn, "MailboxSettingsPatch": mailbox.SettingsPatch,
 }
 DOWNLOAD_TYPES = {".csv": "text/csv", ".json": JSON, ".html": "text/html", ".md": "text/markdown"}
 ERROR = error_answer("An error: {error: {code, message, fields}}")
 PAGE_PARAMETERS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-    {"name": "cursor", "in": "query", "schema": {"type": "string"}}]
+    {"name": "cursor", "in": "query", "schema": CURSOR}]
 DESCRIPTION = ("Track applications, hear from the coach, manage notifications. "
-               "Authenticate with a personal API token: `Authorization: Bearer rb_…`.")
+               "Authenticate with a personal API token: `Authorization: Bearer rb_…`. "
+               "No text may hold a NUL character (\\u0000).")
 SECURITY_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer"},
                     "session": {"type": "apiKey", "in": "cookie", "name": "rebound_session"}}
 THIS_DOCUMENT = {"get": {
@@ -116,12 +120,19 @@ def _path_parameter(name: str) -> dict:
     return {"type": "string" if name == "token_id" else "integer"}
 
 
+def _name_the_rules(document: dict) -> dict:
+    """disabled_rules takes the ids of the coach's playbook (the coach checks against the same files)."""
+    rules = document["components"]["schemas"]["CoachSettingsPatch"]["properties"]["disabled_rules"]["items"]
+    rules["enum"] = sorted(load_playbook().ids)
+    return document
+
+
 @cache
 def build_document() -> dict:
-    """The whole /api/v1 document (computed once; it depends only on code)."""
-    return build("Rebound API", schemas={**SCHEMAS, **tracker.SCHEMAS}, paths=_paths(),
-                 path_parameter=_path_parameter, description=DESCRIPTION, security_schemes=SECURITY_SCHEMES,
-                 security=[{"bearer": []}, {"session": []}])
+    """The whole /api/v1 document (computed once; it depends only on code and the coach's playbook)."""
+    return _name_the_rules(build(
+        "Rebound API", schemas={**SCHEMAS, **tracker.SCHEMAS}, paths=_paths(), path_parameter=_path_parameter,
+        description=DESCRIPTION, security_schemes=SECURITY_SCHEMES, security=[{"bearer": []}, {"session": []}]))
 
 
 @bp.get("/openapi.json")

@@ -10,6 +10,7 @@ from frontend import accounts, data_export
 from frontend.login import log_out
 from frontend.runtime import sessions
 from frontend.views.api import api_blueprint, validated_body
+from shared.strict_fields import time_zone_name
 from shared.web import ApiError, error_response
 
 bp = api_blueprint("api_account")
@@ -27,7 +28,7 @@ class ProfilePatch(Schema):
         unknown = RAISE
 
     display_name = fields.Str(allow_none=True, validate=validate.Length(max=accounts.MAX_DISPLAY_NAME))
-    timezone = fields.Str(validate=validate.Length(min=1, max=64))
+    timezone = time_zone_name()
 
 
 class DeleteAccountIn(Schema):

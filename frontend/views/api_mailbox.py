@@ -18,8 +18,10 @@ def _mailbox(method: str, path: str, summary: str, **options) -> Route:
 
 ROUTES = [
     _mailbox("GET", "/account", "The connected mailbox (never its password)"),
-    _mailbox("PUT", "/account", "Connect a mailbox: tested first, 422 with the reason if it fails", status=201),
-    _mailbox("PATCH", "/account", "Change folders or the auto-record confidence"),
+    _mailbox("PUT", "/account", "Connect a mailbox: tested first, 422 with the reason if it fails", status=201,
+             request_schema="MailboxAccountIn"),
+    _mailbox("PATCH", "/account", "Change folders or the auto-record confidence",
+             request_schema="MailboxSettingsPatch"),
     _mailbox("DELETE", "/account", "Forget the mailbox and every proposal", status=204),
     _mailbox("POST", "/account/test", "Test the given (or the stored) settings; answers ok, code, message"),
     _mailbox("POST", "/account/disconnect", "Stop watching the mailbox"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from services.coach.budgets import budget_of
+from shared.strict_fields import time_zone_name
 
 MOOD = validate.Range(1, 5)
 
@@ -64,7 +65,7 @@ class DraftPatch(_In):
 
 
 class SettingsPatch(_In):
-    timezone = fields.Str(validate=validate.Length(min=1, max=64))
+    timezone = time_zone_name()
     review_weekday = fields.Int(validate=validate.Range(0, 6))
     review_time = fields.Str(validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$"))
     disabled_rules = fields.List(fields.Str(validate=validate.Length(max=64)))

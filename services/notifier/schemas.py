@@ -11,6 +11,7 @@ from services.notifier.preferences import KINDS, MODES
 from services.notifier.support_network import RELATIONSHIPS
 from services.notifier.topics import DIGEST, SAFETY, TOPICS
 from shared.strict_fields import StrictBool
+from shared.web import MAX_ROW_ID
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FREQUENCIES = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30}
@@ -90,7 +91,8 @@ class ChannelOut(Schema):
 
 
 class KindChoiceIn(_In):
-    channels = fields.List(fields.Int(), allow_none=True)
+    # channel ids: a number no id column can hold names no channel (refused, not a 500)
+    channels = fields.List(fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ROW_ID)), allow_none=True)
     mode = fields.Str(validate=validate.OneOf(MODES))
 
 

@@ -5,7 +5,8 @@ The public API (frontend/openapi.py) describes the tracker's routes with these s
 from __future__ import annotations
 
 from services.tracker import posting_schemas, schemas
-from shared.openapi import JSON, build, error_answer, page_of, ref
+from shared.events import STAGES
+from shared.openapi import CURSOR, JSON, build, comma_separated, error_answer, page_of, ref
 
 SCHEMAS = {
     "ApplicationIn": schemas.ApplicationIn, "ApplicationOut": schemas.ApplicationOut,
@@ -18,7 +19,7 @@ SCHEMAS = {
 _TEXT = {"type": "string"}
 _LIST_PARAMS = [
     {"name": n, "in": "query", "schema": schema, "description": d} for n, schema, d in (
-        ("stage", _TEXT, "one stage or several, comma separated"),
+        ("stage", comma_separated(STAGES), "one stage or several, comma separated"),
         ("source", _TEXT, "a channel, or text in the source"),
         ("company", _TEXT, "part of the company name"), ("tag", _TEXT, "one tag"),
         ("applied_from", {"type": "string", "format": "date"}, "YYYY-MM-DD"),
@@ -29,7 +30,7 @@ _LIST_PARAMS = [
                                                               "excitement") for p in ("", "-")]},
          "prefix - for descending"),
         ("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "1 to 1000, default 50"),
-        ("cursor", _TEXT, "next_cursor of the previous page"))
+        ("cursor", CURSOR, "next_cursor of the previous page: it holds its sort"))
 ]
 # Ids are row ids: a number no column can hold is never found (404).
 _ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
@@ -112,4 +113,5 @@ def operations() -> dict[str, dict]:
 
 def build_spec() -> dict:
     """The tracker's own document, served at /openapi.json."""
-    return build("Rebound tracker", schemas=SCHEMAS, paths=operations(), path_parameter=lambda _name: _ID)
+    return build("Rebound tracker", schemas=SCHEMAS, paths=operations(), path_parameter=lambda _name: _ID,
+                 description="No text may hold a NUL character (\\u0000).")

@@ -5,10 +5,9 @@ from datetime import date, timedelta
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.tracker import time_zones
 from services.tracker.matching import CHANNELS
 from shared.events import REJECTION_REASONS, STAGES
-from shared.strict_fields import StrictBool
+from shared.strict_fields import StrictBool, time_zone_name
 
 WORK_MODES = ("onsite", "hybrid", "remote")
 SALARY_PERIODS = ("year", "month", "week", "day", "hour")
@@ -94,15 +93,10 @@ class ContactIn(_In):
     profile_url = fields.Url(allow_none=True, validate=validate.Length(max=2000))
 
 
-def _zone(value: str | None) -> None:
-    if value is not None and not time_zones.known(value):
-        raise ValidationError("Use a time zone name such as Europe/Berlin.")
-
-
 class RoundIn(_In):
     scheduled_on = fields.Date(required=True)
     starts_at = fields.Time(allow_none=True, format="%H:%M")
-    timezone = fields.Str(allow_none=True, validate=[validate.Length(max=64), _zone])
+    timezone = time_zone_name(allow_none=True)
     duration_minutes = fields.Int(allow_none=True, strict=True, validate=validate.Range(min=5, max=1440))
     location = _short(500)
     video_url = fields.Url(allow_none=True, validate=validate.Length(max=2000))

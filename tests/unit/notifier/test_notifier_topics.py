@@ -82,6 +82,14 @@ def test_safety_goes_out_only_as_a_pointer_never_as_its_words(notifier):
     assert item["kind"] == "coach_card" and item["severity"] == "important"
 
 
+def test_a_channel_id_no_column_can_hold_is_refused_not_a_server_error(notifier):
+    notifier.register()
+    for channels in ([2**77], [0], [True], ["1"]):
+        answer = notifier.send("PATCH", "/preferences", {"kinds": {"win": {"channels": channels}}})
+        assert answer.status_code == 422, (channels, answer.status_code)
+        assert "kinds" in answer.json["error"]["fields"]
+
+
 def test_safety_can_be_switched_off_but_never_held_for_a_digest(notifier):
     notifier.register()
     refused = notifier.send("PATCH", "/preferences", {"topics": {"safety": "digest"}})
