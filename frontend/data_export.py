@@ -1,8 +1,8 @@
 """Everything Rebound holds about a person, as one zip with a JSON file per service.
 
-Each service writes its own part (the tracker's export.json, the coach's and
-the notifier's /export); the frontend adds the profile and the names of the
-API tokens, never their hashes. If a service can't answer, there is no
+Each service writes its own part (the tracker's export.json; the coach's, the
+notifier's and the mailbox's /export); the frontend adds the profile and the
+names of the API tokens, never their hashes. If a service can't answer, there is no
 archive: a partial copy that looks complete would mislead.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ PARTS = {  # file in the archive: (service, path)
     "tracker.json": ("tracker", "/applications/export.json"),
     "coach.json": ("coach", "/export"),
     "notifier.json": ("notifier", "/export"),
+    "mailbox.json": ("mailbox", "/export"),
 }
 README = ("Your Rebound data, one file per part of Rebound.\n"
           "frontend.json: your account and the names of your API tokens.\n"

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from services.mailbox import imap
 from services.mailbox.models import FolderState, MailAccount, Proposal
+from services.mailbox import api_export
 from services.mailbox.password_at_rest import PasswordUnreadable, decrypt, encrypt
 from services.mailbox.schemas import account_in, account_out, accept_in, proposal_out, settings_patch
 from services.mailbox.targets import refused_reason
@@ -184,4 +185,4 @@ def decline(proposal_id: int):
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     runtime = runtime or Runtime.build("mailbox", settings)
-    return create_service_app(__name__, runtime, bp)
+    return create_service_app(__name__, runtime, bp, api_export.bp)

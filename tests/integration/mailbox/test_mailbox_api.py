@@ -152,3 +152,14 @@ def test_a_rescheduled_interview_for_an_application_already_at_interview_is_not_
     watcher.check_account(runtime, connected, watch)
     assert [(p["classification"], p["application_id"]) for p in api.call("GET", "/proposals").get_json()["items"]] \
         == [("rejection", 7)]
+
+
+def test_the_export_holds_the_persons_rows_and_never_the_password(api, connected):
+    know_application(api.runtime, 7, "Contoso", "Data Analyst")
+    answer = api.call("GET", "/export")
+    assert answer.status_code == 200 and answer.headers["Content-Disposition"].endswith('"mailbox.json"')
+    body = answer.get_json()
+    [account] = body["tables"]["mail_accounts"]
+    assert account["host"] == "127.0.0.1" and "password_encrypted" not in account and "user_id" not in account
+    assert PASSWORD.encode() not in answer.data
+    assert api.call("GET", "/export", user_id="someone-else").get_json()["tables"]["mail_accounts"] == []

@@ -35,7 +35,7 @@ from shared.auth import HEADER  # noqa: E402
 from shared.config import load_settings  # noqa: E402
 from shared.runtime import Runtime, migrate_service  # noqa: E402
 
-SERVICES = ("tracker", "coach", "notifier")
+SERVICES = ("tracker", "coach", "notifier", "mailbox")
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/register/confirm/[^\s\"<]+)")
 

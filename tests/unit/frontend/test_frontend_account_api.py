@@ -111,15 +111,16 @@ def test_the_export_is_a_zip_with_each_services_part(client, services, runtime, 
     services.reply("tracker", "GET", "/applications/export.json", {"applications": [{"id": 1}]})
     services.reply("coach", "GET", "/export", {"service": "coach", "tables": {"wins": []}})
     services.reply("notifier", "GET", "/export", {"service": "notifier", "tables": {"channels": []}})
+    services.reply("mailbox", "GET", "/export", {"service": "mailbox", "tables": {"mail_accounts": []}})
     response = client.get("/api/v1/account/export", headers=api_user[1])
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "attachment" in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = set(archive.namelist())
-    assert {"tracker.json", "coach.json", "notifier.json", "frontend.json"} <= names
+    assert {"tracker.json", "coach.json", "notifier.json", "mailbox.json", "frontend.json"} <= names
     parts = {name: json.loads(archive.read(name)) for name in names if name.endswith(".json")}
     assert parts["tracker.json"] == {"applications": [{"id": 1}]}
-    assert parts["coach.json"]["service"] == "coach" and parts["notifier.json"]["service"] == "notifier"
+    assert [parts[f"{s}.json"]["service"] for s in ("coach", "notifier", "mailbox")] == ["coach", "notifier", "mailbox"]
     assert parts["frontend.json"]["profile"]["email"] == "ada@example.com"
     assert [t["name"] for t in parts["frontend.json"]["api_tokens"]] == ["cli"]
     with runtime.sessions() as session:
