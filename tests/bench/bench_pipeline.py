@@ -3,7 +3,9 @@
 Everything runs against the real processes (tests/e2e/harness). Completion is
 read straight from the coach's and notifier's databases for the throughput
 figures (an observer that costs the stack almost nothing), and through the
-public API for latency, as the brief defines it.
+public API for latency, as the brief defines it. A rejection is handled when its
+coach card (the coach's `coach_cards`) has its inbox item (kind `coach_card`, ref
+`card:<card_id>`, link `/inbox#card-<card_id>`) in the notifier.
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from datetime import datetime, timezone
 from .infra import database_url, scalar
 from .stats import percentile, rate
 
-LINK = re.compile(r"reflection-(\d+)$")
+LINK = re.compile(r"#card-([0-9a-f-]+)$")
+REJECTION_CARDS = ("SELECT card_id FROM coach_cards WHERE user_id = :u AND cause_type = 'application.rejected' "
+                   "AND status = 'sent' AND application_id BETWEEN :lo AND :hi")
 
 
 def import_csv(api, rows: int, seed: int) -> float:
@@ -79,13 +83,29 @@ class Burst:
     handled_s: float | None
 
 
-def handled_counts(stack, user_id: str, low: int, high: int) -> tuple[int, int]:
-    prompts = scalar(database_url(stack, "coach"),
-                     "SELECT count(DISTINCT application_id) FROM reflections WHERE user_id = :u "
-                     "AND application_id BETWEEN :lo AND :hi", u=user_id, lo=low, hi=high)
-    notes = scalar(database_url(stack, "notifier"),
-                   "SELECT count(*) FROM notifications WHERE user_id = :u AND kind = 'reflection'", u=user_id)
-    return prompts, notes
+def rejection_cards(stack, user_id: str, low: int, high: int) -> int:
+    """How many coach cards answer rejections of the applications low..high."""
+    return scalar(database_url(stack, "coach"), f"SELECT count(*) FROM ({REJECTION_CARDS}) AS cards",
+                  u=user_id, lo=low, hi=high)
+
+
+def carded(stack, user_id: str, low: int, high: int, count: int) -> bool:
+    """Every one of `count` rejections has its coach card, and every card its inbox item."""
+    if rejection_cards(stack, user_id, low, high) < count:  # the cheap check first, while the coach works
+        return False
+    from sqlalchemy import create_engine, text
+    coach, notifier = create_engine(database_url(stack, "coach")), create_engine(database_url(stack, "notifier"))
+    try:
+        with coach.connect() as conn:
+            cards = {f"card:{c}" for c in conn.execute(text(REJECTION_CARDS), {"u": user_id, "lo": low, "hi": high})
+                     .scalars()}
+        with notifier.connect() as conn:
+            refs = set(conn.execute(text("SELECT ref FROM notifications WHERE user_id = :u AND kind = 'coach_card'"),
+                                    {"u": user_id}).scalars())
+    finally:
+        coach.dispose()
+        notifier.dispose()
+    return cards <= refs
 
 
 def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
@@ -94,7 +114,6 @@ def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
 
     With `per_second`, the rejections are sent at that steady rate instead (from up to 32 threads).
     """
-    _, notes_before = handled_counts(stack, user_id, 0, 0)
     started = time.perf_counter()
 
     def reject(job: tuple[int, int]) -> int:
@@ -110,11 +129,7 @@ def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
     assert not bad, f"{len(bad)} rejections failed, e.g. {bad[0]}: " + api.post(f"/applications/{app_ids[0]}/rejection", {}).text[:300]
     n, low, high = len(app_ids), min(app_ids), max(app_ids)
 
-    def done() -> bool:
-        prompts, notes = handled_counts(stack, user_id, low, high)
-        return prompts >= n and notes - notes_before >= n
-
-    settled = wait_for(done, timeout=timeout, interval=0.1)
+    settled = wait_for(lambda: carded(stack, user_id, low, high, n), timeout=timeout, interval=0.1)
     total = recorded_s + settled if settled is not None else None
     return Burst(rate(n, recorded_s), rate(n, total) if total else 0.0, total)
 
@@ -173,30 +188,31 @@ def _epoch(stamp: str) -> float:
 
 
 def _watch(stack, api, seen: dict[int, tuple[float, float]], polls: list[float], stop: threading.Event) -> None:
-    """Read the inbox through the public API; note when each application's notification was stored and seen."""
-    from sqlalchemy import create_engine, text
+    """Read the inbox through the public API; note when each application's rejection card was stored and seen."""
+    from sqlalchemy import bindparam, create_engine, text
     coach = create_engine(database_url(stack, "coach"))
+    to_applications = text("SELECT card_id, application_id FROM coach_cards WHERE card_id IN :ids "
+                           "AND cause_type = 'application.rejected'").bindparams(bindparam("ids", expanding=True))
     known: set[str] = set()
     try:
         while not stop.is_set():
             asked = time.perf_counter()
-            # Only the reflection items it waits for, and a page that covers a second of them at 50/s:
+            # Only the coach cards it waits for, and a page that covers a second of them at 50/s:
             # the whole inbox, 100 at a time, cost the stack more than the rejections being measured.
-            items = api.get("/notifications", kind="reflection", limit=50).json().get("items", [])
+            items = api.get("/notifications", kind="coach_card", limit=50).json().get("items", [])
             polls.append((time.perf_counter() - asked) * 1000)
             now = time.time()
             fresh = {}
             for item in items:
                 match = LINK.search(item.get("link") or "")
                 if match and match.group(1) not in known:
-                    fresh[int(match.group(1))] = (_epoch(item["created_at"]), now)
+                    fresh[match.group(1)] = (_epoch(item["created_at"]), now)
             if fresh:
                 with coach.connect() as conn:
-                    pairs = conn.execute(text("SELECT id, application_id FROM reflections WHERE id IN "
-                                              f"({','.join(str(i) for i in fresh)})")).all()
-                for reflection_id, app_id in pairs:
-                    known.add(str(reflection_id))
-                    seen.setdefault(app_id, fresh[reflection_id])
+                    pairs = conn.execute(to_applications, {"ids": list(fresh)}).all()
+                known.update(fresh)  # cards about anything else are not waited for either
+                for card_id, app_id in pairs:
+                    seen.setdefault(app_id, fresh[card_id])
             stop.wait(WATCH_EVERY_S)
     finally:
         coach.dispose()

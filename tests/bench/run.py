@@ -128,12 +128,16 @@ class Bench:
         bus_time = [size["import_rows"] / c for c in ceiling]
         n = size["burst"]
         self.add(f"(2) rejections recorded via API, burst of {n:,}", "/s", recorded, "bus publish", ceiling)
-        self.add(f"(2) rejections fully handled, burst of {n:,}", "/s", handled, "bus publish", ceiling,
-                 "ratio >= 0.25", ratio_at_least(0.25))
+        # Information only: the throughput target (>= 0.25 x raw publishing) is retired (issue 16); the
+        # people-facing figures are the latency, Today, list/filter and import targets below.
+        self.add(f"(2) rejections fully handled, burst of {n:,}", "/s", handled, "bus publish", ceiling)
         self.add("(2) context: trivial public-API GET (token check + one proxied hop), 8 clients", "req/s",
                  proxied, "bus publish", ceiling)
         self.add(f"(2) context: rejections fully handled, burst of {n:,}", "/s", handled,
                  "trivial public-API GET", proxied)
+        self.notes.append("(2) throughput is information, without a target (retired by issue 16). A rejection is "
+                          "fully handled when its coach card has its inbox item; each bench person's coach budget "
+                          "holds no card and repeats no text, so every rejection gets one.")
         self.notes.append("(2) context rows: every public-API call passes the frontend's token check and one "
                           "proxied HTTP hop; a trivial GET that does only that sets the ceiling for any call, "
                           "so the rate of rejections against it shows the cost of the pipeline itself, while "
