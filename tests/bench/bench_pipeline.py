@@ -9,6 +9,7 @@ coach card (the coach's `coach_cards`) has its inbox item (kind `coach_card`, re
 """
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import threading
@@ -134,35 +135,41 @@ def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
     return Burst(rate(n, recorded_s), rate(n, total) if total else 0.0, total)
 
 
-# How often the latency watcher reads the inbox through the API: each read costs the stack it measures
-# (frontend, notifier, database), so it reads a few times a second and takes the time each item was stored
-# from the item itself rather than from when a poll happened to see it.
+# How often the latency watcher reads an inbox through the API: each read costs the stack it measures
+# (frontend, notifier, database), so it reads a few times a second, one person's inbox after another, and
+# takes the time each item was stored from the item itself rather than from when a poll happened to see it.
 WATCH_EVERY_S = 0.1
+# The latency runs' rejections come from this many people in turn, as a server's load does: one person
+# with thousands of cards in a day (no one gets more than 10) would make each card cost more than it does,
+# because the coach reads a person's recent cards to space what it says.
+LATENCY_PEOPLE = 10
 
 
 @dataclass
 class Latency:
     stored_ms: list[float]  # API answer -> inbox item stored (its created_at, as the public API shows it)
-    seen_ms: list[float]  # API answer -> a poll of the public API first showed it (adds up to WATCH_EVERY_S)
+    seen_ms: list[float]  # API answer -> a poll of the public API first showed it (adds up to one round of polls)
     poll_ms: list[float]  # how long each poll of the inbox took
 
 
-def latency(stack, api, user_id: str, app_ids: list[int], per_second: float,
-            seconds: float, wait_s: float = 60) -> Latency:
-    """(3): open-loop rejections at a steady rate; when each one's inbox item was stored and seen.
+def latency(stack, people: list[tuple], per_second: float, seconds: float, wait_s: float = 60) -> Latency:
+    """(3): open-loop rejections at a steady rate, from `people` [(api, application ids)] in turn;
+    when each one's inbox item was stored and seen.
 
     Times are wall-clock (time.time) on both sides: the processes share this machine's clock.
     An item never seen within the wait counts as infinitely late.
     """
-    count = min(len(app_ids), int(per_second * seconds))
+    turns = [(api, ids[k]) for k in range(max(len(ids) for _, ids in people)) for api, ids in people if k < len(ids)]
+    count = min(len(turns), int(per_second * seconds))
     answered: dict[int, float] = {}
     seen: dict[int, tuple[float, float]] = {}  # application id -> (stored at, seen at)
     polls: list[float] = []
     stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(stack, api, seen, polls, stop), daemon=True)
+    watcher = threading.Thread(target=_watch, args=(stack, [api for api, _ in people], seen, polls, stop),
+                               daemon=True)
     watcher.start()
 
-    def reject(app_id: int, due: float) -> None:
+    def reject(api, app_id: int, due: float) -> None:
         time.sleep(max(0.0, due - time.perf_counter()))
         reply = api.post(f"/applications/{app_id}/rejection", {"reason": "other"})
         if reply.status_code == 201:
@@ -170,8 +177,8 @@ def latency(stack, api, user_id: str, app_ids: list[int], per_second: float,
 
     start = time.perf_counter() + 0.2
     with ThreadPoolExecutor(32) as pool:
-        for i, app_id in enumerate(app_ids[:count]):
-            pool.submit(reject, app_id, start + i / per_second)
+        for i, (api, app_id) in enumerate(turns[:count]):
+            pool.submit(reject, api, app_id, start + i / per_second)
     wait_for(lambda: set(answered) <= set(seen), timeout=wait_s, interval=0.1)
     stop.set()
     watcher.join(10)
@@ -187,15 +194,20 @@ def _epoch(stamp: str) -> float:
     return datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc).timestamp()
 
 
-def _watch(stack, api, seen: dict[int, tuple[float, float]], polls: list[float], stop: threading.Event) -> None:
-    """Read the inbox through the public API; note when each application's rejection card was stored and seen."""
+def _watch(stack, apis: list, seen: dict[int, tuple[float, float]], polls: list[float],
+           stop: threading.Event) -> None:
+    """Read each person's inbox in turn through the public API; note when each application's rejection card
+    was stored and seen."""
     from sqlalchemy import bindparam, create_engine, text
     coach = create_engine(database_url(stack, "coach"))
     to_applications = text("SELECT card_id, application_id FROM coach_cards WHERE card_id IN :ids "
                            "AND cause_type = 'application.rejected'").bindparams(bindparam("ids", expanding=True))
     known: set[str] = set()
     try:
-        while not stop.is_set():
+        for turn in itertools.count():
+            if stop.is_set():
+                break
+            api = apis[turn % len(apis)]
             asked = time.perf_counter()
             # Only the coach cards it waits for, and a page that covers a second of them at 50/s:
             # the whole inbox, 100 at a time, cost the stack more than the rejections being measured.
