@@ -84,53 +84,78 @@ class Burst:
     handled_s: float | None
 
 
-def rejection_cards(stack, user_id: str, low: int, high: int) -> int:
-    """How many coach cards answer rejections of the applications low..high."""
-    return scalar(database_url(stack, "coach"), f"SELECT count(*) FROM ({REJECTION_CARDS}) AS cards",
-                  u=user_id, lo=low, hi=high)
+@dataclass
+class Person:
+    api: object  # tests.e2e.harness.Api
+    user_id: str
+    app_ids: list[int]
 
 
-def carded(stack, user_id: str, low: int, high: int, count: int) -> bool:
-    """Every one of `count` rejections has its coach card, and every card its inbox item."""
-    if rejection_cards(stack, user_id, low, high) < count:  # the cheap check first, while the coach works
-        return False
+# The burst's and latency runs' rejections come from this many people in turn, as a server's load does: one
+# person with thousands of cards in a day (no one gets more than 10) would make each card cost more than it
+# does, because the coach reads a person's recent cards to space what it says.
+PEOPLE = 10
+
+
+def make_people(stack, prefix: str, applications: int, count: int = PEOPLE) -> list[Person]:
+    """`count` people (bench budgets: infra.UNHELD_BUDGET) sharing `applications` applied-stage applications."""
+    from . import seed
+    from .infra import api_user
+    made = [api_user(stack, f"{prefix}-{i}@bench.example") for i in range(count)]
+    seed.applications(database_url(stack, "tracker"), [user_id for _, user_id in made], -(-applications // count),
+                      stage="applied")
+    return [Person(api, user_id, application_ids(stack, user_id)) for api, user_id in made]
+
+
+def in_turn(people: list[Person]) -> list[tuple[object, int]]:
+    """(api, application id) for every application, one person after another."""
+    longest = max(len(p.app_ids) for p in people)
+    return [(p.api, p.app_ids[k]) for k in range(longest) for p in people if k < len(p.app_ids)]
+
+
+def all_carded(stack, people: list[Person]) -> bool:
+    """Every person's rejections have their coach cards, and every card its inbox item."""
     from sqlalchemy import create_engine, text
     coach, notifier = create_engine(database_url(stack, "coach")), create_engine(database_url(stack, "notifier"))
     try:
-        with coach.connect() as conn:
-            cards = {f"card:{c}" for c in conn.execute(text(REJECTION_CARDS), {"u": user_id, "lo": low, "hi": high})
-                     .scalars()}
-        with notifier.connect() as conn:
-            refs = set(conn.execute(text("SELECT ref FROM notifications WHERE user_id = :u AND kind = 'coach_card'"),
-                                    {"u": user_id}).scalars())
+        with coach.connect() as c_conn, notifier.connect() as n_conn:
+            for person in people:
+                where = {"u": person.user_id, "lo": min(person.app_ids), "hi": max(person.app_ids)}
+                cards = {f"card:{c}" for c in c_conn.execute(text(REJECTION_CARDS), where).scalars()}
+                if len(cards) < len(person.app_ids):  # the coach is still at work: no need to ask the notifier
+                    return False
+                refs = set(n_conn.execute(text("SELECT ref FROM notifications WHERE user_id = :u "
+                                               "AND kind = 'coach_card'"), {"u": person.user_id}).scalars())
+                if not cards <= refs:
+                    return False
+        return True
     finally:
         coach.dispose()
         notifier.dispose()
-    return cards <= refs
 
 
-def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
-          timeout: float = 240, per_second: float | None = None) -> Burst:
-    """(2): reject every application at once from `clients` threads; wait until all are handled.
+def burst(stack, people: list[Person], clients: int = 8, timeout: float = 240,
+          per_second: float | None = None) -> Burst:
+    """(2): reject every application of `people` at once from `clients` threads; wait until all are handled.
 
     With `per_second`, the rejections are sent at that steady rate instead (from up to 32 threads).
     """
+    turns = in_turn(people)
     started = time.perf_counter()
 
-    def reject(job: tuple[int, int]) -> int:
-        index, app_id = job
+    def reject(job: tuple[int, tuple[object, int]]) -> int:
+        index, (api, app_id) = job
         if per_second:
             time.sleep(max(0.0, started + index / per_second - time.perf_counter()))
         return api.post(f"/applications/{app_id}/rejection", {"reason": "other"}).status_code
 
     with ThreadPoolExecutor(32 if per_second else clients) as pool:
-        statuses = list(pool.map(reject, enumerate(app_ids)))
+        statuses = list(pool.map(reject, enumerate(turns)))
     recorded_s = time.perf_counter() - started
     bad = [s for s in statuses if s != 201]
-    assert not bad, f"{len(bad)} rejections failed, e.g. {bad[0]}: " + api.post(f"/applications/{app_ids[0]}/rejection", {}).text[:300]
-    n, low, high = len(app_ids), min(app_ids), max(app_ids)
-
-    settled = wait_for(lambda: carded(stack, user_id, low, high, n), timeout=timeout, interval=0.1)
+    assert not bad, f"{len(bad)} of {len(turns)} rejections failed, e.g. {bad[0]}"
+    n = len(turns)
+    settled = wait_for(lambda: all_carded(stack, people), timeout=timeout, interval=0.25)
     total = recorded_s + settled if settled is not None else None
     return Burst(rate(n, recorded_s), rate(n, total) if total else 0.0, total)
 
@@ -139,12 +164,6 @@ def burst(stack, api, user_id: str, app_ids: list[int], clients: int = 8,
 # (frontend, notifier, database), so it reads a few times a second, one person's inbox after another, and
 # takes the time each item was stored from the item itself rather than from when a poll happened to see it.
 WATCH_EVERY_S = 0.1
-# The latency runs' rejections come from this many people in turn, as a server's load does: one person
-# with thousands of cards in a day (no one gets more than 10) would make each card cost more than it does,
-# because the coach reads a person's recent cards to space what it says.
-LATENCY_PEOPLE = 10
-
-
 @dataclass
 class Latency:
     stored_ms: list[float]  # API answer -> inbox item stored (its created_at, as the public API shows it)
@@ -152,20 +171,20 @@ class Latency:
     poll_ms: list[float]  # how long each poll of the inbox took
 
 
-def latency(stack, people: list[tuple], per_second: float, seconds: float, wait_s: float = 60) -> Latency:
-    """(3): open-loop rejections at a steady rate, from `people` [(api, application ids)] in turn;
-    when each one's inbox item was stored and seen.
+def latency(stack, people: list[Person], per_second: float, seconds: float, wait_s: float = 60) -> Latency:
+    """(3): open-loop rejections at a steady rate, from `people` in turn; when each one's inbox item was
+    stored and seen.
 
     Times are wall-clock (time.time) on both sides: the processes share this machine's clock.
     An item never seen within the wait counts as infinitely late.
     """
-    turns = [(api, ids[k]) for k in range(max(len(ids) for _, ids in people)) for api, ids in people if k < len(ids)]
+    turns = in_turn(people)
     count = min(len(turns), int(per_second * seconds))
     answered: dict[int, float] = {}
     seen: dict[int, tuple[float, float]] = {}  # application id -> (stored at, seen at)
     polls: list[float] = []
     stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(stack, [api for api, _ in people], seen, polls, stop),
+    watcher = threading.Thread(target=_watch, args=(stack, [p.api for p in people], seen, polls, stop),
                                daemon=True)
     watcher.start()
 
