@@ -26,7 +26,7 @@ from tests.e2e.harness import REBOUND, Stack, free_port, make_stack  # noqa: E40
 from .bench_pipeline import import_csv  # noqa: E402
 from .infra import api_user, database_url, scalar  # noqa: E402
 from .report import Figure, text_table  # noqa: E402
-from .stats import median  # noqa: E402
+from .stats import median, percentile  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 FULL = dict(idle_s=60, rejections=500, import_rows=2000, lone=20, gap_s=1.0)
@@ -137,17 +137,17 @@ def lone_rejection_ms(stack: Stack, api, count: int, gap_s: float) -> list[float
 
 
 def _prompted(stack: Stack, app_id: int) -> bool:
-    """The inbox item about this application's reflection exists (read from the notifier's database)."""
-    reflection = scalar(database_url(stack, "coach"),
-                        "SELECT coalesce(max(id), 0) FROM reflections WHERE application_id = :a", a=app_id)
-    if not reflection:
+    """The inbox item of this application's rejection card exists (read from the coach's and notifier's databases)."""
+    card = scalar(database_url(stack, "coach"), "SELECT coalesce(max(card_id), '') FROM coach_cards "
+                  "WHERE application_id = :a AND cause_type = 'application.rejected'", a=app_id)
+    if not card:
         return False
     return bool(scalar(database_url(stack, "notifier"),
-                       "SELECT count(*) FROM notifications WHERE link LIKE :l", l=f"%reflection-{reflection}"))
+                       "SELECT count(*) FROM notifications WHERE kind = 'coach_card' AND ref = :r", r=f"card:{card}"))
 
 
 def burst(stack: Stack, api, user_id: str, size: dict) -> float:
-    """Import applications, then reject `rejections` of them from 8 clients; seconds until all prompted."""
+    """Import applications, then reject `rejections` of them from 8 clients; seconds until each has its card."""
     import_csv(api, size["import_rows"], seed=7)
     ids = [api.post("/applications", {"company": f"Burst {i}", "role": "Engineer"}).json()["id"]
            for i in range(size["rejections"])]
@@ -156,8 +156,9 @@ def burst(stack: Stack, api, user_id: str, size: dict) -> float:
         codes = list(pool.map(lambda a: api.post(f"/applications/{a}/rejection", {}).status_code, ids))
     assert set(codes) == {201}, set(codes)
     deadline = time.perf_counter() + 300
-    while scalar(database_url(stack, "coach"), "SELECT count(DISTINCT application_id) FROM reflections "
-                 "WHERE user_id = :u AND application_id >= :lo", u=user_id, lo=min(ids)) < len(ids):
+    while scalar(database_url(stack, "coach"), "SELECT count(DISTINCT application_id) FROM coach_cards "
+                 "WHERE user_id = :u AND cause_type = 'application.rejected' AND application_id >= :lo",
+                 u=user_id, lo=min(ids)) < len(ids):
         assert time.perf_counter() < deadline, "the burst was not handled within 300 s"
         time.sleep(0.25)
     return time.perf_counter() - started
@@ -194,6 +195,8 @@ def measure(folder: Path, size: dict) -> list[Figure]:
         Figure(f"{one}: rejection -> inbox, p50 of {size['lone']} after {size['gap_s']:g} s quiet", "ms",
                [median(lone)], target="<= 100 ms", check=lambda v, _r: v <= 100,
                note=f"max {max(lone):.0f} ms"),
+        Figure(f"{one}: rejection -> inbox, p99 of {size['lone']} after {size['gap_s']:g} s quiet", "ms",
+               [percentile(lone, 99)], note="information: issue 18 sets a target for p50 only"),
         Figure(f"{one}: RSS after {size['import_rows']} imported + {size['rejections']} rejections", "MB",
                [rss], base, [base_rss], "<= 200 MB", lambda v, _r: v <= 200,
                note=f"burst handled in {burst_s:.1f} s"),

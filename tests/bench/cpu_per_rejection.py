@@ -100,8 +100,7 @@ def busiest(path: str, top: int = 12) -> list[tuple[float, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     from . import bench_pipeline as bp
-    from . import seed
-    from .infra import Infra, api_user, database_url
+    from .infra import Infra
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--burst", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
@@ -111,18 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     infra = Infra()
     try:
         with infra.stack("amqp") as stack:
-            api, user_id = api_user(stack, "cpu@bench.example")
-            seed.applications(database_url(stack, "tracker"), [user_id], args.burst, stage="applied")
-            ids = bp.application_ids(stack, user_id)
+            people = bp.make_people(stack, "cpu", args.burst)
             time.sleep(2)  # let start-up work settle before the CPU is counted
             profilers = start_profilers(stack, args.profile) if args.profile else []
             before, started = snapshot(stack), time.perf_counter()
-            result = bp.burst(stack, api, user_id, ids, clients=args.clients, timeout=600, per_second=args.rate)
+            result = bp.burst(stack, people, clients=args.clients, timeout=600, per_second=args.rate)
             after, wall = snapshot(stack), time.perf_counter() - started
             stop_profilers(profilers)
     finally:
         infra.close()
-    n = len(ids)
+    n = sum(len(p.app_ids) for p in people)
     print(f"burst of {n}: recorded {result.recorded_per_s:.1f}/s, fully handled {result.handled_per_s:.1f}/s "
           f"in {wall:.1f} s")
     total = 0.0

@@ -10,13 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kombu import Connection
-from sqlalchemy import create_engine, text
+from sqlalchemy import JSON, bindparam, create_engine, text
 
 from support import start_postgres, start_rabbit
 from tests.e2e.harness import Api, Stack, make_stack
 
 SERVICES = ("frontend", "tracker", "coach", "notifier")
 PASSWORD = "a long enough bench password"
+# The coach's calm defaults hold a person's fourth card of a day and never say a text twice in 30 days, so
+# after a few rejections it would hold its cards or have nothing left to say. The bench times every
+# rejection to its own coach card, so each bench person has a budget that never holds or silences one:
+# cards_per_day far above any burst, and no text counted as said before.
+UNHELD_BUDGET = {"cards_per_day": 1_000_000, "repeat_days": 0}
 
 
 class Infra:
@@ -98,7 +103,23 @@ def api_user(stack: Stack, email: str) -> tuple[Api, str]:
     stack.cli("users", "create", email, "--name", "Bench", stdin=PASSWORD + "\n")
     token = stack.cli("tokens", "create", email).split()[-1]
     user_id = scalar(database_url(stack, "frontend"), "SELECT id FROM users WHERE email = :e", e=email)
-    return Api(stack.base_url, token), user_id
+    api = Api(stack.base_url, token)
+    unheld_budget(stack, api, user_id)
+    return api, user_id
+
+
+def unheld_budget(stack: Stack, api: Api, user_id: str) -> None:
+    """Give the person UNHELD_BUDGET: through the public API as a person would (it makes the coach's
+    profile), then past the API's range (at most 10 cards a day) in the coach's database."""
+    reply = api.http.patch(f"{api.base}/settings/coach", json={"coach_budget": {"cards_per_day": 10}}, timeout=10)
+    assert reply.status_code == 200, reply.text[:300]
+    engine = create_engine(database_url(stack, "coach"))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE profiles SET coach_budget = :budget WHERE user_id = :u").bindparams(
+                bindparam("budget", type_=JSON)), {"budget": UNHELD_BUDGET, "u": user_id})
+    finally:
+        engine.dispose()
 
 
 # --- memory ------------------------------------------------------------------

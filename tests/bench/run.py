@@ -86,8 +86,7 @@ class Bench:
         from . import bench_dashboard as bd
         from . import bench_pipeline as bp
         from .bench_dashboard import ping_server
-        from . import seed
-        from .infra import api_user, database_url, process_memory, rss_mb
+        from .infra import api_user, process_memory, rss_mb
         ceiling = self._ceiling()
         size, runs = self.size, self.size["slow_runs"]
         settle_cap, burst_cap, _ = size["waits"]
@@ -95,13 +94,13 @@ class Bench:
         with self.infra.stack("amqp") as stack:
             for run in range(runs):
                 # The burst first: measured after the import, it would wait behind the import's backlog.
-                api, user_id = api_user(stack, f"burst{run}@bench.example")
-                seed.applications(database_url(stack, "tracker"), [user_id], size["burst"], stage="applied")
-                ids = bp.application_ids(stack, user_id)
-                burst = bp.burst(stack, api, user_id, ids, timeout=burst_cap)
+                people = bp.make_people(stack, f"burst{run}", size["burst"])
+                burst = bp.burst(stack, people, timeout=burst_cap)
                 if burst.handled_s is None:
                     self.notes.append(f"(2) run {run + 1}: not every rejection was handled {burst_cap} s after "
                                       "the burst")
+                    # The import's effects are timed on their own, not behind what is left of the burst.
+                    bp.wait_for(lambda: bp.all_carded(stack, people), timeout=settle_cap, interval=1)
                 recorded.append(burst.recorded_per_s)
                 handled.append(burst.handled_per_s)
                 importer, importer_id = api_user(stack, f"import{run}@bench.example")
@@ -115,8 +114,8 @@ class Bench:
                 settles.append(settled if settled is not None else float("inf"))
                 memory.append(process_memory(stack))
                 # What any public-API call costs at least: the frontend's token check and one proxied hop.
-                trivial = bd.measure(api.base + "/notifications/unread_count", [], size["load_s"],
-                                     {"Authorization": api.http.headers["Authorization"]}, processes=2, threads=4)
+                trivial = bd.measure(importer.base + "/notifications/unread_count", [], size["load_s"],
+                                     {"Authorization": importer.http.headers["Authorization"]}, processes=2, threads=4)
                 proxied.append(trivial.per_second)
                 print(f"  run {run + 1}: import {seconds:.1f} s, effects {settled} s, "
                       f"recorded {burst.recorded_per_s:.0f}/s, handled {burst.handled_per_s:.0f}/s, "
@@ -128,12 +127,17 @@ class Bench:
         bus_time = [size["import_rows"] / c for c in ceiling]
         n = size["burst"]
         self.add(f"(2) rejections recorded via API, burst of {n:,}", "/s", recorded, "bus publish", ceiling)
-        self.add(f"(2) rejections fully handled, burst of {n:,}", "/s", handled, "bus publish", ceiling,
-                 "ratio >= 0.25", ratio_at_least(0.25))
+        # Information only: the throughput target (>= 0.25 x raw publishing) is retired (issue 16); the
+        # people-facing figures are the latency, Today, list/filter and import targets below.
+        self.add(f"(2) rejections fully handled, burst of {n:,}", "/s", handled, "bus publish", ceiling)
         self.add("(2) context: trivial public-API GET (token check + one proxied hop), 8 clients", "req/s",
                  proxied, "bus publish", ceiling)
         self.add(f"(2) context: rejections fully handled, burst of {n:,}", "/s", handled,
                  "trivial public-API GET", proxied)
+        self.notes.append(f"(2) throughput is information, without a target (retired by issue 16). The burst comes "
+                          f"from {bp.PEOPLE} people in turn; a rejection is fully handled when its coach card has "
+                          "its inbox item; each bench person's coach budget holds no card and repeats no text, so "
+                          "every rejection gets one.")
         self.notes.append("(2) context rows: every public-API call passes the frontend's token check and one "
                           "proxied HTTP hop; a trivial GET that does only that sets the ceiling for any call, "
                           "so the rate of rejections against it shows the cost of the pipeline itself, while "
@@ -158,18 +162,13 @@ class Bench:
 
     def _latency(self, bus: str, rate: int, seconds: int, targets: bool) -> None:
         from . import bench_pipeline as bp
-        from . import seed
-        from .infra import api_user, database_url
         size = self.size
         count = int(rate * seconds)
         p50s, p95s, p99s, polls, seen = [], [], [], [], []
         with self.infra.stack(bus) as stack:
             for run in range(size["slow_runs"]):
-                api, user_id = api_user(stack, f"latency{run}@bench.example")
-                seed.applications(database_url(stack, "tracker"), [user_id], count, stage="applied")
-                ids = bp.application_ids(stack, user_id)
-                measured = bp.latency(stack, api, user_id, ids, rate, seconds,
-                                      wait_s=size["waits"][2])
+                people = bp.make_people(stack, f"latency{run}", count)
+                measured = bp.latency(stack, people, rate, seconds, wait_s=size["waits"][2])
                 summary = bp.latency_summary(measured.stored_ms)
                 p50s.append(summary["p50"])
                 p95s.append(summary["p95"])
@@ -185,11 +184,13 @@ class Bench:
         self.add(f"(3) latency p50, {what}", "ms", p50s, "API poll p50", polls, *p50_target)
         self.add(f"(3) latency p95, {what}", "ms", p95s, "API poll p50", polls)
         self.add(f"(3) latency p99, {what}", "ms", p99s, "API poll p50", polls, *p99_target)
-        self.notes.append(f"(3) {label}, {rate}/s: latency is from the API answering to the inbox item "
-                          f"being stored (its created_at, read through the API); a poll every {bp.WATCH_EVERY_S * 1000:.0f} ms "
-                          "first showed the items at p50 / p99 "
+        self.notes.append(f"(3) {label}, {rate}/s from {bp.PEOPLE} people in turn: latency is from the "
+                          "API answering to the rejection's coach card being stored in the inbox (its created_at, "
+                          f"read through the API); a poll every {bp.WATCH_EVERY_S * 1000:.0f} ms, each person's "
+                          f"inbox every {bp.WATCH_EVERY_S * bp.PEOPLE * 1000:.0f} ms, first showed the "
+                          "items at p50 / p99 "
                           + ", ".join(f"{s['p50']:.0f} / {s['p99']:.0f} ms" for s in seen)
-                          + " (that adds up to one poll interval of waiting).")
+                          + " (that adds up to one round of polls of waiting).")
 
     # (4) -------------------------------------------------------------------
     def dashboard(self) -> None:

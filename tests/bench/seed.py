@@ -62,12 +62,19 @@ def reflections(url: str, user_id: str, count: int) -> None:
 
 
 def notifications(url: str, user_id: str, count: int) -> None:
+    """Inbox items as the coach's cards make them: one per moment, with its sections."""
     now = utcnow()
+    cards = [str(uuid.uuid4()) for _ in range(count)]
     _write(url, Notification.__table__, [
-        {"user_id": user_id, "kind": "reflection", "severity": "gentle", "title": "A moment for you",
-         "body": f"A prompt about application {i}.", "link": f"/reflections#reflection-{i}",
+        {"user_id": user_id, "kind": "coach_card", "severity": "gentle", "title": f"After Company {i}'s answer",
+         "body": f"Company {i} won't be going ahead: a check-in and a question to think over.",
+         "link": f"/inbox#card-{card}", "ref": f"card:{card}",
+         "sections": [{"kind": "feelings", "title": "A moment for you", "body": "How are you, from 1 to 5?",
+                       "link": "/journal"},
+                      {"kind": "reflection", "title": "A question to keep", "body": f"What would you keep from {i}?",
+                       "link": "/journal"}],
          "source_event_id": str(uuid.uuid4()), "about_rejection": True, "created_at": now,
-         "read_at": now if i % 3 else None} for i in range(count)])
+         "read_at": now if i % 3 else None} for i, card in enumerate(cards)])
 
 
 def users(url: str, count: int, password: str, prefix: str = "scale") -> list[tuple[str, str]]:
