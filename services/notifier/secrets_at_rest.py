@@ -1,35 +1,26 @@
-"""Secrets at rest: channel targets and webhook keys, encrypted with a key from REBOUND_SECRET_KEY."""
+"""Channel targets and webhook keys at rest, sealed with a key for this purpose (shared/sealed.py)."""
 from __future__ import annotations
 
-import base64
 import secrets as _random
-from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from shared import sealed
+
+
+PURPOSE = "rebound.notifier.secrets-at-rest"
 
 
 class SecretUnreadable(Exception):
     """Stored with another REBOUND_SECRET_KEY, or damaged."""
 
 
-@lru_cache(maxsize=8)
-def _fernet(secret_key: str) -> Fernet:
-    # A key of its own for this purpose, so the signing key is never used to encrypt.
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=b"rebound.notifier.secrets-at-rest").derive(secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
-
-
 def encrypt(secret_key: str, plain: str) -> str:
-    return _fernet(secret_key).encrypt(plain.encode()).decode()
+    return sealed.seal(secret_key, PURPOSE, plain)
 
 
 def decrypt(secret_key: str, token: str) -> str:
     try:
-        return _fernet(secret_key).decrypt(token.encode()).decode()
-    except InvalidToken:
+        return sealed.unseal(secret_key, PURPOSE, token)
+    except sealed.Unreadable:
         raise SecretUnreadable("this secret was stored with another key") from None
 
 
