@@ -34,7 +34,9 @@ def test_dashboard_counts_the_pipeline_per_stage(client, services, signed_in):
     counts = dict((label, int(n)) for n, label in
                   re.findall(r'<span class="count">(\d+)</span> ([^<]+)</li>', text(page)))
     assert counts == {"Applied": 2, "Interviewing": 1, "Not this time": 1}
-    assert "Record a rejection" in text(page)
+    # Today shows the counts and links to the list; each application's controls live on Applications
+    assert "See all 4 applications" in text(page)
+    assert "Record a rejection" not in text(page)
 
 
 def test_dashboard_stays_up_when_every_service_is_down(client, settings, signed_in, unreachable_url,
