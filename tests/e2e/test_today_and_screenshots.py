@@ -136,7 +136,7 @@ def test_today_fits_one_desktop_screen_with_thirty_applications(page):
 def test_the_appearance_switch_overrides_the_system(page):
     page.emulate_media(color_scheme="light")
     page.goto("/settings")
-    page.get_by_label("Appearance").select_option("dark")
+    page.get_by_label("Light or dark").select_option("dark")
     page.get_by_role("button", name="Save appearance").click()
     expect(page.locator("#notices")).to_contain_text("Appearance saved")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
@@ -144,12 +144,12 @@ def test_the_appearance_switch_overrides_the_system(page):
     assert background == "rgb(28, 29, 32)", background  # dark paper though the system says light
     assert axe_findings(page) == []
     page.emulate_media(color_scheme="dark")
-    page.get_by_label("Appearance").select_option("light")
+    page.get_by_label("Light or dark").select_option("light")
     page.get_by_role("button", name="Save appearance").click()
     expect(page.locator("#notices")).to_contain_text("Appearance saved")
     background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert background == "rgb(247, 246, 242)", background  # light paper though the system says dark
-    page.get_by_label("Appearance").select_option("system")
+    page.get_by_label("Light or dark").select_option("system")
     page.get_by_role("button", name="Save appearance").click()
     expect(page.locator("#notices")).to_contain_text("Appearance saved")
     background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
@@ -165,7 +165,7 @@ def test_archive_can_be_undone_from_the_toast(page):
     toast = page.locator("#notices")
     expect(toast).to_contain_text("Archived")
     toast.get_by_role("button", name="Undo").click()
-    expect(toast).to_contain_text("It's back")
+    expect(toast).to_contain_text("Back on your board")
     page.goto("/applications")
     expect(page.locator("li.card", has_text="Nakatomi")).to_have_count(1)
     assert page.console_errors == [], page.console_errors

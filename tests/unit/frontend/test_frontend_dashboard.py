@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from frontend import panels
+
 HTMX = {"HX-Request": "true"}
 REFLECTION = {"id": 5, "application_id": 1, "kind": "rejection", "prompt": "What went well in the interview?",
               "answer": None, "mood": None, "status": "open", "created_at": "2025-04-02T10:00:00",
@@ -63,11 +65,11 @@ def test_reflections_panel_is_a_fragment_for_htmx_and_a_page_otherwise(client, s
     assert services.calls_to("coach")[-1].args == {"status": "open"}
 
 
-def test_today_shows_the_newest_few_reflections_and_points_to_the_journal(client, services, signed_in):
+def test_today_shows_the_newest_reflection_and_points_to_the_journal(client, services, signed_in):
     services.reply("coach", "GET", "/reflections", {"items": [REFLECTION], "next_cursor": "more"})
     page = text(client.get("/"))
     [asked] = [c for c in services.calls_to("coach", "GET") if c.path == "/reflections"]
-    assert asked.args == {"status": "open", "limit": "3"}
+    assert asked.args == {"status": "open", "limit": str(panels.TODAY_REFLECTIONS)}
     assert "More questions are waiting in your journal" in page
     poll_url = re.search(r'<div id="reflections" hx-get="([^"]+)"', page).group(1)
     form_url = re.search(r'<form action="(/reflections/5[^"]*)"', page).group(1)
