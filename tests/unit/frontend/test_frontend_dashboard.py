@@ -76,7 +76,7 @@ def test_today_shows_the_newest_reflection_and_points_to_the_journal(client, ser
     assert "few=1" in poll_url and "few=1" in form_url
     services.reply("coach", "POST", "/reflections/5", {**REFLECTION, "status": "done"})
     client.post(form_url, data={"answer": "Calm.", "csrf_token": signed_in.csrf()}, headers=HTMX)
-    assert services.calls_to("coach", "GET")[-1].args == {"status": "open", "limit": "3"}
+    assert services.calls_to("coach", "GET")[-1].args == {"status": "open", "limit": str(panels.TODAY_REFLECTIONS)}
 
 
 def test_the_reflections_page_lists_a_whole_page_without_the_journal_pointer(client, services, signed_in):
