@@ -123,7 +123,7 @@ def test_today_fits_one_desktop_screen_with_thirty_applications(page):
     print(f"Today at 1440x900 with 30 applications: document {height} px, content ends at {bottom} px")
     for panel in ("#week-title", "#today-coach-title", "#upcoming-title", "#applications-title"):
         expect(page.locator(panel)).to_be_visible()
-    expect(page.locator("#applications").get_by_role("link", name="See all 30 applications")).to_be_visible()
+    expect(page.locator("#applications").get_by_role("link", name="See all 30 on the board")).to_be_visible()
     expect(page.locator(".pipeline")).to_contain_text("Applied")
     # the list itself lives on Applications: no application repeats a stage form here
     assert page.locator("#applications form.stage-form").count() == 0

@@ -37,7 +37,7 @@ def test_dashboard_counts_the_pipeline_per_stage(client, services, signed_in):
                   re.findall(r'<span class="count">(\d+)</span> ([^<]+)</li>', text(page)))
     assert counts == {"Applied": 2, "Interviewing": 1, "Not this time": 1}
     # Today shows the counts and links to the list; each application's controls live on Applications
-    assert "See all 4 applications" in text(page)
+    assert "See all 4 on the board" in text(page)
     assert "Record a rejection" not in text(page)
 
 
