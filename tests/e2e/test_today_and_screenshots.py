@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -77,8 +78,21 @@ def page(context, stack):
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     sign_up(page, stack, EMAIL, "Alex")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alex")
-    seed(Api(stack.base_url, stack.cli("tokens", "create", EMAIL).split()[-1]))
+    api = Api(stack.base_url, stack.cli("tokens", "create", EMAIL).split()[-1])
+    seed(api)
+    run_the_daily_quiet_check(stack, api)
     return page
+
+
+def run_the_daily_quiet_check(stack, api: Api) -> None:
+    """The tracker looks for quiet applications when its background process starts (then daily):
+    restart it, so the applications seeded weeks back are offered as gone quiet."""
+    name = "all" if stack.mode == "all" else "tracker-relay"
+    proc = stack.procs.pop(name)
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+    stack.start([name])
+    wait_until(lambda: api.get("/ghost-candidates").json()["items"], timeout=15, message="quiet applications")
 
 
 def seed(api: Api) -> None:
@@ -121,7 +135,7 @@ def test_today_fits_one_desktop_screen_with_thirty_applications(page):
     height = document_height(page)
     bottom = page.evaluate("Math.ceil(document.querySelector('main').getBoundingClientRect().bottom)")
     print(f"Today at 1440x900 with 30 applications: document {height} px, content ends at {bottom} px")
-    for panel in ("#week-title", "#today-coach-title", "#upcoming-title", "#applications-title"):
+    for panel in ("#week-title", "#today-coach-title", "#upcoming-title", "#applications-title", "#today-quiet-title"):
         expect(page.locator(panel)).to_be_visible()
     expect(page.locator("#applications").get_by_role("link", name="See all 30 on the board")).to_be_visible()
     expect(page.locator(".pipeline")).to_contain_text("Applied")

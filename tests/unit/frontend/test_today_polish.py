@@ -68,3 +68,14 @@ def test_coming_up_names_feedback_worth_asking_for(client, services, signed_in):
     page = text(client.get("/"))
     assert "Worth asking for feedback:" in page and "Feedback on my Globex interview" in page
     assert "Already asked Initech" not in page
+
+
+def test_today_names_a_few_applications_that_went_quiet_and_leaves_the_deciding_to_the_board(
+        client, services, signed_in):
+    quiet = [{"id": n, "company": f"Quiet {n}", "role": "Analyst", "applied_on": "2025-01-02"} for n in range(1, 6)]
+    services.reply("tracker", "GET", "/ghost-candidates", {"items": quiet, "next_cursor": None})
+    page = text(client.get("/"))
+    assert "Gone quiet?" in page
+    assert [n for n in range(1, 6) if f">Quiet {n}</a>" in page] == [1, 2, 3]
+    assert "Decide what the silence means (5 in all)" in page
+    assert "Mark as no reply" not in page  # the buttons live on Applications
