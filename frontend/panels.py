@@ -23,7 +23,7 @@ from shared.events import STAGES
 
 # Enough for a whole search on the board; the services cap a page at 1000.
 APPLICATION_PAGE = 1000
-# Today shows the newest few and links to the board; its counts come from the tracker's /stats/stages.
+# Today reads the newest few (their follow-ups) and links to the board; its counts come from /stats/stages.
 TODAY_APPLICATIONS = 20
 NOTIFICATION_PAGE = 5  # the Today panel shows the latest few; the inbox has the rest
 TODAY_REFLECTIONS = 1  # Today asks the newest open question; the journal holds them all
@@ -128,15 +128,14 @@ def today_applications(user_id: str) -> dict:
     try:
         found = items("tracker", "/applications", user_id, {"limit": TODAY_APPLICATIONS})
     except ServiceUnavailable:
-        return {"applications": [], "pipeline": [], "tracker_down": True, "applications_more": False,
-                "applications_total": 0}
+        return {"applications": [], "pipeline": [], "tracker_down": True, "applications_total": 0}
     try:
         by_stage = document("tracker", "/stats/stages", user_id).get("by_stage") or {}
         pipeline, total = stage_counts(by_stage), sum(by_stage.values())
     except ServiceUnavailable:  # the list still shows; its own counts stand in
         pipeline, total = pipeline_counts(found), len(found)
     return {"applications": found, "pipeline": pipeline, "tracker_down": False,
-            "applications_more": total > len(found), "applications_total": total}
+            "applications_total": total}
 
 
 def reflections_panel(user_id: str, few: bool = False) -> dict:

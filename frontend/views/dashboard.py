@@ -24,10 +24,11 @@ def dashboard_context(user_id: str) -> dict:
         lambda: panels.goals_panel(user_id),
         lambda: panels.mood_panel(user_id),
         lambda: upcoming.rounds_panel(user_id, today),
+        lambda: upcoming.follow_ups_panel(user_id, today),
         lambda: upcoming.feedback_asks_panel(user_id),
         lambda: ghosts.ghosts_panel(user_id),
     )
-    context["upcoming"] = upcoming.coming_up(context["applications"], context["rounds"], today)
+    context["upcoming"] = upcoming.coming_up(context["follow_ups"], context["rounds"], today)
     return context
 
 

@@ -23,6 +23,17 @@ def local_today(timezone: str | None, now: datetime | None = None) -> date:
     return (now or datetime.now(tz=zone)).astimezone(zone).date()
 
 
+def follow_ups_panel(user_id: str, today: date) -> dict:
+    """Applications with a follow-up in the next two weeks, however old they are."""
+    horizon = today + timedelta(days=DAYS)
+    try:
+        found = panels.items("tracker", "/applications", user_id,
+                             {"follow_up_from": today.isoformat(), "follow_up_to": horizon.isoformat(), "limit": 100})
+    except service_client.ServiceUnavailable:
+        return {"follow_ups": []}  # the tracker's own panels say it is unavailable
+    return {"follow_ups": found}
+
+
 def rounds_panel(user_id: str, today: date) -> dict:
     try:
         found = panels.items("tracker", "/rounds/upcoming", user_id,

@@ -139,6 +139,9 @@ def test_today_fits_one_desktop_screen_with_thirty_applications(page):
         expect(page.locator(panel)).to_be_visible()
     expect(page.locator("#applications").get_by_role("link", name="See all 30 on the board")).to_be_visible()
     expect(page.locator(".pipeline")).to_contain_text("Applied")
+    # follow-ups are due whatever the application's age: the oldest one with a follow-up is here too
+    for company in ("Wayne Enterprises", "Tyrell", "Black Mesa", "Initech", "Hooli"):
+        expect(page.locator("ul.upcoming")).to_contain_text(company)
     # the list itself lives on Applications: no application repeats a stage form here
     assert page.locator("#applications form.stage-form").count() == 0
     # The rule: nothing on the page is sticky or fixed except the notices strip, which is empty

@@ -3,6 +3,7 @@ at sign-up, Undo after archiving, and feedback worth asking for under "Coming up
 from __future__ import annotations
 
 import html
+from datetime import date, timedelta
 import re
 
 from frontend import appearance, visits
@@ -79,3 +80,13 @@ def test_today_names_a_few_applications_that_went_quiet_and_leaves_the_deciding_
     assert [n for n in range(1, 6) if f">Quiet {n}</a>" in page] == [1, 2, 3]
     assert "Decide what the silence means (5 in all)" in page
     assert "Mark as no reply" not in page  # the buttons live on Applications
+
+
+def test_today_asks_the_tracker_for_follow_ups_in_the_next_two_weeks_whatever_their_age(
+        client, services, signed_in):
+    client.get("/")
+    asked = [c.args for c in services.calls_to("tracker", "GET")
+             if c.path == "/applications" and "follow_up_from" in c.args]
+    assert len(asked) == 1
+    start, end = date.fromisoformat(asked[0]["follow_up_from"]), date.fromisoformat(asked[0]["follow_up_to"])
+    assert end - start == timedelta(days=14)
