@@ -132,8 +132,8 @@ def today_applications(user_id: str) -> dict:
     try:
         by_stage = document("tracker", "/stats/stages", user_id).get("by_stage") or {}
         pipeline, total = stage_counts(by_stage), sum(by_stage.values())
-    except ServiceUnavailable:  # the list still shows; its own counts stand in
-        pipeline, total = pipeline_counts(found), len(found)
+    except ServiceUnavailable:  # the newest few's own counts stand in; the total is known only if that is all
+        pipeline, total = pipeline_counts(found), (len(found) if len(found) < TODAY_APPLICATIONS else None)
     return {"applications": found, "pipeline": pipeline, "tracker_down": False,
             "applications_total": total}
 
