@@ -9,7 +9,7 @@ import functools
 
 from flask import g, make_response, redirect, request, session, url_for
 
-from frontend import accounts, web_sessions
+from frontend import accounts, visits, web_sessions
 from frontend.runtime import sessions
 
 _TOKEN_KEY = "sid"
@@ -24,6 +24,7 @@ def log_in(user: dict) -> None:
                                              request.remote_addr)
     g.pop("user", None)
     g.user_id = user["id"]
+    visits.remember_this_browser()
 
 
 def log_out() -> None:

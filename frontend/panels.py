@@ -23,10 +23,10 @@ from shared.events import STAGES
 
 # Enough for a whole search on the board; the services cap a page at 1000.
 APPLICATION_PAGE = 1000
-# Today shows the newest few and links to the board; its counts come from the tracker's /stats/stages.
+# Today reads the newest few (their follow-ups) and links to the board; its counts come from /stats/stages.
 TODAY_APPLICATIONS = 20
 NOTIFICATION_PAGE = 5  # the Today panel shows the latest few; the inbox has the rest
-TODAY_REFLECTIONS = 3  # Today asks the newest few open questions; the journal holds them all
+TODAY_REFLECTIONS = 1  # Today asks the newest open question; the journal holds them all
 # A panel waits this long for its service before saying it is unavailable.
 PANEL_TIMEOUT = 2.0
 
@@ -128,14 +128,14 @@ def today_applications(user_id: str) -> dict:
     try:
         found = items("tracker", "/applications", user_id, {"limit": TODAY_APPLICATIONS})
     except ServiceUnavailable:
-        return {"applications": [], "pipeline": [], "tracker_down": True, "applications_more": False}
+        return {"applications": [], "pipeline": [], "tracker_down": True, "applications_total": 0}
     try:
         by_stage = document("tracker", "/stats/stages", user_id).get("by_stage") or {}
         pipeline, total = stage_counts(by_stage), sum(by_stage.values())
-    except ServiceUnavailable:  # the list still shows; its own counts stand in
-        pipeline, total = pipeline_counts(found), len(found)
+    except ServiceUnavailable:  # the newest few's own counts stand in; the total is known only if that is all
+        pipeline, total = pipeline_counts(found), (len(found) if len(found) < TODAY_APPLICATIONS else None)
     return {"applications": found, "pipeline": pipeline, "tracker_down": False,
-            "applications_more": total > len(found)}
+            "applications_total": total}
 
 
 def reflections_panel(user_id: str, few: bool = False) -> dict:

@@ -6,11 +6,12 @@ from datetime import date
 
 from flask import Flask, has_request_context, request
 
-from frontend import cards, labels
+from frontend import appearance, cards, labels, visits
 
 from frontend.charts import sparkline
 from frontend.login import current_user
 from frontend.panels import REASON_LABELS, STAGE_LABELS
+from frontend.time_zones import zone_choices
 
 MOODS = {1: "Really low", 2: "Low", 3: "Okay", 4: "Good", 5: "Really good"}
 # Stages a rejection can close; the form preselects the one the application is in.
@@ -64,6 +65,10 @@ def as_messages(value) -> list[str]:
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_user=current_user,
+        theme=appearance.chosen,
+        theme_choices=appearance.CHOICES,
+        seen_before=visits.seen_before,
+        zone_choices=zone_choices,
         stage_choices=STAGE_LABELS,
         reason_choices=REASON_LABELS,
         mood_choices=MOODS,

@@ -20,12 +20,22 @@ def explain(errors: dict) -> str:
 
 def act(service: str, method: str, path: str, success: str, back: str, json: dict | None = None):
     """Send one change; flash the outcome; back to the page (which shows the new state)."""
-    reply = service_client.call(service, method, path, current_user_id(), json=json)
+    _say(service_client.call(service, method, path, current_user_id(), json=json), success)
+    return redirect(back)
+
+
+def _say(reply, success: str, tone: str = "message") -> None:
+    """Flash how it went: the success words, or what the service said was wrong."""
     if reply.ok:
-        flash(success)
+        flash(success, tone)
     else:
         fields = panels.service_fields(reply)
         flash(explain(fields) if fields else panels.service_message(reply), "error")
+
+
+def undoable(service: str, method: str, path: str, success: str, back: str, undo_url: str):
+    """Like act, and the notice that says it worked carries an Undo button posting to `undo_url`."""
+    _say(service_client.call(service, method, path, current_user_id()), success, f"undo:{undo_url}")
     return redirect(back)
 
 

@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError
 from frontend import panels, service_client
 from frontend.login import current_user_id, login_required
 from frontend.schemas import ApplicationIn, Tags, clean
-from frontend.views.actions import act, explain
+from frontend.views.actions import act, explain, undoable
 from frontend.views.application_detail import ITEMS
 
 bp = Blueprint("application_edit", __name__, url_prefix="/applications")
@@ -86,9 +86,11 @@ def retract_rejection(application_id: int):
 @login_required
 def archive(application_id: int, action: str):
     """Tuck an application away from the board, or bring it back."""
-    message = ("Archived. It's out of the way, and still in your history." if action == "archive"
-               else "Back on your board.")
-    return act("tracker", "POST", f"/applications/{application_id}/{action}", message, _detail(application_id))
+    path, back = f"/applications/{application_id}/{action}", _detail(application_id)
+    if action == "unarchive":
+        return act("tracker", "POST", path, "Back on your board.", back)
+    undo = url_for("application_edit.archive", application_id=application_id, action="unarchive")
+    return undoable("tracker", "POST", path, "Archived. It's out of the way, and still in your history.", back, undo)
 
 
 @bp.post("/<int:application_id>/delete")

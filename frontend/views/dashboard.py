@@ -7,14 +7,14 @@ from marshmallow import ValidationError
 from frontend import panels, service_client
 from frontend.login import current_user, current_user_id, login_required
 from frontend.schemas import ReflectionAnswerIn, clean_form
-from frontend.views import today_coach, upcoming
+from frontend.views import ghosts, today_coach, upcoming
 from frontend.views.render import after_change, fragment_or_page, is_fragment_request
 
 bp = Blueprint("dashboard", __name__)
 
 
 def dashboard_context(user_id: str) -> dict:
-    """Everything the Today page shows, asked of the services side by side."""
+    """What needs attention today, asked of the services side by side; the full list lives on Applications."""
     user = current_user() or {}
     today = upcoming.local_today(user.get("timezone"))
     context = panels.gather(
@@ -24,8 +24,11 @@ def dashboard_context(user_id: str) -> dict:
         lambda: panels.goals_panel(user_id),
         lambda: panels.mood_panel(user_id),
         lambda: upcoming.rounds_panel(user_id, today),
+        lambda: upcoming.follow_ups_panel(user_id, today),
+        lambda: upcoming.feedback_asks_panel(user_id),
+        lambda: ghosts.ghosts_panel(user_id),
     )
-    context["upcoming"] = upcoming.coming_up(context["applications"], context["rounds"], today)
+    context["upcoming"] = upcoming.coming_up(context["follow_ups"], context["rounds"], today)
     return context
 
 
@@ -42,7 +45,7 @@ def _unchanged(digest: str) -> bool:
 @bp.get("/")
 @login_required
 def index():
-    """Pipeline, applications, reflections and notifications on one page."""
+    """This week, the coach's newest word, what is due, what went quiet, and the counts: one screen."""
     return render_template("dashboard.html", **dashboard_context(current_user_id()))
 
 

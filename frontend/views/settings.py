@@ -12,11 +12,12 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from frontend import accounts, data_export
 from frontend.login import current_user, current_user_id, log_out, login_required, session_token
 from frontend.runtime import sessions
-from frontend.views import posting_capture, settings_security, settings_services
+from frontend.views import posting_capture, settings_appearance, settings_security, settings_services
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
-# The page's sections with routes of their own: where you're signed in, and what the services keep.
+# The page's sections with routes of their own: where you're signed in, what the services keep, the look.
 bp.register_blueprint(settings_security.bp)
+bp.register_blueprint(settings_appearance.bp)
 bp.register_blueprint(settings_services.bp)
 NEW_TOKEN_KEY = "new_api_token"
 

@@ -1,4 +1,4 @@
-"""Today's "Coming up": follow-up reminders from the applications and interview rounds from the tracker.
+"""Today's "Coming up": follow-ups and interview rounds from the tracker, and feedback worth asking for.
 
 The application list carries no rounds, so the rounds come from the tracker's
 /rounds/upcoming, asked for the user's own today (their time zone, not the server's).
@@ -23,6 +23,17 @@ def local_today(timezone: str | None, now: datetime | None = None) -> date:
     return (now or datetime.now(tz=zone)).astimezone(zone).date()
 
 
+def follow_ups_panel(user_id: str, today: date) -> dict:
+    """Applications with a follow-up in the next two weeks, however old they are."""
+    horizon = today + timedelta(days=DAYS)
+    try:
+        found = panels.items("tracker", "/applications", user_id,
+                             {"follow_up_from": today.isoformat(), "follow_up_to": horizon.isoformat(), "limit": 100})
+    except service_client.ServiceUnavailable:
+        return {"follow_ups": []}  # the tracker's own panels say it is unavailable
+    return {"follow_ups": found}
+
+
 def rounds_panel(user_id: str, today: date) -> dict:
     try:
         found = panels.items("tracker", "/rounds/upcoming", user_id,
@@ -30,6 +41,15 @@ def rounds_panel(user_id: str, today: date) -> dict:
     except service_client.ServiceUnavailable:
         return {"rounds": [], "rounds_down": True}
     return {"rounds": found, "rounds_down": False}
+
+
+def feedback_asks_panel(user_id: str) -> dict:
+    """The coach's feedback-request drafts not sent yet: each is a reminder that an ask is ready."""
+    try:
+        found = panels.items("coach", "/feedback-requests", user_id)
+    except service_client.ServiceUnavailable:
+        return {"feedback_asks": [], "feedback_asks_down": True}
+    return {"feedback_asks": [d for d in found if d.get("status") == "draft"], "feedback_asks_down": False}
 
 
 def coming_up(applications: list[dict], rounds: list[dict], today: date) -> list[dict]:

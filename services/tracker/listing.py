@@ -69,6 +69,10 @@ def filtered(user_id: str, args) -> Select:
         query = query.where(Application.applied_on >= start)
     if end := date_arg(args, "applied_to"):
         query = query.where(Application.applied_on <= end)
+    if start := date_arg(args, "follow_up_from"):
+        query = query.where(Application.follow_up_on >= start)
+    if end := date_arg(args, "follow_up_to"):
+        query = query.where(Application.follow_up_on <= end)
     archived = args.get("archived", "0")
     if archived not in ("0", "1", "all"):
         raise _bad("archived", "Use 0, 1 or all.")

@@ -24,6 +24,8 @@ _LIST_PARAMS = [
         ("company", _TEXT, "part of the company name"), ("tag", _TEXT, "one tag"),
         ("applied_from", {"type": "string", "format": "date"}, "YYYY-MM-DD"),
         ("applied_to", {"type": "string", "format": "date"}, "YYYY-MM-DD"),
+        ("follow_up_from", {"type": "string", "format": "date"}, "YYYY-MM-DD: a follow-up on or after"),
+        ("follow_up_to", {"type": "string", "format": "date"}, "YYYY-MM-DD: a follow-up on or before"),
         ("q", _TEXT, "text in the company, role, notes, source or a rejection's feedback"),
         ("archived", {"type": "string", "enum": ["0", "1", "all"]}, "0 (default), 1 or all"),
         ("sort", {"type": "string", "enum": [p + k for k in ("id", "applied_on", "company", "updated_at",

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from frontend import panels
+
 HTMX = {"HX-Request": "true"}
 REFLECTION = {"id": 5, "application_id": 1, "kind": "rejection", "prompt": "What went well in the interview?",
               "answer": None, "mood": None, "status": "open", "created_at": "2025-04-02T10:00:00",
@@ -34,7 +36,9 @@ def test_dashboard_counts_the_pipeline_per_stage(client, services, signed_in):
     counts = dict((label, int(n)) for n, label in
                   re.findall(r'<span class="count">(\d+)</span> ([^<]+)</li>', text(page)))
     assert counts == {"Applied": 2, "Interviewing": 1, "Not this time": 1}
-    assert "Record a rejection" in text(page)
+    # Today shows the counts and links to the list; each application's controls live on Applications
+    assert "See all 4 on the board" in text(page)
+    assert "Record a rejection" not in text(page)
 
 
 def test_dashboard_stays_up_when_every_service_is_down(client, settings, signed_in, unreachable_url,
@@ -61,18 +65,18 @@ def test_reflections_panel_is_a_fragment_for_htmx_and_a_page_otherwise(client, s
     assert services.calls_to("coach")[-1].args == {"status": "open"}
 
 
-def test_today_shows_the_newest_few_reflections_and_points_to_the_journal(client, services, signed_in):
+def test_today_shows_the_newest_reflection_and_points_to_the_journal(client, services, signed_in):
     services.reply("coach", "GET", "/reflections", {"items": [REFLECTION], "next_cursor": "more"})
     page = text(client.get("/"))
     [asked] = [c for c in services.calls_to("coach", "GET") if c.path == "/reflections"]
-    assert asked.args == {"status": "open", "limit": "3"}
+    assert asked.args == {"status": "open", "limit": str(panels.TODAY_REFLECTIONS)}
     assert "More questions are waiting in your journal" in page
     poll_url = re.search(r'<div id="reflections" hx-get="([^"]+)"', page).group(1)
     form_url = re.search(r'<form action="(/reflections/5[^"]*)"', page).group(1)
     assert "few=1" in poll_url and "few=1" in form_url
     services.reply("coach", "POST", "/reflections/5", {**REFLECTION, "status": "done"})
     client.post(form_url, data={"answer": "Calm.", "csrf_token": signed_in.csrf()}, headers=HTMX)
-    assert services.calls_to("coach", "GET")[-1].args == {"status": "open", "limit": "3"}
+    assert services.calls_to("coach", "GET")[-1].args == {"status": "open", "limit": str(panels.TODAY_REFLECTIONS)}
 
 
 def test_the_reflections_page_lists_a_whole_page_without_the_journal_pointer(client, services, signed_in):

@@ -8,7 +8,8 @@ def seeded(tracker):
         dict(company="Acme", role="Backend Engineer", applied_on="2026-01-03", source="LinkedIn", tags=["remote"], excitement=3),
         dict(company="Globex", role="Data Analyst", applied_on="2026-01-10", source="referral", excitement=5),
         dict(company="Initech", role="Platform Engineer", applied_on="2026-02-01", source="Indeed", tags=["remote", "dream"]),
-        dict(company="Hooli", role="SRE", applied_on="2026-02-15", source="company site", notes="Kubernetes heavy"),
+        dict(company="Hooli", role="SRE", applied_on="2026-02-15", source="company site", notes="Kubernetes heavy",
+             follow_up_on="2026-03-01"),
     ]
     ids = [tracker.create(**row)["id"] for row in rows]
     tracker.post(f"/applications/{ids[1]}/stage", {"stage": "interview"})
@@ -29,13 +30,14 @@ def _ids(tracker, query):
     ("tag=dream", [2]), ("applied_from=2026-01-05&applied_to=2026-02-01", [2, 1]),
     ("q=engineer", [2, 0]), ("q=kubernetes", [3]), ("q=terraform", [3]),
     ("q=indeed", [2]), ("q=rust on the", [2]),  # the source, and a rejection's feedback
+    ("follow_up_from=2026-02-20&follow_up_to=2026-03-05", [3]), ("follow_up_to=2026-02-28", []),
 ])
 def test_each_filter(tracker, seeded, query, expected):
     assert _ids(tracker, query) == [seeded[i] for i in expected]
 
 
 @pytest.mark.parametrize("query, field", [
-    ("stage=dreaming", "stage"), ("applied_from=yesterday", "applied_from"), ("sort=vibes", "sort"),
+    ("stage=dreaming", "stage"), ("applied_from=yesterday", "applied_from"), ("follow_up_to=soon", "follow_up_to"), ("sort=vibes", "sort"),
     ("archived=maybe", "archived"), ("limit=0", "limit"), ("cursor=nonsense", "cursor"),
 ])
 def test_bad_filters_get_422_naming_the_field(tracker, query, field):
