@@ -1,4 +1,5 @@
-"""The tracker's answers to events: it only needs to forget people who leave."""
+"""The tracker's answers to events: forget people who leave, and record a rejection the
+mailbox read when the person lets it."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
