@@ -3,7 +3,8 @@
 The rules live in `rules.py`; this module adds them up and decides:
 - an offer phrase always wins over a rejection phrase (no offer is ever read as a rejection);
 - a mail about something else (a flat, a loan, a tender, a newsletter, a friend) is damped;
-- a class needs a decisive phrase (weight >= 2.5) or several smaller ones, else it is `other`.
+- a class needs a decisive phrase (weight >= 2.5) or several smaller ones, else it is `other`;
+  in a mail that names no job at all, only a decisive phrase counts.
 """
 from __future__ import annotations
 
@@ -102,8 +103,10 @@ def classify(mail: ParsedMail) -> Classification:
         scores[label] = sum(h.weight for h in hits)
         best_hits[label] = max(hits, key=lambda h: h.weight) if hits else None
     context = sum(h.weight for h in _hits(context_patterns, text)) + (1.0 if mail.bulk else 0.0)
-    if not job_words.search(text):
+    about_jobs = bool(job_words.search(text))
+    if not about_jobs:
         context += 1.5
+        _damp_small_talk(scores, best_hits)
     scores["other"] = context
     if context >= 2:
         for label in _JOB_RULES:
@@ -121,6 +124,14 @@ def classify(mail: ParsedMail) -> Classification:
                           company=extract_company(mail) if about_a_job else None,
                           role=extract_role(mail) if about_a_job else None,
                           received_on=mail.received_on, scores=scores)
+
+
+def _damp_small_talk(scores: dict[str, float], best_hits: dict[str, _Hit | None]) -> None:
+    """In a mail that names no job at all, small cues that merely add up ("thanks ... however",
+    "sorry to tell you", a clock time) are how any letter sounds: only a decisive phrase counts."""
+    for label, hit in best_hits.items():
+        if hit is None or hit.weight < THRESHOLD:
+            scores[label] *= CONTEXT_DAMPING
 
 
 def _decide(scores: dict[str, float]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from services.mailbox.classify.classifier import CLASSES, classify_bytes
 
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "mail"
 
 
@@ -50,12 +51,8 @@ def _fmt(value: float | None) -> str:
 
 def report(results: list[Result]) -> str:
     out = []
-    for name, subset in (("tune", [r for r in results if r.split == "tune"]),
-                         ("holdout", [r for r in results if r.split == "holdout"]),
-                         ("fresh", [r for r in results if r.split == "fresh"]),
-                         ("fresh2", [r for r in results if r.split == "fresh2"]),
-                         ("fresh3", [r for r in results if r.split == "fresh3"]),
-                         ("all", results)):
+    splits = [(name, [r for r in results if r.split == name]) for name in SPLITS]
+    for name, subset in splits + [("all", results)]:
         correct = sum(1 for r in subset if r.got == r.expected)
         out.append(f"\n{name}: {len(subset)} messages, {correct} right ({correct / max(1, len(subset)):.0%})")
         out.append(f"  {'class':<22}{'precision':>10}{'recall':>8}{'n':>5}")

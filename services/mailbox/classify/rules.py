@@ -11,8 +11,41 @@ from __future__ import annotations
 
 Rules = dict[str, list[tuple[str, float]]]
 
+# Phrase families: one idea said many ways, built from parts so that a new verb or noun
+# widens the whole family. Each family has its equivalent in every language below.
+#  - someone else was chosen ("went with another candidate", "otra persona", "iemand anders");
+#  - your application goes no further ("not taken forward", "nicht in die nächste Runde");
+#  - thanks, then a "however": the shape of most rejections, worth a little on its own;
+#  - an offer's facts: a salary, a start date, a contract; each small, together decisive.
+_EN_SOMEONE_ELSE = r"(another|other|a different|an alternative|an internal|a more experienced) (candidate|applicant|person)s?|someone else"
+_EN_CHOSE = r"(decided|chose|chosen|selected|went|gone|go|going|proceed(ed|ing)?|moved? (forward|ahead)|continue|hired?|appointed)"
+_EN_NOT = r"(not|n't|no longer|unable to|cannot|can't)"
+_EN_ONWARD = (r"(taken|taking|take|moving|move|moved|progress(ed|ing)?|going|go|proceed(ed|ing)?"
+              r"|advanc(e|ed|ing)|invit(e|ed|ing)|carr(y|ying|ied))")
+_THANKS_BUT = {
+    "en": r"\bthank(s| you)\b.{0,400}\b(however|unfortunately|regrettably|sadly|(i'm|i am|we're|we are) sorry)\b",
+    "de": r"\bdank\w*\b.{0,400}\b(leider|jedoch|allerdings|bedauerlicherweise)\b",
+    "fr": r"\b(merci|remercions)\b.{0,400}\b(malheureusement|toutefois|cependant|néanmoins|regret)",
+    "es": r"\bgracias\b.{0,400}\b(lamentablemente|desafortunadamente|sin embargo|por desgracia)\b",
+    "nl": r"\b(bedankt|dank)\b.{0,400}\bhelaas\b",
+}
+_SALARY = (r"\b(salary|base pay|per annum|gehalt|jahresgehalt|bruttogehalt|salaire|brut annuel|salario|sueldo"
+           r"|salaris)\b")
+_START_DATE = (r"start(ing)? date|start (on|from) (the )?\d|eintrittsdatum|date de début|à partir du \d"
+               r"|fecha de (incorporación|inicio)|startdatum")
+_CONTRACT = r"\b(contract|paperwork|arbeitsvertrag|vertrag|contrat|contrato|arbeidsovereenkomst|arbeidscontract)\b"
+_CLOCK_TIME = r"\b\d{1,2}([:.h]\d\d)? ?(uhr|am|pm|h)\b|\b(at|um|à|a las|om) \d{1,2}[:.h]\d\d\b"
+
+
 REJECTION: Rules = {
     "en": [
+        (rf"{_EN_CHOSE} (to )?(with |on |for )?[^.]{{0,30}}\b({_EN_SOMEONE_ELSE})", 3),
+        (rf"{_EN_NOT} (be |been )?{_EN_ONWARD}( you| your (application|candidacy))?( any)? (forward|further"
+         r"|to (the )?(next|following|final) (stage|round|step)|to (an )?interview)", 3),
+        (r"(another|other|a different) (candidate|applicant|person)('s|s')? (background|experience|profile|skills)", 2.5),
+        (r"(position|role|vacancy|post|job) (has|have) (now |already )?been (filled|closed)", 2.5),
+        (r"(sorry|regret) to (tell|inform|let) you", 1.5),
+        (_THANKS_BUT["en"], 1),
         (r"(decided|chosen|decision) to (move|go) forward with (other|another|a different) (candidate|applicant|person)", 3),
         (r"(decided|chosen|decision) to (pursue|proceed with|continue with) (other|another) (candidate|applicant)", 3),
         (r"(not|n't) (be )?(moving|move|going|go|proceeding|proceed) forward with (your|you)", 3),
@@ -25,7 +58,7 @@ REJECTION: Rules = {
         (r"\bnot (been )?(shortlisted|selected|chosen)\b", 2.5),
         (r"(application|candidacy) (was|has been) unsuccessful|\bunsuccessful on this occasion", 2.5),
         (r"(will not|won't|no longer) (be )?(considering|taking forward|progressing)", 2),
-        (r"(closer|better|stronger) (fit|match)", 0.5),
+        (r"(closer|better|stronger) (fit|match)", 1),
         (r"(regrettably|sadly)", 0.5),
         (r"not (been )?(selected|shortlisted) for", 2.5),
         (r"you have not been (selected|successful)", 2.5),
@@ -40,6 +73,10 @@ REJECTION: Rules = {
         (r"difficult decision", 0.5),
     ],
     "de": [
+        (r"(andere[nmr]?|einer anderen|einen anderen) (kandidat|bewerber|person)\w*|jemand andere", 2),
+        (r"nicht (in die |für die )?(nächste|weitere|zweite|engere) (runde|auswahlrunde|auswahl|phase|stufe)", 3),
+        (r"(nicht|keine) (weiter|weitere schritte|fortsetzen|fortführen)\b", 1),
+        (_THANKS_BUT["de"], 1),
         (r"(für|fuer) (einen anderen|eine andere|andere) (kandidat|bewerber)", 3),
         (r"leider (müssen|können|koennen) wir ihnen (mitteilen|keine positive)", 2.5),
         (r"keine positive rückmeldung", 2.5),
@@ -55,6 +92,10 @@ REJECTION: Rules = {
         (r"leider", 0.5),
     ],
     "fr": [
+        (r"(retenu|choisi|sélectionné|privilégié|opté pour) (un|une|d') ?autres? (candidat|profil|personne)", 3),
+        (r"(un|une) autre (candidat|candidate|profil|personne)|d'autres (candidats|profils)", 2),
+        (r"(ne pas|pas en mesure de|ne pouvons pas|ne pourrons pas) (poursuivre|continuer|aller plus loin)", 2.5),
+        (_THANKS_BUT["fr"], 1),
         (r"n'a pas été retenue?", 3),
         (r"ne pas donner suite", 3),
         (r"(ne pouvons pas|ne sommes pas en mesure de) (y )?donner (une )?suite favorable", 3),
@@ -70,6 +111,13 @@ REJECTION: Rules = {
         (r"malheureusement", 0.5),
     ],
     "es": [
+        (r"(seleccionado|elegido|optado por|escogido|contratado|(seguir|continuar|avanzar) con) (a )?otr[oa]s? "
+         r"(persona|candidat|perfil)", 3),
+        (r"otr[oa]s? (persona|candidat[oa]|perfil)(e?s)?\b", 2),
+        (r"no (podemos|podremos|vamos a|seguiremos|continuaremos|avanzaremos) (seguir|continuar|avanzar)?"
+         r"( adelante)? ?(con (tu|su) (candidatura|perfil)|en el proceso)", 3),
+        (r"en esta ocasión", 0.5),
+        (_THANKS_BUT["es"], 1),
         (r"(continuar|seguir adelante)( el proceso)? con otros candidatos", 3),
         (r"no (seguiremos|vamos a seguir|continuaremos|seguir) adelante con (tu|su) candidatura", 3),
         (r"(tu|su) candidatura no ha sido seleccionada", 3),
@@ -84,6 +132,11 @@ REJECTION: Rules = {
         (r"lamentablemente", 0.5),
     ],
     "nl": [
+        (r"niet (door|doorgegaan|verder gegaan|geselecteerd)( naar| voor)? (de )?(volgende|tweede|laatste) "
+         r"(ronde|fase|stap)|niet doorgegaan|niet door naar", 3),
+        (r"(een )?andere (kandidaat|kandidaten|sollicitant)|iemand anders", 2),
+        (r"teleurstellen|teleurstellend", 1.5),
+        (_THANKS_BUT["nl"], 1),
         (r"(besloten|gekozen)( om)? (niet verder te gaan|met een andere kandidaat|voor een andere kandidaat)", 3),
         (r"niet verder (te gaan met|mee te nemen)", 3),
         (r"(je|u) niet uit te nodigen", 3),
@@ -101,6 +154,9 @@ REJECTION: Rules = {
 
 INTERVIEW: Rules = {
     "en": [
+        (r"(attend|come in for|join us for) (an? )?([\w-]+ ){0,2}(interview|assessment)", 3),
+        (r"you('ve| have) been (shortlisted|selected for (an? )?interview)", 2),
+        (_CLOCK_TIME, 1),
         (r"invite you (to|for) (an? )?([\w-]+ ){0,2}(interview|call|chat|conversation)", 3),
         (r"interview invitation|invitation to (an )?interview", 3),
         (r"reschedule (your|the|our) (interview|call)", 3),
@@ -118,6 +174,10 @@ INTERVIEW: Rules = {
         (r"\binterview\b", 1),
     ],
     "de": [
+        (r"(zu einem|zum) ([\w-]+ ){0,2}(gespräch|interview|kennenlernen)\b.{0,100}?\beinladen", 3),
+        (r"(persönliches|persönlichen|erstes|ersten|kurzes|kurzen) gespräch", 1.5),
+        (r"ihre verfügbarkeit|wann (hätten|haben) sie zeit", 1.5),
+        (_CLOCK_TIME, 1),
         (r"(zu einem|zum) ([\w-]+ )?(vorstellungs|kennenlern)?gespräch ([\w-]+ ){0,2}einladen", 3),
         (r"einladung zum (vorstellungsgespräch|kennenlernen|interview|gespräch)", 3),
         (r"(gespräch|gesprächstermin|vorstellungsgespräch|interview) ([\w.-]+ ){0,3}verschieben|verschiebung ihres", 3),
@@ -129,6 +189,8 @@ INTERVIEW: Rules = {
         (r"\btermin\b", 1),
     ],
     "fr": [
+        (r"vos disponibilités", 1.5),
+        (_CLOCK_TIME, 1),
         (r"invitation à un entretien", 3),
         (r"vous rencontrer (pour|lors d') ?un entretien", 3),
         (r"(reporter|décaler|déplacer) votre entretien", 3),
@@ -138,6 +200,8 @@ INTERVIEW: Rules = {
         (r"\bentretien\b", 1),
     ],
     "es": [
+        (r"tu disponibilidad|su disponibilidad", 1.5),
+        (_CLOCK_TIME, 1),
         (r"invitación a (una )?entrevista", 3),
         (r"invitar(te|le) a una entrevista", 3),
         (r"cambiar la (hora|fecha) de (tu|su) entrevista", 3),
@@ -148,6 +212,8 @@ INTERVIEW: Rules = {
         (r"\bentrevista\b", 1),
     ],
     "nl": [
+        (r"(je|uw) beschikbaarheid", 1.5),
+        (_CLOCK_TIME, 1),
         (r"uitnodiging (voor een )?sollicitatiegesprek", 3),
         (r"nodigen (je|u) (graag )?uit voor een ([\w-]+ )?gesprek", 3),
         (r"gesprek ([\w-]+ ){0,3}verzet", 3),
@@ -160,6 +226,7 @@ INTERVIEW: Rules = {
 
 RECEIVED: Rules = {
     "en": [
+        (r"(your )?application is in\b|(application|cv|resume) (has been|was) (successfully )?(submitted|registered)", 3),
         (r"(we('ve| have)|has been|have) received your application|application (has been )?received", 3),
         (r"confirms? (that )?we (have )?received", 3),
         (r"we('ve| have) (got|received) your (application|cv|resume)", 3),
@@ -169,12 +236,14 @@ RECEIVED: Rules = {
         (r"candidate home|status of your application", 1),
     ],
     "de": [
+        (r"bewerbung (wurde|ist) (erfolgreich )?(registriert|übermittelt)", 3),
         (r"eingangsbestätigung|eingang ihrer (unterlagen|bewerbung)", 3),
         (r"unterlagen (für .{0,60})?erhalten|bewerbung eingegangen", 3),
         (r"(haben|hat) ihre bewerbung (erhalten|bekommen)|bewerbung ist (bei uns )?eingegangen", 3),
         (r"kandidatenkonto", 1),
     ],
     "fr": [
+        (r"candidature (a été|est) (bien )?(enregistrée|transmise)", 3),
         (r"accusé de réception", 2.5),
         (r"(bien )?reçu votre candidature|candidature a bien été reçue", 3),
         (r"avons (bien )?reçu votre (cv|dossier|candidature)", 3),
@@ -188,6 +257,7 @@ RECEIVED: Rules = {
         (r"portal de candidato", 1),
     ],
     "nl": [
+        (r"sollicitatie is (goed )?(geregistreerd|verstuurd)", 3),
         (r"ontvangst sollicitatie|sollicitatie (in goede orde )?ontvangen|hebben (je|uw) sollicitatie (in goede orde )?ontvangen", 3),
         (r"kandidatenportaal", 1),
         (r"sollicitatie is (goed )?binnen|(je|uw) sollicitatie (goed )?ontvangen", 3),
@@ -196,6 +266,11 @@ RECEIVED: Rules = {
 
 OFFER: Rules = {
     "en": [
+        (r"(would|'d) (like|love) to offer you|offer you the (role|position|job)", 3.5),
+        (_SALARY, 1),
+        (_START_DATE, 1),
+        (_CONTRACT, 1),
+        (r"\b(welcome|willkommen|bienvenue|bienvenid[oa]|welkom)\b", 1),
         (r"(delighted|pleased|happy|thrilled|excited) to (offer you|extend (you )?an offer|make you an offer)", 4),
         (r"(delighted|pleased|happy|thrilled|excited) to offer you the (role|position|job)", 4),
         (r"(make|extend) (you )?(a|an|our) (conditional |formal |verbal |written )?offer", 3),
@@ -203,7 +278,6 @@ OFFER: Rules = {
         (r"offer of employment|offer letter|job offer", 2.5),
         (r"welcome aboard|welcome to the team", 1.5),
         (r"congratulations", 1),
-        (r"\bcontract\b", 0.5),
     ],
     "de": [
         (r"ihnen die (stelle|position) .{0,40}anbieten", 4),
@@ -213,6 +287,7 @@ OFFER: Rules = {
         (r"herzlichen glückwunsch", 1),
     ],
     "fr": [
+        (r"(confirmer|confirmons) votre embauche|vous embaucher|votre embauche", 3.5),
         (r"(le plaisir|heureux|ravis) de vous proposer le poste", 4),
         (r"proposition d'embauche|vous faire une offre", 3),
         (r"(souhaitons|voulons) vous (embaucher|recruter)", 4),
@@ -221,18 +296,18 @@ OFFER: Rules = {
         (r"félicitations", 1),
     ],
     "es": [
+        (r"(queremos|nos gustaría|quisiéramos) ofrecer(te|le)", 4),
         (r"(nos complace|encantados de|nos alegra) (ofrecerte|ofrecerle|hacerte una oferta|hacerle una oferta)", 4),
         (r"carta de oferta|oferta de empleo\b", 2.5),
         (r"queremos que te incorpores|(te|le) incorpores al equipo|propuesta de incorporación", 4),
         (r"enhorabuena", 1),
-        (r"\bcontrato\b", 0.5),
     ],
     "nl": [
+        (r"bieden (je|u) (graag )?(de|een|deze) (baan|functie|positie|rol)", 4),
         (r"(de|je de|u de) functie .{0,40}aan te bieden", 4),
         (r"aanbod arbeidsovereenkomst|(doen|doen we) je een aanbod|een aanbod voor de functie", 3),
         (r"(willen|gaan) (we|wij) je (heel )?(graag )?aannemen|contractvoorstel", 4),
         (r"gefeliciteerd", 1),
-        (r"\bcontract\b", 0.5),
     ],
 }
 
@@ -274,4 +349,5 @@ CONTEXT: Rules = {
 # Words that show the mail is about a job application at all.
 JOB_WORDS = (r"\b(application|candidacy|candidate|position|role|interview|cv|resume|recruit\w*|hiring"
              r"|bewerbung|bewerber\w*|stelle|kandidat\w*|vorstellungsgespräch|candidature|poste|entretien"
-             r"|candidat\w*|puesto|entrevista|sollicitatie|functie|vacature|kandidaat)\b")
+             r"|candidat\w*|puesto|entrevista|sollicitatie|functie|vacature|kandidaat"
+             r"|job|jobs|vacancy|baan|empleo|emploi|embauche|salary|gehalt|salaire|salario|salaris)\b")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+import pytest
+
 from services.mailbox.classify import classify_bytes
 from services.mailbox.classify.classifier import EXCERPT_LIMIT
 
@@ -69,3 +71,29 @@ def test_a_job_alert_that_says_unfortunately_is_other():
     verdict = classify_bytes(mail("New jobs for you", "Unfortunately some saved jobs expired. Here are "
                                   "10 new jobs that match your job alert.", sender="<alerts@jobs.invalid>"))
     assert verdict.label == "other"
+
+
+@pytest.mark.parametrize("subject, body", [
+    ("Update", "Thank you for interviewing with us. Unfortunately we have decided to hire someone else."),
+    ("Your application", "Thank you for applying. Your application has not been taken forward to the next stage."),
+    ("Rückmeldung", "Vielen Dank für Ihre Bewerbung. Leider sind Sie nicht in die nächste Runde gekommen."),
+    ("Votre candidature", "Merci pour votre candidature. Malheureusement, nous avons retenu un autre profil."),
+    ("Tu candidatura", "Gracias por tu interés en el puesto. Lamentablemente hemos elegido a otro candidato."),
+    ("Sollicitatie", "Bedankt voor je sollicitatie. Helaas ben je niet door naar de volgende ronde."),
+])
+def test_the_rejection_families_are_heard_in_every_language(subject, body):
+    assert classify_bytes(mail(subject, body)).label == "rejection"
+
+
+def test_thanks_then_however_in_a_mail_about_no_job_is_no_rejection():
+    verdict = classify_bytes(mail("Event cancelled", "Thanks for registering. Unfortunately we are sorry "
+                                  "to tell you the concert at 8pm is cancelled.",
+                                  sender='"Hall" <tickets@example.invalid>'))
+    assert verdict.label == "other"
+
+
+def test_salary_start_date_and_contract_together_make_an_offer_despite_a_limitation():
+    verdict = classify_bytes(mail("Good news", "Hi Sam, the team would be glad to have you. Salary 50,000, "
+                                  "start date 1 March, contract attached. Unfortunately we cannot offer "
+                                  "a fully remote setup."))
+    assert verdict.label == "offer"
