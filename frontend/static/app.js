@@ -60,13 +60,16 @@ if (typeof htmx !== "undefined") { htmx.onLoad(setUpBoard); }
 
 // After a move from the keyboard, focus returns to the moved card (its link) in the fresh board,
 // rather than falling back to the top of the page.
+// Only a card's own request sets it, and only the board's swap uses it: the badge's poll, which
+// starts right after a move, must not make the board forget which card moved.
 var movedCard = null;
 document.addEventListener("htmx:configRequest", function (event) {
   var card = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("li.card") : null;
-  movedCard = card ? card.dataset.id : null;
+  if (card) { movedCard = card.dataset.id; }
 });
-document.addEventListener("htmx:afterSettle", function () {
-  if (!movedCard) { return; }
+document.addEventListener("htmx:afterSettle", function (event) {
+  var settled = event.detail.elt;
+  if (!movedCard || !settled || settled.id !== "board") { return; }
   var link = document.querySelector("li.card[data-id='" + movedCard + "'] .card-title a");
   movedCard = null;
   if (link) { link.focus(); }
