@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run run-split test install migrate unit integration e2e e2e-all bench lint clean soak faults kubernetes cluster eval-mail
+.PHONY: run run-split test install migrate unit integration e2e e2e-all screenshots bench lint clean soak faults kubernetes cluster eval-mail
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ e2e-all: $(TEST_OK)
 
 faults: $(TEST_OK)
 	$(BIN)/pytest tests/faults
+
+# The README's screenshots (docs/screenshots/), taken by the browser tests from seeded data.
+screenshots: $(TEST_OK)
+	REBOUND_WRITE_DOCS_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_today_and_screenshots.py -k screenshots
 
 # The long run: 10,000 events under random SIGKILLs, and 60 s database outages.
 soak: $(TEST_OK)

@@ -179,6 +179,16 @@ def test_applications_page_offers_quiet_ones(client, full, signed_in):
     assert "Gone quiet?" not in board  # the board fragment stays just the board
 
 
+def test_many_quiet_ones_show_three_and_fold_the_rest_with_readable_dates(client, full, signed_in):
+    quiet = [{**APP, "id": i, "company": f"Quiet {i}", "stage": "applied", "applied_on": "2025-03-20"}
+             for i in range(1, 8)]
+    full.reply("tracker", "GET", "/ghost-candidates", listing(quiet))
+    page = text(client.get("/applications"))
+    before_fold, _, folded = page.partition("<summary>4 more</summary>")
+    assert folded and "Quiet 3" in before_fold and "Quiet 4" not in before_fold and "Quiet 7" in folded
+    assert "applied 20 Mar 2025" in page and "2025-03-20" not in before_fold
+
+
 def test_no_quiet_panel_when_nothing_went_quiet(client, full, signed_in):
     assert "Gone quiet?" not in text(client.get("/applications"))
 
