@@ -125,6 +125,7 @@ class Publisher:
         self._producer: Producer | None = None
         self._last_used = 0.0
         self._answered: str | None = None  # "host:port" of the broker that last took a connection
+        self._returned: dict[str, str] = {}  # message id -> why RabbitMQ handed it back (basic.return)
 
     def _ensure(self) -> Producer:
         if self._producer is not None and self._idle_too_long():
@@ -135,6 +136,10 @@ class Publisher:
             self._answered = f"{self._connection.hostname}:{self._connection.port}"
             declare_topology(self._connection, self.settings)
             self._producer = Producer(self._connection.default_channel)
+            if self.settings.bus_is_amqp:
+                # A mandatory message no queue takes comes back before its ack; noted here, the
+                # confirm wait still takes that ack, so each confirm stays paired with its message.
+                self._producer.channel.events["basic_return"].add(self._on_return)
             self._last_used = time.monotonic()
         return self._producer
 
@@ -164,14 +169,18 @@ class Publisher:
         except UnroutableError:
             raise
         except Exception as exc:  # any failure leaves the event unpublished
-            # A fresh channel after a returned message too: its ack is still on the way and would
-            # confirm the next message before the broker has.
             self._discard()
             if _is_no_route(exc):
                 raise UnroutableError(f"no queue is bound for {routing_key!r}") from exc
             if isinstance(exc, MessageNacked):
                 raise PublishError("the broker refused (nacked) the message") from exc
             raise PublishError(f"{type(exc).__name__}: {exc}") from exc
+        returned = self._returned.pop(event.get("id"), None)
+        if returned is not None:
+            raise UnroutableError(returned)
+
+    def _on_return(self, exc, _exchange, routing_key, message) -> None:
+        self._returned[message.properties.get("message_id")] = f"no queue is bound for {routing_key!r} ({exc})"
 
     def publish_many(self, events: list[dict]) -> Confirmed:
         """Publish events (routed by type), in order; never raises."""
@@ -193,6 +202,7 @@ class Publisher:
 
     def _forget(self) -> Connection | None:
         connection, self._connection, self._producer = self._connection, None, None
+        self._returned = {}
         return connection
 
 
