@@ -1,7 +1,8 @@
 """What a card on the board says about an application: how long ago, what's next, the pay."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
 PERIODS = {"year": "a year", "month": "a month", "week": "a week", "day": "a day", "hour": "an hour"}
@@ -34,6 +35,16 @@ def short_day(on: str | None) -> str:
         return on or ""
     label = f"{day.day} {day:%b}"
     return label if day.year == date.today().year else f"{label} {day.year}"
+
+
+def local_moment(stamp: str | None, zone: str | None) -> str:
+    """A stored moment (naive UTC, ISO) as the person reads it: "6 Dec, 16:44" in their own time zone."""
+    try:
+        moment = datetime.fromisoformat(stamp or "").replace(tzinfo=timezone.utc)
+        here = moment.astimezone(ZoneInfo(zone or "UTC"))
+    except (ValueError, ZoneInfoNotFoundError):
+        return stamp or ""
+    return f"{short_day(here.date().isoformat())}, {here:%H:%M}"
 
 
 def _amount(value: int, symbol: str) -> str:

@@ -82,6 +82,8 @@ def install_template_helpers(app: Flask) -> None:
         salary_periods=cards.PERIOD_CHOICES,
     )
     app.add_template_filter(cards.short_day, "short_day")
+    app.add_template_filter(
+        lambda stamp: cards.local_moment(stamp, (current_user() or {}).get("timezone")), "local_moment")
     app.add_template_filter(cards.fold_parts, "fold_parts")
     app.add_template_filter(cards.salary, "salary")
     app.add_template_filter(labels.source_label, "source_label")

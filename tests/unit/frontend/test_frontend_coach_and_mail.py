@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 HTMX = {"HX-Request": "true"}
 CARD = {"id": 40, "kind": "coach_card", "severity": "gentle", "title": "About Northwind",
@@ -127,3 +128,12 @@ def test_a_bad_unsubscribe_link_gets_a_kind_page(client, services):
 
 def test_other_forms_still_need_the_csrf_token(client, services, signed_in):
     assert client.post("/settings/notifications", data={"digest_time": "18:00"}).status_code == 403
+
+
+def test_the_inbox_tells_the_time_in_the_persons_own_zone(client, services, auth):
+    assert auth.register(timezone="Asia/Tokyo").status_code == 302
+    this_year = date.today().year
+    card = {**CARD, "created_at": f"{this_year}-03-02T10:00:00"}
+    services.reply("notifier", "GET", "/notifications", {"items": [card], "next_cursor": None})
+    page = text(client.get("/inbox"))
+    assert "2 Mar, 19:00" in page and f"{this_year}-03-02" not in page  # 10:00 UTC is 19:00 in Tokyo
