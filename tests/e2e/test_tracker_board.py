@@ -256,8 +256,10 @@ def datetime_in(day: date, hour: int, minute: int, zone: str):
 def test_the_tracker_pages_log_nothing_to_the_console_in_light_or_dark(page, stack):
     register(page, stack, "quiet@example.com")
     add(page, "Vandelay", "Importer", notes="A long note. " * 300, source="linkedin")
+    # The tracker's pages, and every other page a person opens from the menu.
     paths = ["/applications", "/applications?view=table", "/applications/new", "/applications/calendar",
-             "/insights", "/import/log"]
+             "/insights", "/import/log", "/", "/journal", "/goals", "/network", "/inbox", "/import",
+             "/settings", "/settings/notifications", "/settings/mailbox"]
     page.goto("/applications")
     page.locator("li.card", has_text="Vandelay").get_by_role("link", name="Vandelay").click()
     paths.append(page.url)
