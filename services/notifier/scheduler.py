@@ -1,14 +1,14 @@
 """The notifier-worker's scheduled jobs: daily digests and sending due deliveries.
 
-Between passes it sleeps until the next delivery is due (shared/schedule.py),
-woken early by the service's own writes; digests are looked for at least
-every `runtime.idle_s`.
+Between passes it sleeps until the next delivery is due or the next whole
+minute, whichever comes first (a digest is due at a person's chosen minute),
+woken early by the service's own writes (shared/schedule.py).
 """
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -35,6 +35,12 @@ def next_due_at(sessions) -> datetime | None:
     return min((t for t in (sendable, sending) if t is not None), default=None)
 
 
+def next_wake(due_at: datetime | None, now: datetime) -> datetime:
+    """The next delivery's time, but no later than the next whole minute: digests go at their minute."""
+    next_minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return next_minute if due_at is None else min(due_at, next_minute)
+
+
 def run(runtime, stop: threading.Event) -> None:
     """Until `stop` is set; errors are logged and the loop carries on."""
     dispatcher = Dispatcher(runtime.sessions, runtime.settings)
@@ -47,4 +53,5 @@ def run(runtime, stop: threading.Event) -> None:
             due_at = next_due_at(runtime.sessions)
         except Exception:
             log.exception("notifier scheduler round failed")
-        sleep_until(runtime, stop, due_at, clock.now())
+        now = clock.now()
+        sleep_until(runtime, stop, next_wake(due_at, now), now)

@@ -56,3 +56,13 @@ def test_looking_for_due_digests_is_one_query_however_many_users_hold_items(noti
     with statements(notifier.runtime.engine) as seen:
         assert make_due_digests(notifier.runtime.sessions) == 0  # noon: nobody's 18:00 yet
     assert len(seen) == 1 and seen[0].startswith("SELECT")
+
+
+def test_the_scheduler_wakes_by_the_next_minute_when_nothing_else_is_due():
+    """A digest is due at its minute: an idle scheduler (up to 60 s asleep in `rebound run all`) still
+    looks at every minute's start, and earlier for a delivery due sooner."""
+    from services.notifier.scheduler import next_wake
+    now = datetime(2026, 3, 2, 17, 59, 42, 500)
+    assert next_wake(None, now) == datetime(2026, 3, 2, 18, 0)
+    assert next_wake(datetime(2026, 3, 2, 17, 59, 50), now) == datetime(2026, 3, 2, 17, 59, 50)
+    assert next_wake(datetime(2026, 3, 2, 18, 30), now) == datetime(2026, 3, 2, 18, 0)
