@@ -2,7 +2,8 @@
 
 Through the real processes: Ann imports 50,000 applications; right after, Ben
 records a rejection, and his reflection must appear within 5 s on RabbitMQ +
-PostgreSQL and within 15 s on the embedded setup (filesystem bus, SQLite), while
+PostgreSQL and within 15 s on the embedded setup (filesystem bus, SQLite) or in
+one process (`rebound run all`), while
 the coach is still working through Ann's history (checked, so the test shows
 overtaking and not an idle coach).
 """
@@ -22,6 +23,13 @@ ROWS = 50_000
 PASSWORD = "a long enough password"
 SERVICES = ("frontend", "tracker", "coach", "notifier")
 LIMITS_S = {"embedded": 15.0, "rabbitmq-postgresql": 5.0}
+# In one process (`rebound run all`) the import's parsing and Ben's rejection share one interpreter:
+# the home server's limit holds there, whichever bus and database it uses.
+ONE_PROCESS_LIMIT_S = 15.0
+
+
+def limit_s(kind: str, stack) -> float:
+    return ONE_PROCESS_LIMIT_S if stack.mode == "all" else LIMITS_S[kind]
 
 
 def _csv() -> bytes:
@@ -74,10 +82,10 @@ def test_a_rejection_is_answered_quickly_during_someone_elses_big_import(setup):
     rejected = ben.post(f"/applications/{application['id']}/rejection", {"reason": "experience"})
     assert rejected.status_code == 201, rejected.text
     started = time.monotonic()
-    wait_until(lambda: ben.get("/reflections").json()["items"], timeout=LIMITS_S[kind] + 30, interval=0.1,
+    wait_until(lambda: ben.get("/reflections").json()["items"], timeout=limit_s(kind, stack) + 30, interval=0.1,
                message="Ben's reflection")
     took = time.monotonic() - started
     backlog_left = ROWS - _known_to_coach(stack, ann_id)
     print(f"{kind}: Ben's reflection after {took:.2f} s; {backlog_left} of Ann's rows not yet coached")
     assert backlog_left > 0, "the coach had finished Ann's import: nothing was overtaken"
-    assert took < LIMITS_S[kind], f"Ben waited {took:.1f} s behind Ann's import (limit {LIMITS_S[kind]} s)"
+    assert took < limit_s(kind, stack), f"Ben waited {took:.1f} s behind Ann's import (limit {limit_s(kind, stack)} s)"
