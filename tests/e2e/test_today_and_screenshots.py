@@ -183,22 +183,29 @@ def test_the_appearance_switch_overrides_the_system(page):
     page.get_by_role("button", name="Save appearance").click()
     expect(page.locator("#notices")).to_contain_text("Appearance saved")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
-    assert background == "rgb(28, 29, 32)", background  # dark paper though the system says light
+    paper(page, "rgb(28, 29, 32)")  # dark paper though the system says light
     assert axe_findings(page) == []
     page.emulate_media(color_scheme="dark")
     page.get_by_label("Light or dark").select_option("light")
     page.get_by_role("button", name="Save appearance").click()
     expect(page.locator("#notices")).to_contain_text("Appearance saved")
-    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
-    assert background == "rgb(247, 246, 242)", background  # light paper though the system says dark
+    paper(page, "rgb(247, 246, 242)")  # light paper though the system says dark
     page.get_by_label("Light or dark").select_option("system")
     page.get_by_role("button", name="Save appearance").click()
     expect(page.locator("#notices")).to_contain_text("Appearance saved")
-    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
-    assert background == "rgb(28, 29, 32)", background  # the system's dark again
+    paper(page, "rgb(28, 29, 32)")  # the system's dark again
     page.emulate_media(color_scheme="light")
     assert page.console_errors == [], page.console_errors
+
+
+def paper(page, colour: str) -> None:
+    """Wait (up to the page's timeout) until the page's background is `colour`: the saved page's
+    stylesheet may still be loading when its notice is already there."""
+    script = "colour => getComputedStyle(document.documentElement).backgroundColor === colour"
+    try:
+        page.wait_for_function(script, arg=colour)
+    except Exception:
+        raise AssertionError(page.evaluate("getComputedStyle(document.documentElement).backgroundColor")) from None
 
 
 def test_archive_can_be_undone_from_the_toast(page):
