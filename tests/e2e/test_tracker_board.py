@@ -233,6 +233,7 @@ def test_true_dates_every_field_and_interviews_in_a_calendar(page, stack):
     # a new address switches the old one off
     page.goto("/applications/calendar")
     page.get_by_role("button", name="Make a new address").click()
+    expect(page.get_by_label("Calendar address", exact=True)).not_to_have_value(feed_url)  # the new one is made
     assert requests.get(feed_url, timeout=10).status_code == 404
     page.get_by_role("button", name="Switch it off").click()
     expect(page.locator("#notices")).to_contain_text("switched off")
