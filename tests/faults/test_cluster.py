@@ -181,5 +181,5 @@ def test_a_burst_survives_losing_the_leader_and_a_replica_of_each_worker(on_clus
     start_replicas(pipe)
     assert_replicated(rabbit_cluster, vhost)
     report = burst_with_a_lost_leader(pipe, rabbit_cluster, vhost, kill_replicas=True)
-    assert len(report["killed"]) == len(BACKGROUND)
+    assert len(report["killed"]) == len(WORKERS)
     assert_moved_off(report, rabbit_cluster)
