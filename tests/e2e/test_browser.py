@@ -5,29 +5,21 @@ Screenshots of every main page land in tests/e2e/screenshots/ (git-ignored); axe
 """
 from __future__ import annotations
 
-import email as email_lib
 import os
 import re
-from email import policy as email_policy
 import signal
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.harness import make_stack, wait_until
+from tests.e2e.pages import SHOTS, add_application, check_page, needs_chromium, register, sign_up
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-HERE = Path(__file__).parent
-SHOTS = HERE / "screenshots"
-AXE = (HERE / "vendor" / "axe.min.js").read_text()
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 CSV = ("Company,Title,Date Applied,Status\n"
        "Initrode,Analyst,2025-03-02,Applied\n"
        ",Designer,2025-03-03,Applied\n"
@@ -37,82 +29,11 @@ CSV = ("Company,Title,Date Applied,Status\n"
 @pytest.fixture(scope="module", params=["split", "all"])
 def stack(tmp_path_factory, request):
     """The split processes (`make run-split`) or one process (`make run`)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (the CI script installs it)")
+    needs_chromium()
     stack = make_stack(tmp_path_factory.mktemp("browser"), mode=request.param)
     stack.start()
     yield stack
     stack.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(stack):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, stack):
-    context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.csp_errors = []
-    page.on("console", lambda msg: page.csp_errors.append(msg.text)
-            if msg.type == "error" and "Content Security Policy" in msg.text else None)
-    yield page
-    context.close()
-
-
-def check_page(page, name: str) -> None:
-    """Screenshot, no CSP complaints, and no serious or critical axe findings."""
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert page.csp_errors == [], page.csp_errors
-    page.evaluate(AXE)  # evaluated by the browser's debugger, which the page's CSP does not govern
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == [], f"{name}: {bad}"
-
-
-def sign_up(page, stack, email: str, name: str | None = None) -> None:
-    """The sign-up form, then the link from the mail (open sign-up confirms the address first)."""
-    mail_dir = stack.data_dir / "mail"
-    before = set(mail_dir.glob("*.eml")) if mail_dir.exists() else set()
-    page.goto("/register")
-    if name:
-        page.get_by_label("What should we call you?").fill(name)
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
-    check_page(page, "00-check-your-inbox")
-
-    def confirmation_link():
-        for path in (set(mail_dir.glob("*.eml")) if mail_dir.exists() else set()) - before:
-            mail = email_lib.message_from_bytes(path.read_bytes(), policy=email_policy.default)
-            found = re.search(r"/register/confirm/\S+", mail.get_body(preferencelist=("plain",)).get_content())
-            if mail["To"] == email and found:
-                return found.group(0)
-        return None
-
-    page.goto(wait_until(confirmation_link, timeout=15))
-    page.get_by_role("button", name="Finish signing up").click()
-
-
-def register(page, stack) -> None:
-    sign_up(page, stack, "robin@example.com", "Robin")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Robin")
-
-
-def add_application(page, company: str, role: str) -> None:
-    page.locator("summary", has_text="Add an application").click()
-    page.get_by_label("Company").fill(company)
-    page.get_by_label("Role").fill(role)
-    page.get_by_role("button", name="Add it").click()
-    expect(page.locator("#notices")).to_contain_text(f"Added {company}")
 
 
 def test_the_daily_journey(page, stack):

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import socket
 import subprocess
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 import requests
@@ -25,13 +23,12 @@ from aiosmtpd.controller import Controller
 
 from services.notifier.topics import COACH_KINDS
 from tests.e2e.harness import REBOUND, Api, make_stack, wait_until
+from tests.e2e.pages import SHOTS, chromium, needs_chromium, open_page
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "a long enough password"
 PERSON = "sam@example.com"
-SHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
 # Room for three rejections and the coach's answers (about 10 s on a loaded CI machine) before the digest;
 # the digest minute is then 30-90 s away. Every second of it is waited for in real time, twice.
 LEAD = timedelta(seconds=30)
@@ -197,14 +194,10 @@ def test_three_rejections_make_at_most_three_coach_items(journey):
 @pytest.mark.browser
 def test_what_the_person_sees(journey):
     playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed")
+    needs_chromium()
     SHOTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
-        page = browser.new_context(base_url=journey["stack"].base_url,
-                                   viewport={"width": 1440, "height": 900}).new_page()
+    with chromium() as browser:
+        page = open_page(browser, journey["stack"].base_url)
         page.goto("/login")
         page.get_by_label("E-mail").fill(PERSON)
         page.get_by_label("Password").fill(PASSWORD)
@@ -223,4 +216,3 @@ def test_what_the_person_sees(journey):
         page.get_by_role("button", name="Save").click()
         playwright_api.expect(page.locator("#notices")).to_contain_text("Saved")
         assert journey["api"].get("/preferences").json()["topics"]["wins"] == "immediate"
-        browser.close()

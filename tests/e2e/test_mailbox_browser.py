@@ -1,14 +1,13 @@
 """Settings → Mailbox and a proposal on Today, in a real Chromium against every real process and Dovecot."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.harness import make_stack
-from tests.e2e.test_browser import ARGS, CHROMIUM, add_application, check_page, register
+from tests.e2e.pages import add_application, check_page, needs_chromium, register
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "mailbox"))
 from mail_samples import rejection  # noqa: E402
@@ -32,27 +31,12 @@ def dovecot():
 
 @pytest.fixture
 def stack(tmp_path):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (the CI script installs it)")
+    needs_chromium()
     stack = make_stack(tmp_path)
     stack.env.update({"REBOUND_ALLOW_PRIVATE_TARGETS": "1", "REBOUND_MAILBOX_POLL_S": "1"})
     stack.start()
     yield stack
     stack.stop()
-
-
-@pytest.fixture
-def page(stack):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.csp_errors = []
-        page.on("console", lambda msg: page.csp_errors.append(msg.text)
-                if msg.type == "error" and "Content Security Policy" in msg.text else None)
-        yield page
-        browser.close()
 
 
 def test_connect_a_mailbox_and_record_a_rejection_from_today(page, stack, dovecot):

@@ -7,7 +7,6 @@ checks that they are refused otherwise.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.e2e.harness import make_stack
-from tests.e2e.test_tracker_board import ARGS, CHROMIUM, DESKTOP, register
+from tests.e2e.pages import SHOTS, needs_chromium, register
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -24,7 +23,6 @@ expect = playwright_api.expect
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "postings"
-SHOTS = Path(__file__).parent / "screenshots"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -43,30 +41,12 @@ def postings_site():
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (the CI script installs it)")
+    needs_chromium()
     stack = make_stack(tmp_path_factory.mktemp("capture"), mode="all")
     stack.env["REBOUND_ALLOW_PRIVATE_TARGETS"] = "true"  # the fixture site is on loopback
     stack.start()
     yield stack
     stack.stop()
-
-
-@pytest.fixture
-def page(stack):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(base_url=stack.base_url, viewport=DESKTOP)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.console_errors = []
-        page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-        page.csp_errors = []
-        page.on("console", lambda msg: page.csp_errors.append(msg.text)
-                if msg.type == "error" and "Content Security Policy" in msg.text else None)
-        yield page
-        browser.close()
 
 
 def test_a_posting_with_json_ld_fills_the_add_form(page, stack, postings_site):

@@ -16,11 +16,11 @@ import pytest
 import requests
 
 from tests.e2e.harness import browser_session, free_port, make_stack, wait_until
+from tests.e2e.pages import chromium, needs_chromium
 
 pytestmark = pytest.mark.e2e
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "a long enough password"
 LOCAL_REF = re.compile(r'(?:href|src|action|hx-get|hx-post|hx-delete|hx-patch|hx-put)="(/[^"]*)"')
 
@@ -113,14 +113,12 @@ def test_every_link_redirect_and_static_file_carries_the_prefix(proxied, style):
 
 
 def test_a_browser_clicks_through_three_pages_under_the_prefix(proxied):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (the CI script installs it)")
+    pytest.importorskip("playwright.sync_api")
+    needs_chromium()
     _stack, bases = proxied
     requested = []
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        page = browser.new_page()
+    with chromium() as browser:
+        page = browser.new_page()  # no base address: it opens the proxy's two prefixes by their full URLs
         page.set_default_timeout(10_000)
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{bases['whole']}/")
@@ -133,7 +131,6 @@ def test_a_browser_clicks_through_three_pages_under_the_prefix(proxied):
             page.get_by_role("link", name=re.compile(f"^{re.escape(link)}")).first.click()
             page.wait_for_url(re.compile(re.escape(path)))
             assert page.locator("h1").count() == 1
-        browser.close()
     ours = [url for url in requested if url.startswith("http://127.0.0.1")]
     assert ours and all("/rebound/" in url for url in ours), [u for u in ours if "/rebound/" not in u]
     assert any(url.endswith(".css") for url in ours), "the stylesheet was not loaded"

@@ -2,25 +2,20 @@
 (oidc-provider-mock on a free port), the person clicking through both, and signing out of both."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from tests.e2e.harness import make_stack
+from tests.e2e.pages import SHOTS, needs_chromium
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 oidc_mock = pytest.importorskip("oidc_provider_mock")
 expect = playwright_api.expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 LABEL = "Sign in with Company SSO"
-SHOTS = Path(__file__).parent / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +26,7 @@ def provider():
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, provider):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (the CI script installs it)")
+    needs_chromium()
     stack = make_stack(tmp_path_factory.mktemp("sso"))
     stack.env.update({
         "REBOUND_BASE_URL": f"http://127.0.0.1:{stack.env['REBOUND_FRONTEND_PORT']}",
@@ -46,17 +40,6 @@ def stack(tmp_path_factory, provider):
     stack.start(["frontend"] if stack.mode == "split" else None)
     yield stack
     stack.stop()
-
-
-@pytest.fixture
-def page(stack):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(base_url=stack.base_url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_sign_in_through_the_provider_and_out_of_both(page, stack, provider):

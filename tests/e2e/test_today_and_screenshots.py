@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import Api, wait_until
-from tests.e2e.test_browser import sign_up
-from tests.e2e.test_tracker_board import ARGS, CHROMIUM, DESKTOP, PHONE, axe_findings
+from tests.e2e.pages import DESKTOP, PHONE, axe_findings, needs_chromium, open_page, sign_up
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -48,8 +47,7 @@ REJECTED = {4: "experience", 9: "position_filled", 14: "skills"}
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (the CI script installs it)")
+    needs_chromium()
     from tests.e2e.harness import make_stack
     stack = make_stack(tmp_path_factory.mktemp("today"))
     stack.start()
@@ -58,27 +56,8 @@ def stack(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(stack):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def context(browser, stack):
-    context = browser.new_context(base_url=stack.base_url, viewport=DESKTOP)
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def page(context, stack):
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.console_errors, page.csp_errors = [], []
-    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+def page(browser, stack):
+    page = open_page(browser, stack.base_url)
     sign_up(page, stack, EMAIL, "Alex")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alex")
     api = Api(stack.base_url, stack.cli("tokens", "create", EMAIL).split()[-1])

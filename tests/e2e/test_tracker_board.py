@@ -5,7 +5,6 @@ Screenshots (desktop 1440x900 and phone 390x844, light and dark) land in tests/e
 """
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,57 +13,21 @@ import pytest
 import requests
 
 from tests.e2e.harness import make_stack
-from tests.e2e.test_browser import sign_up
+from tests.e2e.pages import DESKTOP, PHONE, SHOTS, axe_findings, needs_chromium, register
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-SHOTS = Path(__file__).parent / "screenshots"
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (the CI script installs it)")
+    needs_chromium()
     stack = make_stack(tmp_path_factory.mktemp("board"))
     stack.start()
     yield stack
     stack.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(stack):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, stack):
-    context = browser.new_context(base_url=stack.base_url, viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.console_errors = []
-    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-    page.csp_errors = []  # what sign_up's page check reads
-    page.on("console", lambda msg: page.csp_errors.append(msg.text)
-            if msg.type == "error" and "Content Security Policy" in msg.text else None)
-    yield page
-    context.close()
-
-
-def register(page, stack, email: str) -> None:
-    sign_up(page, stack, email, "Sam")  # the form, then the link from the mail
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Sam")
 
 
 def add(page, company: str, role: str, **extra: str) -> None:
@@ -238,14 +201,6 @@ def test_true_dates_every_field_and_interviews_in_a_calendar(page, stack):
     page.get_by_role("button", name="Switch it off").click()
     expect(page.locator("#notices")).to_contain_text("switched off")
     assert page.console_errors == [], page.console_errors
-
-
-def axe_findings(page) -> list:
-    """Serious or critical accessibility problems axe-core finds on the page as it is."""
-    page.evaluate(AXE)  # evaluated by the browser's debugger, which the page's CSP does not govern
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def datetime_in(day: date, hour: int, minute: int, zone: str):
