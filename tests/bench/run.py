@@ -48,10 +48,6 @@ def at_most(limit):
     return lambda value, _ratio: value <= limit
 
 
-def ratio_at_least(limit):
-    return lambda _value, ratio: ratio is not None and ratio >= limit
-
-
 class Bench:
     def __init__(self, size: dict, infra):
         self.size = size
@@ -220,8 +216,8 @@ class Bench:
                     badge_p95.append(_p95(polled))
         self.add("(4) Today page (2,000 apps) throughput", "req/s", today_rps, "Flask /ping", ping_rps)
         self.add("(4) Today page p95 (8 clients)", "ms", today_p95, "Flask /ping p95", ping_p95)
-        self.add("(4) unread badge poll throughput", "req/s", badge_rps, "Flask /ping", ping_rps,
-                 "ratio >= 0.5", ratio_at_least(0.5))
+        # Information, not a target since the badge polls every 30 s (issue 16): a person sees its p95.
+        self.add("(4) unread badge poll throughput", "req/s", badge_rps, "Flask /ping", ping_rps)
         self.add("(4) unread badge poll p95 (8 clients)", "ms", badge_p95, "Flask /ping p95", ping_p95)
 
     # (8) -------------------------------------------------------------------
