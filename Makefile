@@ -34,7 +34,7 @@ run: $(RUN_OK)
 # The Procfile's processes side by side, each restarted if it dies; Ctrl-C stops them all.
 run-split: $(RUN_OK)
 	$(DOTENV); $(BIN)/rebound migrate
-	$(DOTENV); PATH="$(BIN):$$PATH" exec $(BIN)/python -m shared.process_supervisor Procfile
+	$(DOTENV); PATH="$(BIN):$$PATH" exec $(BIN)/python -m rebound.process_supervisor Procfile
 
 # The three-node RabbitMQ cluster test (about 6 minutes) runs in `make cluster` and `make faults`; CI runs both.
 test: $(TEST_OK)

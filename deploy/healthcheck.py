@@ -22,7 +22,7 @@ readiness probe).
 Exit 0 when healthy, 1 otherwise, with one line on stdout saying why (Docker
 keeps it in `docker inspect`). Standard library only and no import of the
 application (importing it costs a second of CPU per check); the unit tests
-keep the tables below in step with shared/processes.py.
+keep the tables below in step with rebound/processes.py.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"frontend": 8000, "tracker": 8001, "coach": 8002, "notifier": 8003, "mailbox": 8004}
-# Services whose background process consumes events (shared.processes.HANDLER_MAPS).
+# Services whose background process consumes events (rebound.processes.HANDLER_MAPS).
 CONSUMERS = {"tracker", "coach", "notifier", "mailbox"}
 AMQP_PORTS = {"amqp": 5672, "pyamqp": 5672, "amqps": 5671}
 PROC = Path("/proc")
@@ -42,7 +42,7 @@ INIT_PROGRAMS = {"docker-init", "tini", "dumb-init"}
 
 
 def classify(process: str) -> tuple[str, str]:
-    """(service, kind) of a process name, as in shared.processes.PROCESSES."""
+    """(service, kind) of a process name, as in rebound.processes.PROCESSES."""
     if process in ("frontend", "all"):  # `rebound run all` answers /healthz on the frontend's port
         return "frontend", "web"
     service, _, role = process.partition("-")

@@ -164,7 +164,7 @@ class Settings:
     migrate_on_start: bool = True
     # Embedded bus: how often a consumer looks for messages put by other processes.
     bus_poll_ms: int = 50
-    # Scheduled backups in `rebound run all` (shared/backup_schedule.py); None: none.
+    # Scheduled backups in `rebound run all` (rebound/backup_schedule.py); None: none.
     backup_schedule: str | None = None
     backup_keep: str = "7"
     backup_dir: Path | None = None

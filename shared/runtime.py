@@ -1,34 +1,14 @@
 """Wiring for one service: settings, engine and session factory, built once."""
 from __future__ import annotations
 
-import importlib
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.config import Settings, load_settings
-from shared.db import make_engine, make_session_factory, migrate
-
-PACKAGES = {
-    "frontend": "frontend",
-    "tracker": "services.tracker",
-    "coach": "services.coach",
-    "notifier": "services.notifier",
-    "mailbox": "services.mailbox",
-}
-
-
-def migrations_dir(service: str) -> Path:
-    package = importlib.import_module(PACKAGES[service])
-    return Path(package.__file__).parent / "migrations"
-
-
-def migrate_service(service: str, settings: Settings) -> None:
-    migrate(service, migrations_dir(service), settings.database_url(service))
-
+from shared.db import make_engine, make_session_factory
 
 @dataclass
 class Runtime:

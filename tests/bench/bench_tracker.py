@@ -19,7 +19,8 @@ sys.path[:0] = [str(TESTS.parent), str(TESTS)]
 
 from services.tracker.api import create_app  # noqa: E402
 from shared.auth import HEADER, sign_user_token  # noqa: E402
-from shared.runtime import Runtime, migrate_service  # noqa: E402
+from shared.runtime import Runtime  # noqa: E402
+from rebound.migrations import migrate_service  # noqa: E402
 from support import make_settings, start_postgres  # noqa: E402
 
 COMPANIES = ["Acme", "Globex", "Initech", "Hooli", "Umbrella", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne"]

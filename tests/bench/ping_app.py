@@ -9,7 +9,7 @@ import sys
 from flask import Flask
 
 from shared.config import load_settings
-from shared.serve import _Server, gunicorn_options
+from rebound.serve import _Server, gunicorn_options
 
 
 def create_app() -> Flask:

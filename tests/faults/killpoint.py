@@ -71,6 +71,6 @@ def _explodes(session, event) -> None:
 if __name__ == "__main__":
     process, point, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
     plant(point, nth)
-    from shared.processes import run
+    from rebound.processes import run
 
     run(process)

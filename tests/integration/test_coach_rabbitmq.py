@@ -14,7 +14,8 @@ from shared import topology
 from shared.bus import Publisher, connect
 from shared.events import make_event
 from shared.outbox import Relay
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.worker import Worker
 from support import drain_queue, make_settings, running_relay, running_worker, wait_for
 

@@ -24,7 +24,8 @@ from services.notifier.delivery import PAUSE_AFTER, Dispatcher
 from shared.auth import HEADER, sign_user_token
 from shared.config import load_settings
 from shared.events import make_event
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 
 pytestmark = pytest.mark.integration
 NOON = datetime(2026, 3, 2, 12, 0)

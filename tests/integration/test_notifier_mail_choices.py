@@ -12,7 +12,8 @@ from services.notifier import digests
 from services.notifier.api import create_app
 from services.notifier.delivery import Dispatcher
 from shared.config import load_settings
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from tests.integration.test_notifier_channels import Inbox, _free_port, _World
 
 pytestmark = pytest.mark.integration

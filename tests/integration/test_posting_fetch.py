@@ -17,7 +17,8 @@ from services.tracker import posting_fetch
 from services.tracker.api import create_app
 from shared.auth import HEADER, sign_user_token
 from shared.config import load_settings
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "postings"

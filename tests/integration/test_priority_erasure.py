@@ -14,7 +14,8 @@ from services.coach.models import ApplicationFact, Reflection
 from shared import topology
 from shared.bus import Publisher, connect
 from shared.events import make_event
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.worker import Worker
 from support import make_settings, running_worker, wait_for
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from shared.process_supervisor import read_procfile
+from rebound.process_supervisor import read_procfile
 from support import wait_for
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,7 @@ def test_a_dying_process_is_restarted_and_ctrl_c_stops_everything(tmp_path):
         "crasher: echo up; exit 3\n"
         f"steady: echo $$ > {tmp_path}/steady.pid; exec sleep 120\n")
     log = open(tmp_path / "out.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "shared.process_supervisor", str(tmp_path / "Procfile")],
+    proc = subprocess.Popen([sys.executable, "-m", "rebound.process_supervisor", str(tmp_path / "Procfile")],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     text = lambda: (tmp_path / "out.log").read_text()  # noqa: E731
     try:

@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.tables import outbox, utcnow
 from support import make_settings
 

@@ -11,7 +11,8 @@ from services.tracker.api import create_app
 from shared.auth import HEADER, sign_user_token
 from shared.bus import Publisher
 from shared.outbox import Relay
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.tables import outbox
 from support import drain_queue, make_settings, wait_for
 

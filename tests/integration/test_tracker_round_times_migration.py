@@ -6,7 +6,7 @@ from alembic import command
 from sqlalchemy import create_engine, inspect
 
 from shared.db import alembic_config
-from shared.runtime import migrations_dir
+from rebound.migrations import migrations_dir
 
 pytestmark = pytest.mark.integration
 

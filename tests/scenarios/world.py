@@ -24,7 +24,8 @@ from services.notifier.models import Notification
 from shared.auth import HEADER, sign_user_token
 from shared.config import load_settings
 from shared.events import make_event
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.tables import outbox
 from shared.topology import SUBSCRIPTIONS
 from shared.worker import run_handlers

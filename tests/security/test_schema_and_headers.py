@@ -13,7 +13,8 @@ import pytest
 
 from frontend.app import create_app
 from shared.config import load_settings
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from tests.security.conftest import SERVICES
 
 HUGE_ID = str(2**63 + 5)

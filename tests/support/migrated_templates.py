@@ -13,11 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
-import shared.runtime
+import rebound.migrations
 
 
 class MigratedTemplates:
-    """Stands in for `shared.runtime.migrate`: same arguments, same outcome."""
+    """Stands in for `rebound.migrations.migrate`: same arguments, same outcome."""
 
     def __init__(self, migrate):
         self._migrate = migrate
@@ -58,6 +58,6 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def install(monkeypatch_session) -> MigratedTemplates:
-    templates = MigratedTemplates(shared.runtime.migrate)
-    monkeypatch_session.setattr(shared.runtime, "migrate", templates)
+    templates = MigratedTemplates(rebound.migrations.migrate)
+    monkeypatch_session.setattr(rebound.migrations, "migrate", templates)
     return templates

@@ -5,8 +5,8 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from shared.backup import prune
-from shared.backup_schedule import Schedule, configured, parse_schedule
+from rebound.backup import prune
+from rebound.backup_schedule import Schedule, configured, parse_schedule
 from shared.config import ConfigError
 from support import make_settings
 
@@ -57,7 +57,7 @@ def test_prune_keeps_the_newest(tmp_path):
 def test_the_loop_writes_archives_and_keeps_the_newest(tmp_path, monkeypatch):
     import threading
 
-    from shared import backup_schedule
+    from rebound import backup_schedule
     from support import wait_for
 
     written = []

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 
 from shared import config  # noqa: E402
 from shared.config import DEFAULT_PORTS, SERVICES, ConfigError  # noqa: E402
-from shared.processes import PROCESSES  # noqa: E402
+from rebound.processes import PROCESSES  # noqa: E402
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
@@ -502,7 +502,7 @@ def test_dockerignore_keeps_secrets_out_and_code_in():
 # --------------------------------------------------------------------------
 
 def test_health_check_knows_every_process(healthcheck):
-    from shared.processes import HANDLER_MAPS
+    from rebound.processes import HANDLER_MAPS
     assert healthcheck.DEFAULT_PORTS == DEFAULT_PORTS
     assert healthcheck.CONSUMERS == set(HANDLER_MAPS)
     for process, expected in PROCESSES.items():

@@ -68,7 +68,7 @@ def test_migrate_on_start_refuses_a_word_it_cannot_read(monkeypatch):
 
 @pytest.mark.parametrize("raw,migrated", [("true", ["coach"]), ("false", [])])
 def test_a_process_migrates_at_start_only_when_asked(monkeypatch, tmp_path, raw, migrated):
-    from shared import processes
+    from rebound import processes
     monkeypatch.setenv("REBOUND_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("REBOUND_MIGRATE_ON_START", raw)
     calls, started = [], []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shared.init_env import InitError, write_env
+from rebound.init_env import InitError, write_env
 from support import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]

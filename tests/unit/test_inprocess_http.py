@@ -4,7 +4,7 @@ from __future__ import annotations
 import requests
 from flask import Flask, jsonify, request
 
-from shared.inprocess_http import mount_apps
+from rebound.inprocess_http import mount_apps
 
 
 def _app() -> Flask:

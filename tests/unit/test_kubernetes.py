@@ -22,7 +22,7 @@ import kubernetes_validate
 import pytest
 
 from shared.config import SERVICES
-from shared.processes import PROCESSES
+from rebound.processes import PROCESSES
 from support import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from shared.supervisor import SupervisedThread, restart_delay
+from rebound.supervisor import SupervisedThread, restart_delay
 from support import wait_for
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from shared.events import DATA_SCHEMAS
-from shared.processes import HANDLER_MAPS, load
+from rebound.processes import HANDLER_MAPS, load
 from shared.topology import SUBSCRIPTIONS, events_queue
 
 ROOT = Path(__file__).resolve().parents[2]

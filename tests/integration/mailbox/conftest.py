@@ -10,7 +10,8 @@ from services.mailbox.models import MailAccount
 from services.mailbox.watch_settings import WatchSettings
 from shared.auth import HEADER, sign_user_token
 from shared.events import make_event
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from support import make_settings, unavailable
 from support.dovecot import PASSWORD, USER, Dovecot, available
 

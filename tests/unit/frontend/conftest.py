@@ -33,7 +33,8 @@ from frontend import accounts  # noqa: E402
 from frontend.app import create_app  # noqa: E402
 from shared.auth import HEADER  # noqa: E402
 from shared.config import load_settings  # noqa: E402
-from shared.runtime import Runtime, migrate_service  # noqa: E402
+from shared.runtime import Runtime  # noqa: E402
+from rebound.migrations import migrate_service  # noqa: E402
 
 SERVICES = ("tracker", "coach", "notifier", "mailbox")
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')

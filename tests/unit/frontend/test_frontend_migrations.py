@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from frontend.models import metadata
 from shared.db import alembic_config, migrate
-from shared.runtime import migrations_dir
+from rebound.migrations import migrations_dir
 from shared.tables import bus_metadata
 
 NEW_TABLES = {"web_sessions", "pending_signups", "invitations", "external_identities"}

@@ -110,7 +110,7 @@ def test_forgot_answers_the_same_for_an_unknown_address(app, client, auth, setti
 
 
 def test_the_operator_sets_a_password_from_stdin(runtime, settings, monkeypatch, capsys, auth):
-    from shared import cli
+    from rebound import cli
     auth.register()
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO(NEW + "\n"))
     assert cli.main(["users", "set-password", "ada@example.com"]) == 0

@@ -120,7 +120,7 @@ def test_sign_ups_are_throttled_per_address(app, client):
 
 
 def test_rebound_users_invite_mails_a_link(runtime, settings, monkeypatch, capsys):
-    from shared import cli
+    from rebound import cli
     assert cli.main(["users", "invite", "bea@example.com"]) == 0
     out = capsys.readouterr().out
     assert "/register?invite=" in out

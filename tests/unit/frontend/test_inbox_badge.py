@@ -12,10 +12,11 @@ import re
 import pytest
 
 from services.notifier import handlers
-from shared.all_in_one import INTERNAL_URL, InProcessClient
+from rebound.all_in_one import INTERNAL_URL, InProcessClient
 from shared.events import make_event
-from shared.processes import APP_FACTORIES, load
-from shared.runtime import Runtime, migrate_service
+from rebound.processes import APP_FACTORIES, load
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 
 HTMX = {"HX-Request": "true"}
 POLL = re.compile(r'hx-get="([^"]+)"')

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.cli import main
+from rebound.cli import main
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "mail"
 

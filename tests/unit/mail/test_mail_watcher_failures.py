@@ -9,7 +9,8 @@ from services.mailbox import watcher
 from services.mailbox.models import MailAccount
 from services.mailbox.password_at_rest import encrypt
 from services.mailbox.watch_settings import WatchSettings
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.tables import utcnow
 from support import make_settings
 

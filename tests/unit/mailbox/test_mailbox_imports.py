@@ -6,7 +6,8 @@ from sqlalchemy import select
 from services.mailbox import handlers
 from services.mailbox.models import KnownApplication
 from shared.events import make_event, validate_event
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from support import make_settings
 
 

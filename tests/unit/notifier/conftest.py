@@ -16,7 +16,8 @@ from services.notifier.models import Delivery
 from shared.auth import HEADER, sign_user_token
 from shared.config import load_settings
 from shared.events import make_event
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 
 START = datetime(2026, 3, 2, 12, 0)  # a Monday, noon UTC
 

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from services.notifier.models import metadata
 from shared.db import alembic_config
-from shared.runtime import migrations_dir
+from rebound.migrations import migrations_dir
 from shared.tables import bus_metadata
 
 

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from shared.auth import HEADER, sign_user_token
 from shared.config import load_settings
-from shared.processes import APP_FACTORIES, load
-from shared.runtime import Runtime, migrate_service
+from rebound.processes import APP_FACTORIES, load
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.tables import outbox
 
 

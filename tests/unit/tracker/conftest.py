@@ -7,7 +7,8 @@ from sqlalchemy import select
 from services.tracker.api import create_app
 from shared.auth import HEADER, sign_user_token
 from shared.config import load_settings
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.tables import outbox
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
-from shared.backup import backup, prune
+from rebound.backup import backup, prune
 from shared.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)

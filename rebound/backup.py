@@ -43,8 +43,8 @@ from shared.bus import connect, declare_topology
 from shared.config import SERVICES, Settings
 from shared.db import alembic_config
 from shared.outbox_wakeup import libpq_url
-from shared.processes import HANDLER_MAPS
-from shared.runtime import migrate_service, migrations_dir
+from rebound.processes import HANDLER_MAPS
+from rebound.migrations import migrate_service, migrations_dir
 from shared.tables import outbox
 
 FORMAT = 1

@@ -11,9 +11,9 @@ from shared.config import SERVICES, ConfigError, load_settings
 
 def cmd_run(args) -> int:
     # Late imports here and below: `rebound --help` and the small commands start quickly.
-    from shared.processes import ALL, run
+    from rebound.processes import ALL, run
     if args.process == ALL:
-        from shared.all_in_one import run_all
+        from rebound.all_in_one import run_all
         run_all()
     else:
         run(args.process)
@@ -21,7 +21,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_migrate(args) -> int:
-    from shared.runtime import migrate_service
+    from rebound.migrations import migrate_service
     settings = load_settings()
     unknown = sorted(set(args.services) - set(SERVICES))
     if unknown:
@@ -33,7 +33,8 @@ def cmd_migrate(args) -> int:
 
 
 def _frontend_sessions():
-    from shared.runtime import Runtime, migrate_service
+    from shared.runtime import Runtime
+    from rebound.migrations import migrate_service
     settings = load_settings()
     migrate_service("frontend", settings)
     return Runtime.build("frontend", settings).sessions
@@ -78,7 +79,7 @@ def cmd_tokens_create(args) -> int:
 
 
 def cmd_dlq(args) -> int:
-    from shared import dlq
+    from rebound import dlq
     settings = load_settings()
     if args.action == "purge":
         print(f"purged {dlq.purge(settings, args.service)} dead letter(s) from {args.service}")
@@ -99,13 +100,13 @@ def cmd_dlq(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from shared.backup import backup
+    from rebound.backup import backup
     print(backup(load_settings(), Path(args.dir)))
     return 0
 
 
 def cmd_restore(args) -> int:
-    from shared.backup import BackupError, restore
+    from rebound.backup import BackupError, restore
     settings = load_settings()
     if not args.force and _frontend_answers(settings):
         raise BackupError(f"Rebound answers on port {settings.ports['frontend']}: stop it before restoring "
@@ -116,7 +117,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from shared.init_env import main
+    from rebound.init_env import main
     return main(args)
 
 
@@ -128,7 +129,7 @@ def _frontend_answers(settings) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from shared.processes import ALL, PROCESSES
+    from rebound.processes import ALL, PROCESSES
     parser = argparse.ArgumentParser(prog="rebound", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 

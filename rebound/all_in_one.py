@@ -6,7 +6,7 @@ wiring differs from the split processes:
 - the frontend is served by one threaded HTTP server (waitress) on its port;
 - the frontend reaches the tracker, coach and notifier APIs with its usual
   client, whose requests are handed to those apps in memory
-  (shared/inprocess_http.py); they listen on no port;
+  (rebound/inprocess_http.py); they listen on no port;
 - every service's relay, consumer and scheduler runs as a supervised thread
   (restarted with backoff if it crashes), talking through the bus as before;
 - wake-ups stay in memory: a commit that writes outbox rows wakes its relay,
@@ -23,14 +23,15 @@ import threading
 import time
 
 from frontend.service_client import ServiceClient
-from shared import backup_schedule
+from rebound import backup_schedule
 from shared.config import SERVICES, Settings, env, load_settings
-from shared.inprocess_http import mount_apps
+from rebound.inprocess_http import mount_apps
 from shared.logs import setup_logging
 from shared.outbox_wakeup import wake_locally
-from shared.processes import APP_FACTORIES, PROCESSES, ServiceLoops, load
-from shared.runtime import Runtime, migrate_service
-from shared.supervisor import SupervisedThread
+from rebound.processes import APP_FACTORIES, PROCESSES, ServiceLoops, load
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
+from rebound.supervisor import SupervisedThread
 
 log = logging.getLogger(__name__)
 

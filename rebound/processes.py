@@ -21,14 +21,15 @@ from shared.logs import setup_logging
 from shared.outbox import Relay
 from shared.outbox_wakeup import start_listener
 from shared.relay_thread import relay_idle_max
-from shared.runtime import Runtime, migrate_service
+from shared.runtime import Runtime
+from rebound.migrations import migrate_service
 from shared.schedule import watch_writes
-from shared.supervisor import SupervisedThread
+from rebound.supervisor import SupervisedThread
 from shared.worker import Worker
 
 log = logging.getLogger(__name__)
 
-ALL = "all"  # `rebound run all`: every process below in one (shared/all_in_one.py)
+ALL = "all"  # `rebound run all`: every process below in one (rebound/all_in_one.py)
 # process name -> (service, kind)
 PROCESSES = {
     "frontend": ("frontend", "web"),
@@ -70,7 +71,7 @@ def load(path: str):
 
 
 def run(process: str) -> None:
-    """One process of the Procfile (`rebound run all` goes to shared/all_in_one.py instead)."""
+    """One process of the Procfile (`rebound run all` goes to rebound/all_in_one.py instead)."""
     service, kind = PROCESSES[process]
     setup_logging(process)
     settings = load_settings()
@@ -79,7 +80,7 @@ def run(process: str) -> None:
     else:
         log.info("not migrating at start (REBOUND_MIGRATE_ON_START=false)", extra={"service": service})
     if kind == "web":
-        from shared.serve import serve_http  # late: gunicorn is for web processes only (and not for the CLI)
+        from rebound.serve import serve_http  # late: gunicorn is for web processes only (and not for the CLI)
         serve_http(service, load(APP_FACTORIES[service]), settings, process)
     else:
         run_background(service, settings)

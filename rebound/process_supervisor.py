@@ -5,7 +5,7 @@ logged and started again after a pause that doubles with each death in a row
 (1 s up to 30 s; a run of a minute resets it). Only Ctrl-C (SIGINT) or
 SIGTERM stops them all: each gets SIGTERM, then SIGKILL after 10 s.
 
-    python -m shared.process_supervisor [Procfile]
+    python -m rebound.process_supervisor [Procfile]
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.supervisor import restart_delay
+from rebound.supervisor import restart_delay
 
 HEALTHY_S = 60.0
 STOP_TIMEOUT_S = 10.0
