@@ -37,7 +37,7 @@ INIT_SCRIPT = ROOT / "deploy" / "postgres" / "init-databases.sh"
 HEALTHCHECK = ROOT / "deploy" / "healthcheck.py"
 ENV_EXAMPLE = ROOT / ".env.example"
 DOCKERIGNORE = ROOT / ".dockerignore"
-CODE_DIRS = ("shared", "services", "frontend")
+CODE_DIRS = ("shared", "services", "frontend", "rebound")
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}
 INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
@@ -493,7 +493,7 @@ def test_dockerignore_keeps_secrets_out_and_code_in():
                 if line.strip() and not line.startswith("#")]
     for excluded in (".env", ".git", ".venv"):
         assert excluded in patterns
-    for needed in ("shared", "services", "frontend", "deploy", "pyproject.toml", "constraints.txt"):
+    for needed in ("shared", "services", "frontend", "rebound", "deploy", "pyproject.toml", "constraints.txt"):
         assert needed not in patterns and f"{needed}/" not in patterns
 
 
