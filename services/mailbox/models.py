@@ -48,6 +48,7 @@ class MailAccount(Base):
     next_check_at: Mapped[datetime | None] = mapped_column(DateTime)
     # A worker is reading this mailbox until then (services/mailbox/check_claims.py).
     checking_until: Mapped[datetime | None] = mapped_column(DateTime)
+    check_token: Mapped[str | None] = mapped_column(String(32))  # whose lease checking_until is
     consecutive_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(String(300))
     failing_since: Mapped[datetime | None] = mapped_column(DateTime)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
 
-from services.mailbox.check_claims import claim_check, release_check, renew_check
+from services.mailbox.check_claims import Lease, LeaseLost, claim_check, release_check, renew_check
 from services.mailbox.classify import classify, parse_message
 from services.mailbox.idle import Idlers
 from services.mailbox.imap import MailboxError, ReadOnlyMailbox, ServerAddress
@@ -38,6 +38,7 @@ class _Account:
     address: ServerAddress
     folders: list[str]
     start_on: date
+    lease: Lease
 
 
 def run(runtime: Runtime, stop: threading.Event, settings: WatchSettings | None = None) -> None:
@@ -63,8 +64,9 @@ def check_due(runtime: Runtime, settings: WatchSettings, stop: threading.Event |
     for account_id in due_accounts(runtime):
         if stop is not None and stop.is_set():
             break
-        if claim_check(runtime, account_id, only_if_due=True):
-            _check_claimed(runtime, account_id, settings)
+        lease = claim_check(runtime, account_id, only_if_due=True)
+        if lease is not None:
+            _check_claimed(runtime, lease, settings)
 
 
 def due_accounts(runtime: Runtime) -> list[int]:
@@ -77,53 +79,57 @@ def due_accounts(runtime: Runtime) -> list[int]:
         ).order_by(MailAccount.next_check_at)))
 
 
-def _load(runtime: Runtime, account_id: int) -> tuple[_Account | None, dict[str, FolderState]]:
+def _load(runtime: Runtime, lease: Lease) -> tuple[_Account | None, dict[str, FolderState]]:
     with runtime.sessions() as session:
-        account = session.get(MailAccount, account_id)
+        account = session.get(MailAccount, lease.account_id)
         if account is None or account.status != "watching":
             return None, {}
         password = decrypt(runtime.settings.secret_key, account.password_encrypted)
         loaded = _Account(account.id, account.user_id,
                           ServerAddress(account.host, account.port, account.tls, account.username, password),
-                          list(account.folders), account.start_on)
+                          list(account.folders), account.start_on, lease)
         states = {s.folder: s for s in session.scalars(
-            select(FolderState).where(FolderState.account_id == account_id))}
+            select(FolderState).where(FolderState.account_id == account.id))}
         session.expunge_all()
         return loaded, states
 
 
 def check_account(runtime: Runtime, account_id: int, settings: WatchSettings) -> None:
     """Read one mailbox now, due or not, unless another worker is reading it; failures are recorded, never raised."""
-    if claim_check(runtime, account_id, only_if_due=False):
-        _check_claimed(runtime, account_id, settings)
+    lease = claim_check(runtime, account_id, only_if_due=False)
+    if lease is not None:
+        _check_claimed(runtime, lease, settings)
 
 
-def _check_claimed(runtime: Runtime, account_id: int, settings: WatchSettings) -> None:
+def _check_claimed(runtime: Runtime, lease: Lease, settings: WatchSettings) -> None:
     """One pass over one mailbox's folders, then the claim is given back with the outcome."""
     started = utcnow()
     try:
-        account, states = _load(runtime, account_id)
+        account, states = _load(runtime, lease)
     except PasswordUnreadable:
-        _record_failure(runtime, account_id, settings, "We can't read the stored password any more "
+        _record_failure(runtime, lease, settings, "We can't read the stored password any more "
                         "(the server's secret key changed). Please connect the mailbox again.")
         return
     if account is None:
-        release_check(runtime, account_id)
+        release_check(runtime, lease)
         return
     try:
         with ReadOnlyMailbox(account.address, settings.imap_timeout_s,
                              runtime.settings.allow_private_targets) as mailbox:
             for folder in account.folders:
                 _read_folder(runtime, mailbox, account, folder, states.get(folder))
+    except LeaseLost:  # stalled past the lease: another worker reads this mailbox now
+        log.warning("mailbox taken over by another worker", extra={"account": lease.account_id})
+        return
     except MailboxError as exc:
-        _record_failure(runtime, account_id, settings, exc.message)
+        _record_failure(runtime, lease, settings, exc.message)
         return
     except Exception:  # anything else still counts as a failed try, with its wait before the next
-        log.exception("mailbox check failed unexpectedly", extra={"account": account_id})
-        _record_failure(runtime, account_id, settings,
+        log.exception("mailbox check failed unexpectedly", extra={"account": lease.account_id})
+        _record_failure(runtime, lease, settings,
                         "Something unexpected went wrong while reading this mailbox. We'll try again shortly.")
         return
-    _record_success(runtime, account_id, settings, started)
+    _record_success(runtime, lease, settings, started)
 
 
 def _read_folder(runtime: Runtime, mailbox: ReadOnlyMailbox, account: _Account, folder: str,
@@ -177,16 +183,21 @@ def _set_progress(session, account: _Account, folder: str, uidvalidity: int, uid
     if state.uidvalidity != uidvalidity:
         state.uidvalidity, state.last_uid = uidvalidity, 0
     state.last_uid = max(state.last_uid or 0, uid)
-    renew_check(session, account.id)
+    renew_check(session, account.lease)
 
 
-def _record_success(runtime: Runtime, account_id: int, settings: WatchSettings, started: datetime) -> None:
+def _still_ours(session, lease: Lease) -> MailAccount | None:
+    """The account, locked for this transaction, if this worker's lease still holds it."""
+    return session.scalar(select(MailAccount).where(lease.mine()).with_for_update())
+
+
+def _record_success(runtime: Runtime, lease: Lease, settings: WatchSettings, started: datetime) -> None:
     now = utcnow()
     with runtime.sessions.begin() as session:
-        account = session.get(MailAccount, account_id)
+        account = _still_ours(session, lease)
         if account is None:
             return
-        account.last_checked_at, account.checking_until = now, None
+        account.last_checked_at, account.checking_until, account.check_token = now, None, None
         # An idler that heard of new mail while we were reading (maybe in a folder already
         # read) made the mailbox due again: keep that, or the mail would wait for the next poll.
         woken = account.next_check_at is not None and started < account.next_check_at <= utcnow()
@@ -196,18 +207,18 @@ def _record_success(runtime: Runtime, account_id: int, settings: WatchSettings, 
         account.failing_since = account.failure_reported_at = None
 
 
-def _record_failure(runtime: Runtime, account_id: int, settings: WatchSettings, reason: str) -> None:
+def _record_failure(runtime: Runtime, lease: Lease, settings: WatchSettings, reason: str) -> None:
     now = utcnow()
     with runtime.sessions.begin() as session:
-        account = session.get(MailAccount, account_id)
+        account = _still_ours(session, lease)
         if account is None:
             return
         account.consecutive_failures += 1
-        account.last_error, account.checking_until = reason[:300], None
+        account.last_error, account.checking_until, account.check_token = reason[:300], None, None
         account.failing_since = account.failing_since or now
         wait = min(settings.poll_s * 2 ** (account.consecutive_failures - 1), settings.max_backoff_s)
         account.next_check_at = now + timedelta(seconds=wait)
-        log.warning("mailbox check failed", extra={"account": account_id, "reason": reason[:120],
+        log.warning("mailbox check failed", extra={"account": lease.account_id, "reason": reason[:120],
                                                    "failures": account.consecutive_failures})
         long_enough = now - account.failing_since >= timedelta(seconds=settings.report_after_s)
         if (account.failure_reported_at is None and long_enough

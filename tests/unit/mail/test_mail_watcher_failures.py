@@ -59,3 +59,52 @@ def test_a_password_stored_under_another_key_says_to_connect_again(runtime):
     watcher.check_account(runtime, account_id, WATCH)
     with runtime.sessions() as session:
         assert "connect the mailbox again" in session.get(MailAccount, account_id).last_error
+
+
+def test_a_worker_that_stalled_past_its_lease_leaves_the_mailbox_to_the_one_that_took_it(runtime, monkeypatch):
+    """Worker A's lease runs out while it waits on the server; worker B claims the mailbox. A must not
+    record progress, renew or end B's lease, nor count a failure."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from services.mailbox.check_claims import claim_check
+    from services.mailbox.models import FolderState
+
+    [account_id] = watcher.due_accounts(runtime)
+    taken_by_b = []
+
+    class StallingMailbox:
+        def __init__(self, *args):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def examine(self, folder):
+            return 7
+
+        def uids_since(self, day):
+            return [1, 2]
+
+        def fetch_start(self, uid):
+            if not taken_by_b:  # A stalls here: its lease runs out and B claims the mailbox
+                with runtime.sessions.begin() as session:
+                    session.execute(update(MailAccount).values(checking_until=utcnow() - timedelta(seconds=1)))
+                taken_by_b.append(claim_check(runtime, account_id, only_if_due=False))
+            return b"From: a@example.com\r\nSubject: hello\r\n\r\nJust saying hello.\r\n"
+
+    monkeypatch.setattr(watcher, "ReadOnlyMailbox", StallingMailbox)
+    watcher.check_account(runtime, account_id, WATCH)
+
+    [lease_b] = taken_by_b
+    assert lease_b is not None
+    with runtime.sessions() as session:
+        account = session.get(MailAccount, account_id)
+        assert account.check_token == lease_b.token and account.checking_until > utcnow()
+        assert account.consecutive_failures == 0 and account.last_error is None
+        assert account.last_checked_at is None
+        assert session.scalars(select(FolderState)).all() == []  # A's progress was not kept

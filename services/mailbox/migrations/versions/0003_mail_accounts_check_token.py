@@ -1,0 +1,24 @@
+"""mail_accounts.check_token: which worker's lease `checking_until` is
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-06 20:00:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('mail_accounts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('check_token', sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('mail_accounts', schema=None) as batch_op:
+        batch_op.drop_column('check_token')
