@@ -12,7 +12,7 @@ from pathlib import Path
 
 from services.mailbox.classify.classifier import CLASSES, classify_bytes
 
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "mail"
 
 
