@@ -8,7 +8,8 @@ from services.mailbox.classify.evaluate import precision_recall, run
 
 # The newest fresh set measures how the rules read unseen wording; it is reported by
 # `make eval-mail` but kept out of the targets below, which would otherwise invite tuning on it.
-MEASURING_SPLIT = "fresh4"
+# `fresh4` was tuned on in the fifth round; `fresh5` is written after it.
+MEASURING_SPLIT = "fresh5"
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,12 @@ def test_the_corpus_is_big_enough_and_covers_every_class_and_language(results):
         "rejection", "interview_invitation", "application_received", "offer", "other"}
     assert {r.language for r in results} >= {"en", "de", "fr", "es", "nl"}
     # Never tuned on: the quarter held out when the corpus was written, and the last fresh set.
-    never_tuned = [r for r in results if r.split in ("holdout", MEASURING_SPLIT)]
-    assert len(never_tuned) >= len(results) // 5
+    holdout = [r for r in results if r.split == "holdout"]
+    first_written = [r for r in results if r.split in ("tune", "holdout")]
+    assert len(holdout) >= len(first_written) // 5
+    measuring = [r for r in results if r.split == MEASURING_SPLIT]
+    if measuring:  # the next fresh set is written after a round of rules, so it may not exist yet
+        assert len(holdout) + len(measuring) >= len(results) // 5
 
 
 @pytest.mark.parametrize("split", ["tune", "holdout", "all"])
