@@ -2,7 +2,7 @@
 
 The rules live in `rules.py`; this module adds them up and decides:
 - an offer phrase always wins over a rejection phrase (no offer is ever read as a rejection);
-- a mail about something else (a flat, a loan, a tender, a newsletter, a friend) is damped;
+- a mail about something else (a flat, a loan, a tender, a newsletter, a permit, a friend) is damped;
 - a class needs a decisive phrase (weight >= 2.5) or several smaller ones, else it is `other`;
   in a mail that names no job at all, only a decisive phrase counts.
 """

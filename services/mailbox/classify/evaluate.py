@@ -52,6 +52,7 @@ def _fmt(value: float | None) -> str:
 def report(results: list[Result]) -> str:
     out = []
     splits = [(name, [r for r in results if r.split == name]) for name in SPLITS]
+    splits = [(name, subset) for name, subset in splits if subset]  # a set not yet written is left out
     for name, subset in splits + [("all", results)]:
         correct = sum(1 for r in subset if r.got == r.expected)
         out.append(f"\n{name}: {len(subset)} messages, {correct} right ({correct / max(1, len(subset)):.0%})")

@@ -2,10 +2,10 @@
 
 Each entry is (regular expression, weight), matched on lower-cased text with spaces
 collapsed. Job classes add up the weights of the phrases found; `CONTEXT` holds what
-shows a mail is about something else (a flat, a loan, a tender, a newsletter, a friend),
-which adds to `other` and damps the job classes. Phrases are grouped by language so a
-person can read, check and extend them. "Unfortunately" alone is worth little: it
-appears in job alerts, bank letters and rescheduled interviews alike.
+shows a mail is about something else (a flat, a loan, a tender, a newsletter, a permit,
+a friend), which adds to `other` and damps the job classes. Phrases are grouped by
+language so a person can read, check and extend them. "Unfortunately" alone is worth
+little: it appears in job alerts, bank letters and rescheduled interviews alike.
 """
 from __future__ import annotations
 
@@ -24,16 +24,18 @@ _EN_ONWARD = (r"(taken|taking|take|moving|move|moved|progress(ed|ing)?|going|go|
               r"|advanc(e|ed|ing)|invit(e|ed|ing)|carr(y|ying|ied))")
 _THANKS_BUT = {
     "en": r"\bthank(s| you)\b.{0,400}\b(however|unfortunately|regrettably|sadly|(i'm|i am|we're|we are) sorry)\b",
-    "de": r"\bdank\w*\b.{0,400}\b(leider|jedoch|allerdings|bedauerlicherweise)\b",
+    "de": r"\bdank\w*\b.{0,400}\b(leider|jedoch|allerdings|bedauerlicherweise|bedauern)\b",
     "fr": r"\b(merci|remercions)\b.{0,400}\b(malheureusement|toutefois|cependant|néanmoins|regret)",
     "es": r"\bgracias\b.{0,400}\b(lamentablemente|desafortunadamente|sin embargo|por desgracia)\b",
-    "nl": r"\b(bedankt|dank)\b.{0,400}\bhelaas\b",
+    "nl": r"\b(bedankt|dank)\b.{0,400}\b(helaas|jammer genoeg|echter)\b",
 }
-_SALARY = (r"\b(salary|base pay|per annum|gehalt|jahresgehalt|bruttogehalt|salaire|brut annuel|salario|sueldo"
-           r"|salaris)\b")
-_START_DATE = (r"start(ing)? date|start (on|from) (the )?\d|eintrittsdatum|date de début|à partir du \d"
-               r"|fecha de (incorporación|inicio)|startdatum")
-_CONTRACT = r"\b(contract|paperwork|arbeitsvertrag|vertrag|contrat|contrato|arbeidsovereenkomst|arbeidscontract)\b"
+_SALARY = (r"\b(salary|base pay|per annum|\w*gehalt|salaire|brut annuel|salario|sueldo"
+           r"|salaris|bruto per maand)\b")
+_START_DATE = (r"start(ing)? date|start (on|from) (the )?\d|eintrittsdatum"
+               r"|(ab|zum) (dem )?\d{1,2}\. ?(jan|feb|mär|apr|mai|jun|jul|aug|sep|okt|nov|dez)"
+               r"|date de début|à partir du \d|fecha de (incorporación|inicio)|empezar el \d|startdatum")
+_CONTRACT = (r"\b(contract|paperwork|arbeitsvertrag|vertrag|contrat|cdi|cdd|contrato|contrato indefinido"
+             r"|arbeidsovereenkomst|arbeidscontract)\b")
 _CLOCK_TIME = r"\b\d{1,2}([:.h]\d\d)? ?(uhr|am|pm|h)\b|\b(at|um|à|a las|om) \d{1,2}[:.h]\d\d\b"
 
 
@@ -43,6 +45,8 @@ REJECTION: Rules = {
         (rf"{_EN_NOT} (be |been )?{_EN_ONWARD}( you| your (application|candidacy))?( any)? (forward|further"
          r"|to (the )?(next|following|final) (stage|round|step)|to (an )?interview)", 3),
         (r"(another|other|a different) (candidate|applicant|person)('s|s')? (background|experience|profile|skills)", 2.5),
+        # the role went to someone described rather than named as "another candidate"
+        (r"(offer|give|gave|offered|given) (the|this) (role|position|job) to (someone|another|a candidate|an applicant)", 3),
         (r"(position|role|vacancy|post|job) (has|have) (now |already )?been (filled|closed)", 2.5),
         (r"(sorry|regret) to (tell|inform|let) you", 1.5),
         (_THANKS_BUT["en"], 1),
@@ -86,7 +90,14 @@ REJECTION: Rules = {
         (r"(keine zusage|eine absage) (geben|erteilen|mitteilen)|ihnen (leider )?keine zusage", 3),
         (r"für (eine andere person|einen anderen menschen) entschieden", 3),
         (r"(anderen|andere) (kandidat|bewerber)\w* (entschieden|ausgewählt|den vorzug)", 3),
-        (r"(position|stelle) (anderweitig|bereits) (zu )?besetz", 2.5),
+        (r"(position|stelle)( ist| wurde)?( anderweitig| bereits| mittlerweile| inzwischen| schon)*"
+         r" (zu )?(besetzt|vergeben)", 2.5),
+        # someone else was chosen: the post is filled "with a (female) candidate whose profile ..."
+        (r"(position|stelle)\b[^.]{0,80}\b(mit|durch) (einer|einem|einen|jemand)\w*\b[^.]{0,40}\bzu besetzen", 3),
+        (r"leider passt es (dieses mal |diesmal |derzeit |aktuell )?nicht", 2),
+        (r"keine (erfreulicher|positiver|besser)\w* (nachricht|rückmeldung|antwort)", 2),
+        (r"(profil|erfahrung|qualifikation)\w*\b[^.]{0,60}\b(näher|besser|eher)"
+         r" (kommt|kommen|passt|passen|entspricht)", 1),  # "closer fit"
         (r"bedauern,? ihnen mitteilen", 2),
         (r"\babsage\b", 2),
         (r"leider", 0.5),
@@ -117,6 +128,11 @@ REJECTION: Rules = {
         (r"no (podemos|podremos|vamos a|seguiremos|continuaremos|avanzaremos) (seguir|continuar|avanzar)?"
          r"( adelante)? ?(con (tu|su) (candidatura|perfil)|en el proceso)", 3),
         (r"en esta ocasión", 0.5),
+        # going on with other people, or without you
+        (r"(avanzar|seguir|continuar) con (otras )?(personas|perfiles|candidat[oa]s) (cuyo|cuya|que|con)", 3),
+        (r"no (podemos|podremos|vamos a poder) contar (contigo|con usted)", 3),
+        (r"no (pasas|pasarás|continúas|continuarás|avanzas|avanzarás) a la (siguiente|próxima) (fase|etapa)", 3),
+        (r"(perfil|experiencia)(es)? (se ajusta|se ajustan|encaja|encajan) (más|mejor)", 1),
         (_THANKS_BUT["es"], 1),
         (r"(continuar|seguir adelante)( el proceso)? con otros candidatos", 3),
         (r"no (seguiremos|vamos a seguir|continuaremos|seguir) adelante con (tu|su) candidatura", 3),
@@ -136,6 +152,9 @@ REJECTION: Rules = {
          r"(ronde|fase|stap)|niet doorgegaan|niet door naar", 3),
         (r"(een )?andere (kandidaat|kandidaten|sollicitant)|iemand anders", 2),
         (r"teleurstellen|teleurstellend", 1.5),
+        # someone else was chosen; your application is no longer being handled
+        (r"(keuze gemaakt|gekozen|besloten)( om)? (voor|te gaan met) iemand (anders|met|die)", 3),
+        (r"(sollicitatie|kandidatuur|cv) niet (verder |langer )?in behandeling", 3),
         (_THANKS_BUT["nl"], 1),
         (r"(besloten|gekozen)( om)? (niet verder te gaan|met een andere kandidaat|voor een andere kandidaat)", 3),
         (r"niet verder (te gaan met|mee te nemen)", 3),
@@ -144,7 +163,8 @@ REJECTION: Rules = {
         (r"gekozen voor (een )?andere (kandidaat|kandidaten)", 3),
         (r"in te vullen met (een )?(andere )?kandidaat", 3),
         (r"(gaan|kunnen) (we|wij) niet (verder|door) met (je|jouw|uw) (sollicitatie|kandidatuur)", 3),
-        (r"\bafgewezen\b", 2.5),
+        (r"(sollicitatie|kandidatuur) (is |werd )?(helaas )?afgewezen", 3),
+        (r"\bafgewezen\b", 1.5),  # a permit or a loan is refused in the same words
         (r"(vacature|functie) (inmiddels )?(hebben )?ingevuld|hebben ingevuld", 2.5),
         (r"helaas moeten (wij|we) (je|u) (laten weten|mededelen)", 2),
         (r"\bafwijzing\b", 2),
@@ -169,6 +189,10 @@ INTERVIEW: Rules = {
         (r"phone screen", 2.5),
         (r"(book|pick|choose|select) a (\d+ minute )?(time|slot)", 1.5),
         (r"(are|would) you (be )?available (for|on)", 1),
+        (r"(could|can|would) you (hop|jump|get) on (a|an) ([\w-]+ ){0,3}(call|chat|video call)", 2.5),
+        (r"(do|would) you have (some )?time (for|to do) (a|an) ([\w-]+ ){0,2}(call|chat|interview)", 2.5),
+        (r"(move|push|shift|change) (our|the|your) (interview|call|chat|meeting) (to|from)", 3),
+        (r"whichever (suits|works)|(both|either|these times) work (for|on) (us|me|our side)", 1.5),
         (r"calendar invite", 1),
         (r"(technical|video|phone|onsite|on-site) interview", 1.5),
         (r"\binterview\b", 1),
@@ -185,6 +209,8 @@ INTERVIEW: Rules = {
         (r"(laden|lade) sie (gern|gerne)? ?zu einem ([\w-]+ )?(gespräch|interview|kennenlernen)", 3),
         (r"(persönlich|gerne) kennenlernen", 1.5),
         (r"terminvorschlag|termin für (ein|das) (gespräch|interview)|gespräch vereinbaren", 2),
+        (r"(haben|hätten) sie ([\w-]+ ){0,4}zeit für ein ([\w-]+ )?(gespräch|telefonat|interview)", 3),
+        (r"(ob|wann) ihnen (der termin|das|es) (passt|recht ist)", 1.5),
         (r"vorstellungsgespräch", 1),
         (r"\btermin\b", 1),
     ],
@@ -197,6 +223,9 @@ INTERVIEW: Rules = {
         (r"entretien téléphonique", 2.5),
         (r"pour un entretien|(passer|venir) (nous voir|à l'atelier|au bureau|à nos bureaux)", 2),
         (r"créneau", 1.5),
+        (r"(échanger|discuter|s'entretenir) avec vous (par|en) (visio|téléphone|visioconférence)", 2.5),
+        (r"mieux vous connaître|faire votre connaissance", 1.5),
+        (r"(seriez-vous|êtes-vous|seriez vous) disponible", 1.5),
         (r"\bentretien\b", 1),
     ],
     "es": [
@@ -208,6 +237,9 @@ INTERVIEW: Rules = {
         (r"entrevista telefónica", 2.5),
         (r"(primera|segunda) entrevista|videollamada", 1.5),
         (r"queremos conocerte|nos gustaría conocerte", 1.5),
+        (r"(mover|cambiar|pasar|aplazar|adelantar) (nuestra|la|tu|su) (reunión|entrevista|llamada|cita)", 3),
+        (r"(tienes|tiene) (tiempo|un hueco) para (una )?(llamada|entrevista|reunión)", 2.5),
+        (r"(te|le) viene bien|(te|le) va bien|(estarías|estaría) disponible", 1.5),
         (r"convocarte|convocatoria (a|para) (una )?entrevista", 2.5),
         (r"\bentrevista\b", 1),
     ],
@@ -219,6 +251,10 @@ INTERVIEW: Rules = {
         (r"gesprek ([\w-]+ ){0,3}verzet", 3),
         (r"telefonisch gesprek", 2.5),
         (r"inplannen", 1.5),
+        (r"(heb je|hebt u|heeft u) ([\w-]+ ){0,4}tijd voor een ([\w-]+ )?(gesprek|kennismaking|belletje)", 3),
+        (r"(gesprek|afspraak) ([\w-]+ ){0,3}(verzetten|verplaatsen)", 3),
+        (r"(maken|maak) (graag )?kennis met (je|u)|graag (met (je|u) )?kennismaken", 1.5),
+        (r"wat (je|u) (het beste )?uitkomt|schikt het (je|u)", 1.5),
         (r"kennismakingsgesprek|(graag )?uitnodigen voor een (kennismakings|sollicitatie)?gesprek", 2.5),
         (r"\bgesprek\b", 1),
     ],
@@ -232,6 +268,9 @@ RECEIVED: Rules = {
         (r"we('ve| have) (got|received) your (application|cv|resume)", 3),
         (r"application .{0,60}(has been|was) (successfully )?received", 3),
         (r"thank(s| you) (so much )?for (applying|your application)", 1),
+        (r"your application( for [^.]{0,80}?)? (is|has) (now )?"
+         r"(in our system|arrived|reached us|come through|on file)", 3),
+        (r"(review|reviews|look at) (every|each|all) (submission|application)s?|get back to you (if|once|when)", 1),
         (r"(will|to) review (it|your application)", 1),
         (r"candidate home|status of your application", 1),
     ],
@@ -241,6 +280,9 @@ RECEIVED: Rules = {
         (r"unterlagen (für .{0,60})?erhalten|bewerbung eingegangen", 3),
         (r"(haben|hat) ihre bewerbung (erhalten|bekommen)|bewerbung ist (bei uns )?eingegangen", 3),
         (r"kandidatenkonto", 1),
+        (r"(unterlagen|bewerbung)( [\w-]+){0,3} (bei uns )?(eingegangen|angekommen|eingetroffen)", 3),
+        (r"bestätigen (wir )?(ihnen |dir )?(hiermit )?(den eingang|dass (ihre|deine))", 2),
+        (r"dank\w* für (ihre|deine) bewerbung|wir (prüfen|sichten) (sie|ihre unterlagen|deine unterlagen)", 1),
     ],
     "fr": [
         (r"candidature (a été|est) (bien )?(enregistrée|transmise)", 3),
@@ -248,6 +290,8 @@ RECEIVED: Rules = {
         (r"(bien )?reçu votre candidature|candidature a bien été reçue", 3),
         (r"avons (bien )?reçu votre (cv|dossier|candidature)", 3),
         (r"espace candidat", 1),
+        (r"(candidature|dossier|cv) (a été|est) (bien )?(enregistrée?|reçue?|transmise?)", 3),
+        (r"merci (d'avoir postulé|pour votre candidature)|sera (étudiée?|examinée?)", 1),
     ],
     "es": [
         (r"hemos recibido (tu|su) (candidatura|solicitud)|la hemos recibido", 3),
@@ -255,11 +299,15 @@ RECEIVED: Rules = {
         (r"confirmación de recepción", 2.5),
         (r"candidatura (ha quedado registrada|se ha registrado)", 3),
         (r"portal de candidato", 1),
+        (r"(candidatura|solicitud|cv|currículum)( [\w-]+){0,4}"
+         r" (ha llegado|se ha recibido|ha sido recibida|está registrada)", 3),
+        (r"(te|le) confirmamos|(la|lo) revisará|gracias por (tu|su) candidatura", 1),
     ],
     "nl": [
         (r"sollicitatie is (goed )?(geregistreerd|verstuurd)", 3),
         (r"ontvangst sollicitatie|sollicitatie (in goede orde )?ontvangen|hebben (je|uw) sollicitatie (in goede orde )?ontvangen", 3),
         (r"kandidatenportaal", 1),
+        (r"(sollicitatie|cv|brief)( [\w-]+){0,4} (is )?(goed |in goede orde )?(binnengekomen|aangekomen)", 3),
         (r"sollicitatie is (goed )?binnen|(je|uw) sollicitatie (goed )?ontvangen", 3),
     ],
 }
@@ -277,6 +325,7 @@ OFFER: Rules = {
         (r"offer (pack|of employment|letter)|conditional offer", 2.5),
         (r"offer of employment|offer letter|job offer", 2.5),
         (r"welcome aboard|welcome to the team", 1.5),
+        (r"(love|like|glad|happy|delighted|excited) to have you join", 3),
         (r"congratulations", 1),
     ],
     "de": [
@@ -285,6 +334,8 @@ OFFER: Rules = {
         (r"arbeitsvertrag", 1),
         (r"(möchten|wollen) sie (gerne |gern )?(einstellen|an bord holen)|ihnen eine zusage", 4),
         (r"herzlichen glückwunsch", 1),
+        (r"freuen uns[^.]{0,40} dass sie[^.]{0,80}"
+         r"\b(bei uns anfangen|bei uns beginnen|zu uns kommen|unser team verstärken)", 3),
     ],
     "fr": [
         (r"(confirmer|confirmons) votre embauche|vous embaucher|votre embauche", 3.5),
@@ -294,6 +345,7 @@ OFFER: Rules = {
         (r"vous proposer (un|le) (poste|contrat)", 3),
         (r"contrat de travail", 1),
         (r"félicitations", 1),
+        (r"(ravis|heureux|heureuse) de vous accueillir (comme|en tant que)", 3),
     ],
     "es": [
         (r"(queremos|nos gustaría|quisiéramos) ofrecer(te|le)", 4),
@@ -301,6 +353,7 @@ OFFER: Rules = {
         (r"carta de oferta|oferta de empleo\b", 2.5),
         (r"queremos que te incorpores|(te|le) incorpores al equipo|propuesta de incorporación", 4),
         (r"enhorabuena", 1),
+        (r"(encantados|felices|nos alegra) de (que te unas|tenerte en el equipo|darte la bienvenida)", 3),
     ],
     "nl": [
         (r"bieden (je|u) (graag )?(de|een|deze) (baan|functie|positie|rol)", 4),
@@ -308,6 +361,7 @@ OFFER: Rules = {
         (r"aanbod arbeidsovereenkomst|(doen|doen we) je een aanbod|een aanbod voor de functie", 3),
         (r"(willen|gaan) (we|wij) je (heel )?(graag )?aannemen|contractvoorstel", 4),
         (r"gefeliciteerd", 1),
+        (r"(je|u) (graag )?in dienst (nemen|te nemen)", 3),
     ],
 }
 
@@ -318,6 +372,11 @@ CONTEXT: Rules = {
         (r"jobagent|neue stellen|stellenangebote, die|newsletter|nieuwsbrief|tipps", 3),
         (r"nouvelles offres|offres similaires|alertes? emploi|nuevas ofertas|alertas de empleo", 3),
         (r"nieuwe vacatures|vacature ?alert|webinar|register now|schrijf je (snel )?in", 3),
+        # digests: counts of new openings, "near you", advice columns
+        (r"\d+ new (roles|jobs|positions|openings|vacancies)|near you|(read|see) our (guide|tips)|how to stand out", 3),
+        (r"\d+ neue (stellen|jobs)|in ihrer nähe|unser ratgeber", 3),
+        (r"\d+ nouvelles offres|près de chez vous|nos conseils", 3),
+        (r"\d+ nuevas ofertas|cerca de ti|nuestra guía|\d+ nieuwe (vacatures|banen)|bij (jou|u) in de buurt", 3),
     ],
     "housing": [
         (r"\b(apartment|flat|landlord|rental|tenant|property|properties|viewing)\b", 2),
@@ -337,8 +396,17 @@ CONTEXT: Rules = {
     "shopping": [
         (r"your order|has shipped|refunded|bestellung|commande|pedido|bestelling", 2),
     ],
+    "authority": [
+        # a council or an office refusing a permit uses a rejection's words but names no job
+        (r"(parking|building|residence) permit|permit application", 2),
+        (r"parkeervergunning|bouwvergunning|vergunningsgebied", 2),
+        (r"verblijfsvergunning|baugenehmigung|aufenthaltstitel|permis de (construire|séjour)|titre de séjour", 2),
+        (r"licencia de obras|permiso de residencia", 2),
+    ],
     "personal": [
         (r"sorry you didn'?t get|their loss|didn'?t work out", 3),
+        # a friend speaks of "they", a recruiter of "we"; and offers a drink
+        (r"(so|really|very) sorry (that )?they\b|(drinks?|coffee|beers?|lunch) (is |are )?on me", 3),
         (r"schade,? dass|wissen nicht, was sie verpassen", 3),
         (r"désolée? que|ont raté", 3),
         (r"siento mucho que|se lo pierden", 3),
@@ -350,4 +418,8 @@ CONTEXT: Rules = {
 JOB_WORDS = (r"\b(application|candidacy|candidate|position|role|interview|cv|resume|recruit\w*|hiring"
              r"|bewerbung|bewerber\w*|stelle|kandidat\w*|vorstellungsgespräch|candidature|poste|entretien"
              r"|candidat\w*|puesto|entrevista|sollicitatie|functie|vacature|kandidaat"
-             r"|job|jobs|vacancy|baan|empleo|emploi|embauche|salary|gehalt|salaire|salario|salaris)\b")
+             r"|job|jobs|vacancy|baan|empleo|emploi|embauche|salary|\w*gehalt|salaire|salario|salaris"
+             # the words of the hiring process itself, and of a first day
+             r"|bewerb\w*|postul\w*|recrut\w*|reclut\w*|proceso de selección|processus de recrutement"
+             r"|auswahlverfahren|selectieprocedure|sollicit\w*|werving|probezeit|période d'essai|proeftijd"
+             r"|m/w/d|w/m/d)\b")
