@@ -11,22 +11,12 @@ from tests.e2e.pages import add_application, check_page, needs_chromium, registe
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "mailbox"))
 from mail_samples import rejection  # noqa: E402
-from support import unavailable  # noqa: E402
-from support.dovecot import PASSWORD, USER, Dovecot, available  # noqa: E402
+from support.dovecot import PASSWORD, USER  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture
-def dovecot():
-    if not available():
-        unavailable("dovecot is not installed (apt-get install dovecot-imapd)")
-    server = Dovecot().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -13,20 +13,10 @@ from tests.e2e.harness import Api, make_stack, wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "mailbox"))
 from mail_samples import rejection  # noqa: E402
-from support import unavailable  # noqa: E402
-from support.dovecot import PASSWORD, USER, Dovecot, available  # noqa: E402
+from support.dovecot import PASSWORD, USER  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 SAM_PASSWORD = "a long enough password"
-
-
-@pytest.fixture
-def dovecot():
-    if not available():
-        unavailable("dovecot is not installed (apt-get install dovecot-imapd)")
-    server = Dovecot().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
