@@ -6,7 +6,7 @@ RUN_OK  := $(VENV)/.installed-run
 TEST_OK := $(VENV)/.installed-test
 PIP     := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: run run-split test install migrate unit integration e2e e2e-all screenshots bench lint clean soak faults kubernetes cluster eval-mail
+.PHONY: run run-split test install migrate unit integration e2e e2e-all screenshots bench lint clean soak faults kubernetes cluster eval-mail mail-counts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ kubernetes: $(TEST_OK)
 # The mail classifier on the labelled corpus: precision and recall per class.
 eval-mail: $(RUN_OK)
 	$(BIN)/python -m services.mailbox.classify.evaluate
+
+# The mail classifier's word counts, rebuilt from the labelled corpus (after the corpus changes).
+mail-counts: $(RUN_OK)
+	$(BIN)/python -m services.mailbox.classify.word_model
 
 lint: $(TEST_OK)
 	$(BIN)/ruff check .

@@ -4,7 +4,9 @@ The rules live in `rules.py`; this module adds them up and decides:
 - an offer phrase always wins over a rejection phrase (no offer is ever read as a rejection);
 - a mail about something else (a flat, a loan, a tender, a newsletter, a permit, a friend) is damped;
 - a class needs a decisive phrase (weight >= 2.5) or several smaller ones, else it is `other`;
-  in a mail that names no job at all, only a decisive phrase counts.
+  in a mail that names no job at all, only a decisive phrase counts;
+- what the rules leave as `other` in a personal mail about nothing else gets a second opinion
+  from the words (`word_model.py`), taken only when it is near certain.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from services.mailbox.classify import rules
+from services.mailbox.classify import rules, word_model
 from services.mailbox.classify.extract import extract_company, extract_role
 from services.mailbox.classify.parse import ParsedMail, parse_message
 
@@ -28,6 +30,10 @@ _JOB_RULES = {
 THRESHOLD = 2.5        # the least a job class needs to be chosen
 CONTEXT_DAMPING = 0.35  # what a job class keeps of its score in a mail about something else
 EXCERPT_LIMIT = 300
+SECOND_OPINION_MIN = 0.99  # the word model's share of the evidence before its class is taken
+# The confidence of a class the words alone found: enough to propose it about an application the
+# mail matches (proposals.MATCHED_MIN), not enough for "new application?" (UNMATCHED_MIN).
+SECOND_OPINION_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,10 @@ def classify(mail: ParsedMail) -> Classification:
     ranked = sorted(scores.values(), reverse=True)
     runner_up = ranked[1] if scores[label] == ranked[0] else ranked[0]
     confidence = _confidence(max(scores[label], THRESHOLD if label == "other" else 0), runner_up)
+    if label == "other" and not mail.bulk and context < 2:
+        second = _second_opinion(text, scores)
+        if second is not None:
+            label, confidence = second, SECOND_OPINION_CONFIDENCE
     hit = best_hits.get(label)
     original = " ".join(f"{mail.subject}. {mail.text}".replace("\u00a0", " ").split())
     # Positions found in the lower-cased text hold in the original while lengths agree.
@@ -124,6 +134,17 @@ def classify(mail: ParsedMail) -> Classification:
                           company=extract_company(mail) if about_a_job else None,
                           role=extract_role(mail) if about_a_job else None,
                           received_on=mail.received_on, scores=scores)
+
+
+def _second_opinion(text: str, scores: dict[str, float]) -> str | None:
+    """The word model's class, if it is near certain; never a rejection where an offer's phrases stand."""
+    chances = word_model.shipped().chances(text)
+    best = max(chances, key=chances.get)
+    if best == "other" or chances[best] < SECOND_OPINION_MIN:
+        return None
+    if best == "rejection" and scores["offer"] > 0:
+        return None
+    return best
 
 
 def _damp_small_talk(scores: dict[str, float], best_hits: dict[str, _Hit | None]) -> None:
