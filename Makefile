@@ -83,7 +83,7 @@ eval-mail: $(RUN_OK)
 
 # The mail classifier's word counts, rebuilt from the labelled corpus (after the corpus changes).
 mail-counts: $(RUN_OK)
-	$(BIN)/python -m services.mailbox.classify.word_model
+	$(BIN)/python -m services.mailbox.classify.counting
 
 lint: $(TEST_OK)
 	$(BIN)/ruff check .

@@ -9,19 +9,16 @@ each class), so nothing is downloaded or learned at run time, and a person can r
 words lean which way.
 
 The counts leave out the corpus's measuring split (`evaluate.MEASURING_SPLIT`), so that
-split stays a fair measure of unseen mail. Rebuild them after the corpus changes:
-`python -m services.mailbox.classify.word_model` (a test checks they are current).
+split stays a fair measure of unseen mail. Rebuild them after the corpus changes with
+`make mail-counts` (`classify/counting.py`; a test checks they are current).
 """
 from __future__ import annotations
 
 import math
 import re
-import sys
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-
-from services.mailbox.classify.parse import ParsedMail, parse_message
 
 COUNTS_FILE = Path(__file__).with_name("word_counts.txt")
 _WORD = re.compile(r"[a-zà-ÿß']+")
@@ -81,22 +78,3 @@ def read(path: Path = COUNTS_FILE) -> WordModel:
 @lru_cache(maxsize=1)
 def shipped() -> WordModel:
     return read()
-
-
-def corpus_model(corpus: Path | None = None) -> WordModel:
-    """The model the labelled corpus gives, its measuring split left out."""
-    from services.mailbox.classify.classifier import CLASSES, normalise
-    from services.mailbox.classify.evaluate import DEFAULT_CORPUS, MEASURING_SPLIT
-    corpus = corpus or DEFAULT_CORPUS
-    examples = []
-    for line in (corpus / "labels.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-        path, label, _language, split = line.split("\t")
-        if split != MEASURING_SPLIT:
-            mail: ParsedMail = parse_message((corpus / path).read_bytes())
-            examples.append((normalise(f"{mail.subject}. {mail.text}"), label))
-    return build(examples, list(CLASSES))
-
-
-if __name__ == "__main__":
-    write(corpus_model(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
-    print(f"wrote {COUNTS_FILE}")

@@ -24,8 +24,9 @@ def test_chances_weigh_known_words_and_ignore_unknown_ones():
 
 
 def test_the_shipped_counts_are_the_corpus_without_its_measuring_split(tmp_path):
-    """Rebuild with `python -m services.mailbox.classify.word_model` when this fails."""
-    built = word_model.corpus_model()
+    """Rebuild with `make mail-counts` when this fails."""
+    from services.mailbox.classify.counting import corpus_model
+    built = corpus_model()
     assert word_model.shipped().counts == built.counts
     word_model.write(built, tmp_path / "counts.txt")
     assert word_model.read(tmp_path / "counts.txt").counts == built.counts
