@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REBOUND = str(Path(sys.executable).parent / "rebound")
@@ -25,12 +26,6 @@ MODES = ("split", "all")
 def procfile_processes() -> list[str]:
     lines = (ROOT / "Procfile").read_text().splitlines()
     return [line.split(":", 1)[0].strip() for line in lines if ":" in line]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

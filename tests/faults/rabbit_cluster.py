@@ -15,25 +15,19 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from support import wait_for
+from support.ports import free_port
 
 BIN = Path("/usr/lib/rabbitmq/bin")
 
 
 def available() -> bool:
     return (BIN / "rabbitmq-server").exists() and (BIN / "rabbitmqctl").exists()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

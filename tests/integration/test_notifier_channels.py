@@ -9,7 +9,6 @@ import email
 import email.policy
 import hmac
 import json
-import socket
 import threading
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +25,7 @@ from shared.config import load_settings
 from shared.events import make_event
 from shared.runtime import Runtime
 from rebound.migrations import migrate_service
+from support.ports import free_port
 
 pytestmark = pytest.mark.integration
 NOON = datetime(2026, 3, 2, 12, 0)
@@ -67,17 +67,10 @@ class HttpSink:
         return [(headers, body) for p, headers, body in self.requests if p == path]
 
 
-def _free_port() -> int:
-    # aiosmtpd's Controller checks it started by connecting to its port, so it needs a real one.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def world(tmp_path, monkeypatch):
     smtp_inbox = Inbox()
-    controller = Controller(smtp_inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(smtp_inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     sink = HttpSink()
     monkeypatch.setenv("REBOUND_DATA_DIR", str(tmp_path))
@@ -196,7 +189,7 @@ def test_smtp_login_is_used_when_the_url_has_credentials(tmp_path):
         return AuthResult(success=auth_data.password == b"s3cret")
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), authenticator=authenticator,
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
                             auth_required=True, auth_require_tls=False)
     controller.start()
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import email
 import email.policy
 import ipaddress
-import socket
 import ssl
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +22,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from services.notifier.channels.message import DeliveryFailed, Message, Target
 from services.notifier.channels.email import EmailSender
+from support.ports import free_port
 
 pytestmark = [
     pytest.mark.integration,
@@ -119,7 +119,7 @@ class Server(Controller):
                                {"cleartext": self.cleartext, "implicit_tls": implicit_tls is not None})
         if implicit_tls is not None:
             smtp.setdefault("auth_require_tls", False)
-        super().__init__(inbox, hostname="127.0.0.1", port=_free_port(), ssl_context=implicit_tls,
+        super().__init__(inbox, hostname="127.0.0.1", port=free_port(), ssl_context=implicit_tls,
                          authenticator=self._authenticate, auth_required=True, **smtp)
 
     def heard_in_clear(self, text: str) -> bool:
@@ -134,13 +134,6 @@ class Server(Controller):
         # handled=False: aiosmtpd answers 535 itself; its default (True) leaves the client waiting.
         return AuthResult(success=(auth_data.login, auth_data.password) == (USER.encode(), PASSWORD.encode()),
                           handled=False)
-
-
-def _free_port() -> int:
-    # aiosmtpd's Controller checks it started by connecting to its port, so it needs a real one.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
