@@ -26,7 +26,7 @@ from frontend.views import api_account, api_applications, api_coach, api_notifie
 from frontend.views import api_mailbox
 from frontend.views import mailbox as mailbox_views
 from frontend.views import (
-    application_detail, application_edit, channel_links, goals, imports, inbox, insights, journal, network,
+    application_detail, application_edit, channel_links, exports, goals, imports, inbox, insights, journal, network,
     password, public, settings as settings_page, suggestions,
 )
 from frontend.views import mail_links, notification_settings, today_coach
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_health(app, [functools.partial(database_ready, runtime.engine), BusProbe(settings)])
     for blueprint in (auth.bp, dashboard.bp, suggestions.bp, applications.bp, openapi.bp, application_detail.bp,
                       application_edit.bp, journal.bp, goals.bp, insights.bp, network.bp, inbox.bp,
-                      settings_page.bp, imports.bp, public.bp, password.bp, channel_links.bp):
+                      settings_page.bp, imports.bp, exports.bp, public.bp, password.bp, channel_links.bp):
         app.register_blueprint(blueprint)
     for blueprint in (mailbox_views.bp, api_mailbox.bp):
         app.register_blueprint(blueprint)

@@ -1,18 +1,18 @@
-"""Import a CSV (preview with row errors, then confirm), and export: CSV, JSON, a printable log."""
+"""Import a CSV: the preview with row errors and the column mapping, then the import. The page also
+holds the export buttons, which `exports.py` answers."""
 from __future__ import annotations
 
 import base64
 import binascii
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from frontend import panels, service_client
+from frontend import service_client
 from frontend.login import current_user_id, login_required
 from frontend.views.render import fragment_or_page
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
-DOWNLOADS = {"export.csv": "text/csv", "export.json": "application/json"}
 
 
 # The fields a column can become, as the mapping editor names them (the tracker lists which exist).
@@ -113,31 +113,3 @@ def confirm():
     flash(f"Imported {created} application{'s' if created != 1 else ''}. "
           "That's a lot of effort on record.")
     return redirect(url_for("applications.index"))
-
-
-@bp.get("/<any('export.csv', 'export.json'):name>")
-@login_required
-def download(name: str):
-    """The tracker's export, passed through as a download."""
-    response = service_client.raw("tracker", "GET", f"/applications/{name}", current_user_id(),
-                            params={k: v for k, v in request.args.items() if k in ("from", "to")})
-    if response.status_code != 200:
-        flash("The export didn't work just now. Please try again in a moment.", "error")
-        return redirect(url_for(".index"))
-    return Response(response.content, mimetype=DOWNLOADS[name], headers={
-        "Content-Disposition": f'attachment; filename="applications.{name.split(".")[1]}"'})
-
-
-@bp.get("/log")
-@login_required
-def log():
-    """A printable log of applications, drawn here so it obeys the page's style rules."""
-    params = {k: v for k, v in request.args.items() if k in ("from", "to") and v}
-    response = service_client.raw("tracker", "GET", "/applications/export.json", current_user_id(),
-                            params=params)
-    if response.status_code != 200:
-        flash(panels.service_message(service_client.Reply(response.status_code, {})), "error")
-        return redirect(url_for(".index"))
-    data = response.json()
-    return render_template("log.html", applications=data.get("applications") or [],
-                           start=data.get("from"), end=data.get("to"))

@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 from flask import Blueprint, Flask, g, request
 from sqlalchemy import select
 
-from services.coach import api_export, api_goals, api_insights, api_wins, scheduler
+from services.coach import api_export, api_feedback, api_goals, api_insights, api_wins, scheduler
 from services.coach.models import Checkin, Profile, Reflection
 from services.coach.schemas import (
     answer_in, checkin_in, checkin_out, reflection_out, settings_out, settings_patch,
@@ -131,4 +131,4 @@ def update_settings():
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     playbook()  # a bad playbook stops start-up here, naming file, rule and field
     return create_service_app(__name__, runtime or Runtime.build("coach", settings),
-                              bp, api_goals.bp, api_wins.bp, api_insights.bp, api_export.bp)
+                              bp, api_goals.bp, api_wins.bp, api_feedback.bp, api_insights.bp, api_export.bp)

@@ -80,7 +80,7 @@ class World:
         monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=ids.getrandbits(128), version=4))
         # Everything that reads "now" outside an event's own time reads the scenario's clock.
         for target in ("services.notifier.clock.now", "services.coach.api.utcnow",
-                       "services.coach.api_wins.utcnow"):
+                       "services.coach.api_wins.utcnow", "services.coach.api_feedback.utcnow"):
             try:
                 monkeypatch.setattr(target, self.clock)
             except AttributeError:

@@ -106,7 +106,7 @@ BODIES = {
     ("tracker", "applications.patch_rejection"): {"feedback": "More depth next time"},
     ("coach", "coach.answer_reflection"): {"answer": "It went fine"},
     ("coach", "coach_goals.update_goal"): {"target": 4},
-    ("coach", "coach_wins.update_draft"): {"subject": "Thanks"},
+    ("coach", "coach_feedback.update_draft"): {"subject": "Thanks"},
     ("notifier", "supporters.update_supporter"): {"name": "Sam"},
 }
 
