@@ -81,12 +81,18 @@ def claim_day(session: Session, user_id: str, day: str) -> bool:
     return taken.rowcount == 1
 
 
-def _line(delivery: Delivery) -> str:
-    # The first paragraph is the gist (a card's summary); the rest waits in Rebound.
-    first = " ".join(delivery.body.split("\n\n")[0].split())
-    if len(first) > LINE_CHARS:  # cut between words, never inside one
-        first = first[:LINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
-    return f"{delivery.subject}: {first}"
+def _line(delivery: Delivery, kind: str) -> str:
+    """The item's title and its gist. A coach card's gist is its first section's title ("Nothing to
+    fix here"): what support is waiting, where its summary would only say the news again."""
+    paragraphs = delivery.body.split("\n\n")
+    if kind == "coach_card" and len(paragraphs) > 1:
+        gist = paragraphs[1].split("\n")[0].rstrip(".")
+    else:
+        gist = paragraphs[0]
+    gist = " ".join(gist.split())
+    if len(gist) > LINE_CHARS:  # cut between words, never inside one
+        gist = gist[:LINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return f"{delivery.subject}: {gist}"
 
 
 def _still_wanted(prefs: Preferences, held: list[Delivery], kinds: dict[int, tuple]) -> list[Delivery]:
@@ -118,7 +124,7 @@ def make_digest(session: Session, user_id: str) -> Notification | None:
     held = _still_wanted(prefs, held, kinds)
     if not held:
         return None
-    digest = _letter(session, user_id, today, held, now)
+    digest = _letter(session, user_id, today, held, {n: kind for n, (kind, _) in kinds.items()}, now)
     if digest is None:  # this day's letter exists already
         return None
     not_before = release_at(now, tz, prefs, severity="info", about_rejection=False)
@@ -132,9 +138,10 @@ def make_digest(session: Session, user_id: str) -> Notification | None:
     return digest
 
 
-def _letter(session: Session, user_id: str, today: str, held: list[Delivery], now) -> Notification | None:
+def _letter(session: Session, user_id: str, today: str, held: list[Delivery], kinds: dict[int, str],
+            now) -> Notification | None:
     # One line per item however many channels held it.
-    titles = list(dict.fromkeys(_line(d) for d in held))
+    titles = list(dict.fromkeys(_line(d, kinds.get(d.notification_id, "system")) for d in held))
     lines = [f"• {title}" for title in titles[:MAX_LINES]]
     if len(titles) > MAX_LINES:
         lines.append(f"…and {len(titles) - MAX_LINES} more in your inbox.")

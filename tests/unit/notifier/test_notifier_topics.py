@@ -176,3 +176,16 @@ def test_a_digest_line_is_the_gist_cut_between_words(notifier):
     [line] = [line for line in letter.body.splitlines() if line.startswith("• ")]
     assert line.startswith("• Steady: word word") and line.endswith("word…") and len(line) <= 180
     assert "The rest stays" not in letter.body and letter.subject == "Your day in Rebound: 1 thing, whenever suits you"
+
+
+def test_a_coach_cards_digest_line_names_the_support_waiting_not_the_news_again(notifier):
+    notifier.register()
+    _card(notifier, sections=[
+        {"kind": "reflection", "title": "Nothing to fix here.", "body": "They filled the role.", "link": None},
+        {"kind": "next_step", "title": "A plan for Thursday", "body": "Twenty minutes.", "link": None}])
+    _card(notifier, card_id="c2", sections=[])
+    notifier.clock.now = datetime(2026, 3, 2, 18, 0)
+    notifier.tick()
+    [(_, letter)] = [sent for sent in notifier.recorder.sent if sent[1].kind == "digest"]
+    lines = [line for line in letter.body.splitlines() if line.startswith("• ")]
+    assert lines == ["• Something for you: Nothing to fix here", "• Something for you: A short sentence."]
