@@ -119,6 +119,19 @@ def pg_database(postgres):
         postgres.drop_database(url)
 
 
+# --- IMAP ---------------------------------------------------------------------
+
+@pytest.fixture
+def dovecot():
+    """Dovecot from Debian's packages, on a free port with its own configuration and mail store."""
+    from support.dovecot import Dovecot, available
+    if not available():
+        unavailable("dovecot is not installed (apt-get install dovecot-imapd)")
+    server = Dovecot().start()
+    yield server
+    server.stop()
+
+
 # --- settings and service databases ----------------------------------------
 
 @pytest.fixture

@@ -5,13 +5,20 @@ its own idler, up to IDLE_FOLDERS_PER_ACCOUNT; folders past that are polled. An 
 never reads mail. When the server says something arrived, it marks the mailbox due, and
 the watch loop reads it at once; polling goes on every REBOUND_MAILBOX_POLL_S as a safety
 net. A server without IDLE is simply polled.
+
+With several mailbox-workers, one of them holds a mailbox's IDLE connections: it takes the
+mailbox with a conditional UPDATE of `idle_token` and `idle_until`, renews that lease while
+it runs, and gives it back when it stops. A worker that dies holds it only until the lease
+runs out (polling goes on meanwhile); then another worker takes it.
 """
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from services.mailbox.imap import MailboxError, ReadOnlyMailbox, ServerAddress
 from services.mailbox.models import MailAccount
@@ -25,6 +32,8 @@ RETRY_S = (5, 30, 120, 300)
 # Servers cap the connections one user may hold (Dovecot's default is 10 per user and
 # address, some providers allow fewer), and the person's own mail apps need some too.
 IDLE_FOLDERS_PER_ACCOUNT = 3
+# How long a worker holds a mailbox's IDLE connections without renewing; renewed at half.
+IDLE_LEASE = timedelta(minutes=2)
 
 
 class Idler:
@@ -80,6 +89,7 @@ class Idlers:
     def __init__(self, runtime: Runtime, timeout_s: float):
         self.runtime, self.timeout_s = runtime, timeout_s
         self._running: dict[tuple[int, str], tuple[tuple, Idler]] = {}
+        self.token = secrets.token_hex(16)  # this worker, in idle_token
 
     def sync(self) -> None:
         wanted = self._wanted()
@@ -96,11 +106,13 @@ class Idlers:
 
     def _wanted(self) -> dict[tuple[int, str], tuple[tuple, ServerAddress]]:
         wanted = {}
-        with self.runtime.sessions() as session:
+        with self.runtime.sessions.begin() as session:
             accounts = session.scalars(select(MailAccount).where(
                 MailAccount.status == "watching", MailAccount.last_checked_at.is_not(None),
-                MailAccount.consecutive_failures == 0))
+                MailAccount.consecutive_failures == 0)).all()
             for account in accounts:
+                if not self._hold(session, account):
+                    continue
                 signature = (account.host, account.port, account.tls, account.username,
                              account.password_encrypted)
                 try:
@@ -112,7 +124,25 @@ class Idlers:
                     wanted[(account.id, folder)] = (signature, address)
         return wanted
 
+    def _hold(self, session, account: MailAccount) -> bool:
+        """Whether this worker holds the mailbox's IDLE: kept, renewed at half its lease, or taken if free."""
+        now = utcnow()
+        mine = account.idle_token == self.token and account.idle_until is not None and account.idle_until > now
+        if mine and account.idle_until - now > IDLE_LEASE / 2:
+            return True
+        held = session.execute(update(MailAccount).where(
+            MailAccount.id == account.id,
+            or_(MailAccount.idle_token == self.token, MailAccount.idle_until.is_(None), MailAccount.idle_until <= now),
+        ).values(idle_token=self.token, idle_until=now + IDLE_LEASE).execution_options(synchronize_session=False))
+        return held.rowcount == 1
+
     def close(self) -> None:
         for _, idler in self._running.values():
             idler.close()
         self._running.clear()
+        try:
+            with self.runtime.sessions.begin() as session:  # give the mailboxes to another worker at once
+                session.execute(update(MailAccount).where(MailAccount.idle_token == self.token)
+                                .values(idle_token=None, idle_until=None).execution_options(synchronize_session=False))
+        except Exception:  # the database may be away: the leases then run out by themselves
+            log.warning("idle leases not given back", exc_info=True)

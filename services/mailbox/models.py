@@ -49,6 +49,9 @@ class MailAccount(Base):
     # A worker is reading this mailbox until then (services/mailbox/check_claims.py).
     checking_until: Mapped[datetime | None] = mapped_column(DateTime)
     check_token: Mapped[str | None] = mapped_column(String(32))  # whose lease checking_until is
+    # The worker holding this mailbox's IDLE connections, until then (services/mailbox/idle.py).
+    idle_token: Mapped[str | None] = mapped_column(String(32))
+    idle_until: Mapped[datetime | None] = mapped_column(DateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(String(300))
     failing_since: Mapped[datetime | None] = mapped_column(DateTime)

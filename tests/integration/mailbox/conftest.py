@@ -4,27 +4,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from services.mailbox import handlers
 from services.mailbox.api import create_app
 from services.mailbox.models import MailAccount
 from services.mailbox.watch_settings import WatchSettings
 from shared.auth import HEADER, sign_user_token
-from shared.events import make_event
 from shared.runtime import Runtime
 from rebound.migrations import migrate_service
-from support import make_settings, unavailable
-from support.dovecot import PASSWORD, USER, Dovecot, available
+from support import make_settings
+from support.dovecot import PASSWORD, USER
 
-USER_ID = "user-1"
-
-
-@pytest.fixture
-def dovecot():
-    if not available():
-        unavailable("dovecot is not installed (apt-get install dovecot-imapd)")
-    server = Dovecot().start()
-    yield server
-    server.stop()
+from mailbox_world import USER_ID
 
 
 @pytest.fixture
@@ -71,13 +60,3 @@ def connected(api, dovecot):
     assert response.status_code == 201, response.get_json()
     with api.runtime.sessions() as session:
         return session.scalar(select(MailAccount.id).where(MailAccount.user_id == USER_ID))
-
-
-def know_application(runtime, application_id: int, company: str, role: str, applied_on="2026-10-01",
-                     user_id=USER_ID) -> None:
-    """The tracker told us about an application (as its event would)."""
-    event = make_event("application.created", user_id=user_id, producer="tracker", data={
-        "application_id": application_id, "company": company, "role": role, "source": None,
-        "role_category": None, "applied_on": applied_on})
-    with runtime.sessions.begin() as session:
-        handlers.remember_application(session, event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from conftest import USER_ID, know_application
+from mailbox_world import USER_ID, know_application
 from mail_samples import rejection
 from sqlalchemy import func, select
 

@@ -5,7 +5,7 @@ import threading
 from datetime import date
 
 import pytest
-from conftest import USER_ID, know_application
+from mailbox_world import USER_ID, know_application
 from mail_samples import rejection
 from sqlalchemy import select
 

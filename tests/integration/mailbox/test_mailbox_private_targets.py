@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from conftest import USER_ID, know_application
+from mailbox_world import USER_ID, know_application
 from mail_samples import rejection
 from sqlalchemy import select
 

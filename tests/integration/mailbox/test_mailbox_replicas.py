@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import USER_ID, know_application
+from mailbox_world import USER_ID, know_application
 from mail_samples import rejection
 from sqlalchemy import select, update
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import USER_ID, know_application
+from mailbox_world import USER_ID, know_application
 from mail_samples import huge_attachment, malformed, newsletter, rejection, unknown_charset
 from sqlalchemy import select, update
 

@@ -108,3 +108,47 @@ def test_a_worker_that_stalled_past_its_lease_leaves_the_mailbox_to_the_one_that
         assert account.consecutive_failures == 0 and account.last_error is None
         assert account.last_checked_at is None
         assert session.scalars(select(FolderState)).all() == []  # A's progress was not kept
+
+
+def test_one_worker_holds_a_mailboxs_idle_and_another_takes_over_when_it_stops(runtime, monkeypatch):
+    """Two mailbox-workers: only one keeps IDLE connections to the person's server; when it stops
+    (or its lease runs out), the other takes them."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from services.mailbox import idle
+
+    started = []
+
+    class CountingIdler:
+        def __init__(self, runtime, account_id, address, folder, timeout_s):
+            self.folder, self.closed = folder, False
+
+        def start(self):
+            started.append(self)
+            return self
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(idle, "Idler", CountingIdler)
+    with runtime.sessions.begin() as session:  # a mailbox read once and answering
+        session.execute(update(MailAccount).values(last_checked_at=utcnow(), folders=["INBOX", "Jobs"]))
+    first, second = idle.Idlers(runtime, 5), idle.Idlers(runtime, 5)
+
+    first.sync()
+    second.sync()
+    first.sync()
+    assert len(first._running) == 2 and second._running == {}
+
+    with runtime.sessions.begin() as session:  # the first worker stalls past its lease
+        session.execute(update(MailAccount).values(idle_until=utcnow() - timedelta(seconds=1)))
+    second.sync()
+    first.sync()
+    assert len(second._running) == 2 and first._running == {}
+    assert [i.closed for i in started[:2]] == [True, True]  # the first worker's connections ended
+
+    second.close()  # stopping gives the mailbox back at once
+    first.sync()
+    assert len(first._running) == 2
