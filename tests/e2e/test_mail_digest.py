@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import subprocess
 import time
 from datetime import datetime, timedelta, timezone
@@ -24,6 +23,7 @@ from aiosmtpd.controller import Controller
 from services.notifier.topics import COACH_KINDS
 from tests.e2e.harness import REBOUND, Api, make_stack, wait_until
 from tests.e2e.pages import SHOTS, chromium, needs_chromium, open_page
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +47,6 @@ class Sink:
 
     def to(self, address: str) -> list:
         return [(at, mail) for at, mail in self.received if mail["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _digest_minute(now: datetime) -> datetime:
@@ -107,7 +101,7 @@ def _second_notifier_worker(stack) -> None:
 def journey(request, tmp_path_factory):
     """The whole afternoon, run once per bus; the tests below read what happened."""
     sink = Sink()
-    smtp = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
     smtp.start()
     stack, clean_up = _stack(request, tmp_path_factory.mktemp("mail"))
     stack.env["REBOUND_SMTP_URL"] = f"smtp://127.0.0.1:{smtp.port}/"

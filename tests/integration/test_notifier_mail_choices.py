@@ -14,7 +14,8 @@ from services.notifier.delivery import Dispatcher
 from shared.config import load_settings
 from shared.runtime import Runtime
 from rebound.migrations import migrate_service
-from tests.integration.test_notifier_channels import Inbox, _free_port, _World
+from support.ports import free_port
+from tests.integration.test_notifier_channels import Inbox, _World
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request, tmp_path, monkeypatch):
     smtp = Inbox()
-    controller = Controller(smtp, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(smtp, hostname="127.0.0.1", port=free_port())
     controller.start()
     monkeypatch.setenv("REBOUND_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("REBOUND_SMTP_URL", f"smtp://127.0.0.1:{controller.port}/")

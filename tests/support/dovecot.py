@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from .proxy import TcpProxy, _close
+from .ports import free_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USER, PASSWORD = "sam", "app-password-1"
@@ -74,12 +75,6 @@ def available() -> bool:
     return os.path.exists(DOVECOT)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _mail_owner() -> tuple[int, int]:
     """Dovecot will not deliver mail as root: use its own user when we run as root."""
     if os.getuid() != 0:
@@ -93,7 +88,7 @@ class Dovecot:
     reachable by them (pytest's tmp_path is private to the test user)."""
 
     def __init__(self):
-        self.root, self.port = Path(tempfile.mkdtemp(prefix="rebound-dovecot-")), _free_port()
+        self.root, self.port = Path(tempfile.mkdtemp(prefix="rebound-dovecot-")), free_port()
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Dovecot":

@@ -15,7 +15,7 @@ import socket
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
-from support.ports import free_port
+from .ports import free_port
 
 
 class TcpProxy:
