@@ -65,6 +65,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https"),
         PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        # The cookie is sent only when the session changes. Refreshed on every answer, a badge poll
+        # that set off before a form was posted would send back the older cookie after the form's,
+        # and the "Saved." the form left for the next page would be lost. (The sign-in's lifetime is
+        # the server-side session's: frontend/web_sessions.py.)
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.extensions[EXTENSION] = runtime
