@@ -13,6 +13,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
+import requests
 from sqlalchemy import create_engine, func, select, text
 
 from tests.e2e.harness import Api, make_stack, wait_until
@@ -70,6 +71,15 @@ def _known_to_coach(stack, user_id: str) -> int:
         engine.dispose()
 
 
+def _reflections(person: Api) -> list:
+    """Ben's reflections so far; a look that timed out (one busy interpreter) is a "not yet" that the
+    limit below still counts."""
+    try:
+        return person.get("/reflections").json()["items"]
+    except requests.exceptions.Timeout:
+        return []
+
+
 def test_a_rejection_is_answered_quickly_during_someone_elses_big_import(setup):
     kind, stack = setup
     ann, ben = _user(stack, "ann@example.com", "Ann"), _user(stack, "ben@example.com", "Ben")
@@ -82,7 +92,7 @@ def test_a_rejection_is_answered_quickly_during_someone_elses_big_import(setup):
     rejected = ben.post(f"/applications/{application['id']}/rejection", {"reason": "experience"})
     assert rejected.status_code == 201, rejected.text
     started = time.monotonic()
-    wait_until(lambda: ben.get("/reflections").json()["items"], timeout=limit_s(kind, stack) + 30, interval=0.1,
+    wait_until(lambda: _reflections(ben), timeout=limit_s(kind, stack) + 30, interval=0.1,
                message="Ben's reflection")
     took = time.monotonic() - started
     backlog_left = ROWS - _known_to_coach(stack, ann_id)
