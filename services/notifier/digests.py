@@ -124,7 +124,7 @@ def make_digest(session: Session, user_id: str) -> Notification | None:
     held = _still_wanted(prefs, held, kinds)
     if not held:
         return None
-    digest = _letter(session, user_id, today, held, {n: kind for n, (kind, _) in kinds.items()}, now)
+    digest = _letter(session, user_id, today, held, kinds, now)
     if digest is None:  # this day's letter exists already
         return None
     not_before = release_at(now, tz, prefs, severity="info", about_rejection=False)
@@ -138,10 +138,10 @@ def make_digest(session: Session, user_id: str) -> Notification | None:
     return digest
 
 
-def _letter(session: Session, user_id: str, today: str, held: list[Delivery], kinds: dict[int, str],
+def _letter(session: Session, user_id: str, today: str, held: list[Delivery], kinds: dict[int, tuple],
             now) -> Notification | None:
     # One line per item however many channels held it.
-    titles = list(dict.fromkeys(_line(d, kinds.get(d.notification_id, "system")) for d in held))
+    titles = list(dict.fromkeys(_line(d, kinds.get(d.notification_id, ("system",))[0]) for d in held))
     lines = [f"• {title}" for title in titles[:MAX_LINES]]
     if len(titles) > MAX_LINES:
         lines.append(f"…and {len(titles) - MAX_LINES} more in your inbox.")
